@@ -1,0 +1,49 @@
+// swift-tools-version: 6.0
+// Headroom: analyzes and masters printed stereo mixes. GPL-3.0-or-later.
+import PackageDescription
+
+let package = Package(
+    name: "Headroom",
+    products: [
+        .executable(name: "headroom", targets: ["headroom"]),
+        .library(name: "HeadroomDSP", targets: ["HeadroomDSP"]),
+        .library(name: "HeadroomAnalysis", targets: ["HeadroomAnalysis"]),
+        .library(name: "HeadroomIO", targets: ["HeadroomIO"]),
+        .library(name: "HeadroomSignals", targets: ["HeadroomSignals"]),
+        .library(name: "HeadroomChecklist", targets: ["HeadroomChecklist"]),
+        .library(name: "HeadroomReport", targets: ["HeadroomReport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries (installed by scripts/setup.sh).
+        .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CEbur128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
+        .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
+
+        // read → analyze → checklist → report. DSP never touches files.
+        .target(name: "HeadroomDSP", dependencies: ["CFFTW"]),
+        .target(name: "HeadroomAnalysis", dependencies: ["HeadroomDSP"]),
+        .target(name: "HeadroomIO", dependencies: ["CSndFile", "HeadroomDSP"]),
+        .target(name: "HeadroomSignals", dependencies: ["HeadroomDSP"]),
+        .target(name: "HeadroomChecklist", dependencies: ["HeadroomAnalysis"]),
+        .target(name: "HeadroomReport", dependencies: ["HeadroomAnalysis", "HeadroomChecklist"]),
+        .executableTarget(
+            name: "headroom",
+            dependencies: [
+                "HeadroomAnalysis", "HeadroomChecklist", "HeadroomIO", "HeadroomSignals", "HeadroomReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "HeadroomDSPTests", dependencies: ["HeadroomDSP", "HeadroomSignals"]),
+        .testTarget(
+            name: "HeadroomAnalysisTests",
+            dependencies: ["HeadroomAnalysis", "HeadroomSignals", "HeadroomIO", "CEbur128"]
+        ),
+        .testTarget(name: "HeadroomChecklistTests", dependencies: ["HeadroomChecklist", "HeadroomAnalysis", "HeadroomSignals"]),
+        .testTarget(name: "HeadroomIOTests", dependencies: ["HeadroomIO", "HeadroomSignals"]),
+        .testTarget(name: "HeadroomCLITests", dependencies: ["HeadroomIO", "HeadroomSignals"]),
+    ]
+)

@@ -1,0 +1,97 @@
+import Foundation
+import HeadroomDSP
+
+/// Long-term average spectrum of the mid signal ((L+R)/2) in 1/3-octave bands, plus per-frame band
+/// energies for section finding.
+///
+/// Frames of ~186 ms (8192 samples at 44.1/48 kHz, scaled with the sample rate), Hann window, no
+/// overlap: enough resolution for the 20 Hz band, and cheap.
+public struct SpectrumMeter: Sendable {
+    /// Nominal 1/3-octave centre frequencies (IEC 61260), 20 Hz to 20 kHz.
+    public static let bandCentersHz: [Double] = [
+        20, 25, 31.5, 40, 50, 63, 80, 100, 125, 160, 200, 250, 315, 400, 500, 630, 800, 1000, 1250, 1600,
+        2000, 2500, 3150, 4000, 5000, 6300, 8000, 10000, 12500, 16000, 20000,
+    ]
+
+    public let sampleRate: Double
+    public let frameSize: Int
+    /// Mean power per band over all frames (arbitrary but consistent units).
+    public private(set) var bandPowerSum: [Double]
+    /// Band powers of every frame (frame-major).
+    public private(set) var framePowers: [[Float]] = []
+    public var frameCount: Int { framePowers.count }
+    /// Seconds per frame.
+    public var frameSeconds: Double { Double(frameSize) / sampleRate }
+
+    private let fft: RealFFT
+    private let window: [Float]
+    /// For each band: the FFT bins it sums (at least one, the nearest, for narrow low bands).
+    private let bandBins: [Range<Int>]
+    private var pending: [Float] = []
+    private var power: [Float]
+
+    public init(sampleRate: Double) {
+        self.sampleRate = sampleRate
+        var size = 1024
+        while Double(size) < sampleRate * 0.17 { size *= 2 }
+        frameSize = size
+        fft = RealFFT(size: size)
+        window = RealFFT.hann(size)
+        power = [Float](repeating: 0, count: size / 2 + 1)
+        let binHz = sampleRate / Double(size)
+        let nyquistBin = size / 2
+        bandBins = Self.bandCentersHz.map { center in
+            let lo = center / pow(2, 1.0 / 6), hi = center * pow(2, 1.0 / 6)
+            let first = max(1, Int((lo / binHz).rounded(.up)))
+            let last = min(nyquistBin, Int((hi / binHz).rounded(.up)))
+            if first < last { return first..<last }
+            let nearest = min(nyquistBin, max(1, Int((center / binHz).rounded())))
+            return nearest..<(nearest + 1)
+        }
+        bandPowerSum = Array(repeating: 0, count: Self.bandCentersHz.count)
+        pending.reserveCapacity(size)
+    }
+
+    /// Adds frames (mono or stereo; stereo is summed to mid).
+    public mutating func add(_ channels: [UnsafeBufferPointer<Float>]) {
+        let frames = channels[0].count
+        var offset = 0
+        while offset < frames {
+            let n = min(frames - offset, frameSize - pending.count)
+            if channels.count == 2 {
+                let l = channels[0], r = channels[1]
+                for i in offset..<(offset + n) { pending.append((l[i] + r[i]) * 0.5) }
+            } else {
+                pending.append(contentsOf: channels[0][offset..<(offset + n)])
+            }
+            offset += n
+            if pending.count == frameSize { analyzeFrame() }
+        }
+    }
+
+    private mutating func analyzeFrame() {
+        pending.withUnsafeBufferPointer { fft.powerSpectrum($0, window: window, into: &power) }
+        pending.removeAll(keepingCapacity: true)
+        var bands = [Float](repeating: 0, count: bandBins.count)
+        let nyquist = sampleRate / 2
+        for (b, bins) in bandBins.enumerated() where Self.bandCentersHz[b] < nyquist {
+            var s: Float = 0
+            for k in bins { s += power[k] }
+            bands[b] = s
+            bandPowerSum[b] += Double(s)
+        }
+        framePowers.append(bands)
+    }
+
+    /// Whether a band lies below the Nyquist frequency of this sample rate.
+    public func bandIsMeasured(_ band: Int) -> Bool { Self.bandCentersHz[band] * pow(2, 1.0 / 6) < sampleRate / 2 }
+
+    /// Long-term average band levels in dB (uncalibrated: compare shapes, not absolute values).
+    public func averageBandLevelsDB(frames range: Range<Int>? = nil) -> [Double] {
+        let r = range ?? 0..<frameCount
+        guard !r.isEmpty else { return Array(repeating: Decibels.floorDB, count: bandBins.count) }
+        var sums = [Double](repeating: 0, count: bandBins.count)
+        for f in r { for b in sums.indices { sums[b] += Double(framePowers[f][b]) } }
+        return sums.map { Decibels.fromPower($0 / Double(r.count)) }
+    }
+}

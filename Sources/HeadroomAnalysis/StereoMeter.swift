@@ -1,0 +1,80 @@
+import Foundation
+import HeadroomDSP
+
+/// Stereo statistics per 100 ms sub-block: Σ L², Σ R², Σ L·R for the full band and for the lows
+/// (below `lowCrossoverHz`, Linkwitz-Riley 4th order), from which correlation, side-to-mid ratio and
+/// low-end width follow for any range.
+public struct StereoMeter: Sendable {
+    /// Sums over one sub-block.
+    public struct Sums: Sendable, Equatable {
+        public var ll = 0.0, rr = 0.0, lr = 0.0
+        public var lowLL = 0.0, lowRR = 0.0, lowLR = 0.0
+
+        static func + (a: Sums, b: Sums) -> Sums {
+            Sums(ll: a.ll + b.ll, rr: a.rr + b.rr, lr: a.lr + b.lr,
+                 lowLL: a.lowLL + b.lowLL, lowRR: a.lowRR + b.lowRR, lowLR: a.lowLR + b.lowLR)
+        }
+    }
+
+    public let lowCrossoverHz: Double
+    public let subBlockFrames: Int
+    public private(set) var subBlocks: [Sums] = []
+
+    private var lowLeft: (Biquad, Biquad)
+    private var lowRight: (Biquad, Biquad)
+    private var partial = Sums()
+    private var partialFrames = 0
+
+    public init(sampleRate: Double, subBlockFrames: Int, lowCrossoverHz: Double = 150) {
+        self.lowCrossoverHz = lowCrossoverHz
+        self.subBlockFrames = subBlockFrames
+        let lp = Biquad(.lowPass(frequencyHz: lowCrossoverHz, sampleRate: sampleRate))
+        lowLeft = (lp, lp)
+        lowRight = (lp, lp)
+    }
+
+    /// Adds stereo frames.
+    public mutating func add(left: UnsafeBufferPointer<Float>, right: UnsafeBufferPointer<Float>) {
+        var offset = 0
+        let frames = left.count
+        while offset < frames {
+            let n = min(frames - offset, subBlockFrames - partialFrames)
+            var (l1, l2) = lowLeft, (r1, r2) = lowRight
+            var s = partial
+            for i in offset..<(offset + n) {
+                let l = Double(left[i]), r = Double(right[i])
+                s.ll += l * l; s.rr += r * r; s.lr += l * r
+                let ll = l2.process(l1.process(l)), lr = r2.process(r1.process(r))
+                s.lowLL += ll * ll; s.lowRR += lr * lr; s.lowLR += ll * lr
+            }
+            lowLeft = (l1, l2); lowRight = (r1, r2)
+            partial = s
+            partialFrames += n
+            offset += n
+            if partialFrames == subBlockFrames {
+                subBlocks.append(partial)
+                partial = Sums()
+                partialFrames = 0
+            }
+        }
+    }
+
+    /// The sums over a range of sub-blocks.
+    public func total(_ range: Range<Int>) -> Sums {
+        subBlocks[range].reduce(Sums(), +)
+    }
+
+    /// Pearson correlation of L and R (1 = mono, 0 = unrelated, −1 = one channel inverted); 1 for silence.
+    public static func correlation(ll: Double, rr: Double, lr: Double) -> Double {
+        let d = (ll * rr).squareRoot()
+        return d > 1e-12 ? max(-1, min(1, lr / d)) : 1
+    }
+
+    /// Side energy over mid energy in dB (−∞ for mono).
+    public static func sideToMidDB(ll: Double, rr: Double, lr: Double) -> Double {
+        let mid = (ll + rr + 2 * lr) / 4, side = (ll + rr - 2 * lr) / 4
+        if side <= 1e-15 { return Decibels.floorDB }
+        if mid <= 1e-15 { return 60 }
+        return 10 * log10(side / mid)
+    }
+}

@@ -1,0 +1,35 @@
+/// Planar audio in memory: one `[Float]` per channel, all of the same length.
+///
+/// Headroom keeps audio planar inside; interleaving happens only at the file edge (`HeadroomIO`).
+public struct AudioBuffer: Sendable, Equatable {
+    /// Samples per second.
+    public var sampleRate: Double
+    /// One array per channel (1 = mono, 2 = stereo: left, right).
+    public var channels: [[Float]]
+
+    /// Creates a buffer from planar channels. All channels must have the same length.
+    public init(sampleRate: Double, channels: [[Float]]) {
+        precondition(!channels.isEmpty, "an AudioBuffer needs at least one channel")
+        precondition(channels.allSatisfy { $0.count == channels[0].count }, "channels differ in length")
+        self.sampleRate = sampleRate
+        self.channels = channels
+    }
+
+    /// A silent buffer.
+    public init(sampleRate: Double, channelCount: Int, frameCount: Int) {
+        self.init(sampleRate: sampleRate,
+                  channels: Array(repeating: [Float](repeating: 0, count: frameCount), count: channelCount))
+    }
+
+    /// Number of channels.
+    public var channelCount: Int { channels.count }
+    /// Number of frames (samples per channel).
+    public var frameCount: Int { channels[0].count }
+    /// Length in seconds.
+    public var durationSeconds: Double { Double(frameCount) / sampleRate }
+
+    /// The frames `range` as a new buffer.
+    public func slice(_ range: Range<Int>) -> AudioBuffer {
+        AudioBuffer(sampleRate: sampleRate, channels: channels.map { Array($0[range]) })
+    }
+}

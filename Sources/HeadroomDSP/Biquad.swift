@@ -1,0 +1,82 @@
+import Foundation
+
+/// Coefficients of a second-order IIR section, normalized so that a0 = 1.
+///
+/// `y[n] = b0·x[n] + b1·x[n-1] + b2·x[n-2] − a1·y[n-1] − a2·y[n-2]`. Designs follow the RBJ Audio EQ
+/// Cookbook (bilinear transform of analog prototypes) at the given sample rate.
+public struct BiquadCoefficients: Sendable, Equatable, Codable {
+    public var b0, b1, b2, a1, a2: Double
+
+    public init(b0: Double, b1: Double, b2: Double, a1: Double, a2: Double) {
+        self.b0 = b0; self.b1 = b1; self.b2 = b2; self.a1 = a1; self.a2 = a2
+    }
+
+    /// Passes everything unchanged.
+    public static let identity = BiquadCoefficients(b0: 1, b1: 0, b2: 0, a1: 0, a2: 0)
+
+    /// Second-order low-pass (RBJ). Q = 1/√2 gives Butterworth.
+    public static func lowPass(frequencyHz: Double, q: Double = 1 / 2.squareRoot(), sampleRate: Double) -> Self {
+        let w = 2 * Double.pi * frequencyHz / sampleRate
+        let alpha = sin(w) / (2 * q), c = cos(w), a0 = 1 + alpha
+        return .init(b0: (1 - c) / 2 / a0, b1: (1 - c) / a0, b2: (1 - c) / 2 / a0,
+                     a1: -2 * c / a0, a2: (1 - alpha) / a0)
+    }
+
+    /// Second-order high-pass (RBJ).
+    public static func highPass(frequencyHz: Double, q: Double = 1 / 2.squareRoot(), sampleRate: Double) -> Self {
+        let w = 2 * Double.pi * frequencyHz / sampleRate
+        let alpha = sin(w) / (2 * q), c = cos(w), a0 = 1 + alpha
+        return .init(b0: (1 + c) / 2 / a0, b1: -(1 + c) / a0, b2: (1 + c) / 2 / a0,
+                     a1: -2 * c / a0, a2: (1 - alpha) / a0)
+    }
+
+    /// Peaking bell (RBJ).
+    public static func peaking(frequencyHz: Double, gainDB: Double, q: Double, sampleRate: Double) -> Self {
+        let a = pow(10, gainDB / 40), w = 2 * Double.pi * frequencyHz / sampleRate
+        let alpha = sin(w) / (2 * q), c = cos(w), a0 = 1 + alpha / a
+        return .init(b0: (1 + alpha * a) / a0, b1: -2 * c / a0, b2: (1 - alpha * a) / a0,
+                     a1: -2 * c / a0, a2: (1 - alpha / a) / a0)
+    }
+
+    /// Magnitude response in dB at `frequencyHz`.
+    public func magnitudeDB(atHz frequencyHz: Double, sampleRate: Double) -> Double {
+        let w = 2 * Double.pi * frequencyHz / sampleRate
+        let (c1, s1, c2, s2) = (cos(w), sin(w), cos(2 * w), sin(2 * w))
+        let nr = b0 + b1 * c1 + b2 * c2, ni = -(b1 * s1 + b2 * s2)
+        let dr = 1 + a1 * c1 + a2 * c2, di = -(a1 * s1 + a2 * s2)
+        return 10 * log10((nr * nr + ni * ni) / (dr * dr + di * di))
+    }
+}
+
+/// A biquad with its state (transposed direct form II, double precision).
+///
+/// Double precision keeps low-frequency sections (a 38 Hz high-pass at 192 kHz) accurate.
+public struct Biquad: Sendable {
+    public var coefficients: BiquadCoefficients
+    @usableFromInline var z1: Double = 0
+    @usableFromInline var z2: Double = 0
+
+    public init(_ coefficients: BiquadCoefficients) { self.coefficients = coefficients }
+
+    /// Clears the filter state.
+    public mutating func reset() { z1 = 0; z2 = 0 }
+
+    /// Filters one sample.
+    @inlinable @inline(__always)
+    public mutating func process(_ x: Double) -> Double {
+        let c = coefficients
+        let y = c.b0 * x + z1
+        z1 = c.b1 * x - c.a1 * y + z2
+        z2 = c.b2 * x - c.a2 * y
+        return y
+    }
+
+    /// Filters `samples` in place.
+    public mutating func process(_ samples: inout [Float]) {
+        var f = self
+        samples.withUnsafeMutableBufferPointer { p in
+            for i in p.indices { p[i] = Float(f.process(Double(p[i]))) }
+        }
+        self = f
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+
+/// A polyphase windowed-sinc interpolator that estimates the true (inter-sample) peak of a channel.
+///
+/// The prototype low-pass has `factor × tapsPerPhase` taps (Kaiser window, cut-off at the base rate's
+/// Nyquist frequency). Phase 0 reproduces the input samples exactly, so the true peak is never below the
+/// sample peak. 4x with 32 taps per phase exceeds BS.1770-4 Annex 2 (4x, 12 taps per phase), which
+/// under-reads peaks near Nyquist.
+public struct TruePeakInterpolator: Sendable {
+    /// Oversampling factor.
+    public let factor: Int
+    /// Taps per polyphase branch.
+    public let tapsPerPhase: Int
+    /// Phase coefficients, reversed so that phase `p` is a dot product with `x[n-T+1 ... n]`:
+    /// `taps[p*T + j]`.
+    public let taps: [Float]
+    /// The largest sum of |taps| over the phases: |output| ≤ bound × max|input| over the window.
+    public let gainBound: Float
+
+    public init(factor: Int = 4, tapsPerPhase: Int = 32, kaiserBeta: Double = 8) {
+        precondition(factor >= 1 && tapsPerPhase >= 2 && tapsPerPhase % 2 == 0)
+        self.factor = factor
+        self.tapsPerPhase = tapsPerPhase
+        let length = factor * tapsPerPhase
+        let center = Double(length / 2)
+        func besselI0(_ x: Double) -> Double {
+            var sum = 1.0, term = 1.0, k = 1.0
+            while term > 1e-12 * sum { term *= (x / (2 * k)) * (x / (2 * k)); sum += term; k += 1 }
+            return sum
+        }
+        var prototype = [Double](repeating: 0, count: length)
+        for i in 0..<length {
+            let t = (Double(i) - center) / Double(factor)
+            let sinc = t == 0 ? 1 : sin(Double.pi * t) / (Double.pi * t)
+            let r = (Double(i) - center) / center
+            let window = besselI0(kaiserBeta * (max(0, 1 - r * r)).squareRoot()) / besselI0(kaiserBeta)
+            prototype[i] = sinc * window
+        }
+        var taps = [Float](repeating: 0, count: length)
+        var bound: Double = 0
+        for p in 0..<factor {
+            var phase = (0..<tapsPerPhase).map { k in prototype[k * factor + p] }
+            let sum = phase.reduce(0, +)
+            phase = phase.map { $0 / sum }  // unity gain at DC for every phase
+            bound = max(bound, phase.reduce(0) { $0 + abs($1) })
+            for j in 0..<tapsPerPhase { taps[p * tapsPerPhase + j] = Float(phase[tapsPerPhase - 1 - j]) }
+        }
+        self.taps = taps
+        self.gainBound = Float(bound)
+    }
+
+    /// Delay of the interpolated signal relative to the input, in input samples.
+    public var delayFrames: Int { tapsPerPhase / 2 }
+
+    /// Maximum |interpolated value| over all phases of the outputs at input positions `n` in `range`.
+    ///
+    /// Output `n` depends on `x[n-T+1 ... n]`; samples outside `x` count as zero. To cover a whole
+    /// channel, ask for `0 ..< x.count + tapsPerPhase`.
+    /// - Parameter overPositions: receives each position whose peak exceeds `overThreshold`.
+    public func peak(of x: UnsafeBufferPointer<Float>, positions range: Range<Int>,
+                     scratch: inout [Float], overThreshold: Float = .infinity, overPositions: inout [Int]) -> Float {
+        let t = tapsPerPhase
+        let needed = range.count + t - 1
+        if scratch.count < needed { scratch = [Float](repeating: 0, count: needed) }
+        let first = range.lowerBound - t + 1
+        var best: Float = 0
+        let factor = self.factor
+        scratch.withUnsafeMutableBufferPointer { s in
+            for i in 0..<needed {
+                let src = first + i
+                s[i] = (src >= 0 && src < x.count) ? x[src] : 0
+            }
+            taps.withUnsafeBufferPointer { h in
+                let hp = UnsafeRawPointer(h.baseAddress!)
+                let sp = UnsafeRawPointer(s.baseAddress!)
+                let chunks = t / 8
+                let rest = t - chunks * 8
+                for n in 0..<range.count {
+                    var positionPeak: Float = 0
+                    for p in 0..<factor {
+                        var acc = SIMD8<Float>(repeating: 0)
+                        let hBase = p * t
+                        for c in 0..<chunks {
+                            let hv = hp.loadUnaligned(fromByteOffset: (hBase + c * 8) * 4, as: SIMD8<Float>.self)
+                            let xv = sp.loadUnaligned(fromByteOffset: (n + c * 8) * 4, as: SIMD8<Float>.self)
+                            acc = hv * xv + acc
+                        }
+                        var y = acc.sum()
+                        if rest > 0 {
+                            for j in (chunks * 8)..<t { y += h[hBase + j] * s[n + j] }
+                        }
+                        positionPeak = max(positionPeak, abs(y))
+                    }
+                    if positionPeak > overThreshold { overPositions.append(range.lowerBound + n) }
+                    best = max(best, positionPeak)
+                }
+            }
+        }
+        return best
+    }
+}

@@ -1,0 +1,118 @@
+import CSndFile
+import Foundation
+import HeadroomDSP
+
+/// Reads audio files through libsndfile into planar `Float` buffers, refusing anything Headroom
+/// cannot master with a one-line reason.
+public enum AudioFileReader {
+    /// Sample rates accepted, in Hz.
+    public static let supportedSampleRates: ClosedRange<Double> = 8_000...384_000
+    /// Refuse files whose decoded audio would exceed this many bytes (planar Float in memory).
+    public static let maxDecodedBytes = 6 << 30
+    private static let chunkFrames = 1 << 16
+
+    /// Reads the whole file.
+    /// - Throws: `AudioFileError` naming the file and the problem.
+    public static func read(path: String) throws -> (buffer: AudioBuffer, info: AudioFileInfo) {
+        try checkReadableFile(path)
+        var sfinfo = SF_INFO()
+        guard let file = sf_open(path, Int32(SFM_READ), &sfinfo) else {
+            let reason = String(cString: sf_strerror(nil))
+            throw AudioFileError(.notAudio, path: path, "not an audio file Headroom can read (\(reason))")
+        }
+        defer { sf_close(file) }
+
+        let channelCount = Int(sfinfo.channels)
+        let sampleRate = Double(sfinfo.samplerate)
+        guard channelCount == 1 || channelCount == 2 else {
+            throw AudioFileError(.unsupportedChannels, path: path,
+                                 "has \(channelCount) channels; Headroom masters mono or stereo mixes only (print a stereo mix)")
+        }
+        guard supportedSampleRates.contains(sampleRate) else {
+            throw AudioFileError(.unsupportedSampleRate, path: path,
+                                 "sample rate \(Int(sampleRate)) Hz is outside the supported 8 kHz to 384 kHz")
+        }
+        let declaredFrames = Int(sfinfo.frames)
+        guard declaredFrames > 0 else {
+            throw AudioFileError(.noAudio, path: path, "contains no audio (0 frames)")
+        }
+        if declaredFrames < Int(Int64.max / 2), declaredFrames * channelCount * 4 > maxDecodedBytes {
+            let gib = Double(declaredFrames * channelCount * 4) / Double(1 << 30)
+            throw AudioFileError(.tooLarge, path: path,
+                                 String(format: "too large: %.1f GiB decoded, the limit is %d GiB", gib, maxDecodedBytes >> 30))
+        }
+        if let note = truncationNote(file) {
+            throw AudioFileError(.truncated, path: path, "is truncated (\(note)); re-export the mix")
+        }
+        // Normalize integer formats to [-1, 1); leave float files as they are (they may exceed 1.0).
+        sf_command(file, Int32(SFC_SET_NORM_FLOAT), nil, Int32(SF_TRUE))
+
+        var channels = (0..<channelCount).map { _ -> [Float] in
+            var c = [Float](); c.reserveCapacity(declaredFrames); return c
+        }
+        var interleaved = [Float](repeating: 0, count: chunkFrames * channelCount)
+        var total = 0
+        while true {
+            let got = interleaved.withUnsafeMutableBufferPointer {
+                Int(sf_readf_float(file, $0.baseAddress, sf_count_t(chunkFrames)))
+            }
+            if got <= 0 { break }
+            for i in 0..<(got * channelCount) where !interleaved[i].isFinite {
+                let seconds = Double(total + i / channelCount) / sampleRate
+                throw AudioFileError(.nonFiniteSamples, path: path,
+                                     "contains \(interleaved[i].isNaN ? "NaN" : "infinite") samples (first at \(String(format: "%.3f", seconds)) s); re-export the mix")
+            }
+            if channelCount == 1 {
+                channels[0].append(contentsOf: interleaved[0..<got])
+            } else {
+                interleaved.withUnsafeBufferPointer { src in
+                    for c in 0..<channelCount {
+                        channels[c].append(contentsOf: (0..<got).lazy.map { src[$0 * channelCount + c] })
+                    }
+                }
+            }
+            total += got
+            if total * channelCount * 4 > maxDecodedBytes {
+                throw AudioFileError(.tooLarge, path: path, "too large: more than \(maxDecodedBytes >> 30) GiB decoded")
+            }
+        }
+        if sf_error(file) != 0 || (total < declaredFrames && declaredFrames < Int(Int64.max / 2)) {
+            let reason = sf_error(file) != 0 ? String(cString: sf_strerror(file)) : "decoding stopped early"
+            throw AudioFileError(.truncated, path: path,
+                                 "is truncated or damaged: \(total) of \(declaredFrames) frames decoded (\(reason))")
+        }
+        guard total > 0 else { throw AudioFileError(.noAudio, path: path, "contains no audio (0 frames)") }
+        let info = AudioFileInfo(path: path, format: describeSndfileFormat(sfinfo.format), sampleRateHz: sampleRate,
+                                 channelCount: channelCount, frameCount: total)
+        return (AudioBuffer(sampleRate: sampleRate, channels: channels), info)
+    }
+
+    static func checkReadableFile(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw AudioFileError(.notFound, path: path, "no such file")
+        }
+        guard !isDirectory.boolValue else { throw AudioFileError(.notAFile, path: path, "is a folder, not an audio file") }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw AudioFileError(.unreadable, path: path, "cannot be read (permission denied)")
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        if size == 0 { throw AudioFileError(.empty, path: path, "is empty (0 bytes)") }
+    }
+
+    /// libsndfile reads a WAV/AIFF whose data chunk is cut short without complaint and shortens the
+    /// frame count; its log says so. Returns that note, if any.
+    private static func truncationNote(_ file: OpaquePointer) -> String? {
+        var log = [CChar](repeating: 0, count: 4096)
+        sf_command(file, Int32(SFC_GET_LOG_INFO), &log, Int32(log.count))
+        let text = String(cString: log)
+        for line in text.split(separator: "\n") {
+            let l = line.lowercased()
+            if l.contains("truncated") || (l.contains("length") && l.contains("file length")) {
+                return line.trimmingCharacters(in: CharacterSet(charactersIn: "* \t"))
+            }
+        }
+        return nil
+    }
+}
+

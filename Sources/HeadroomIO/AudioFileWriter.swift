@@ -1,0 +1,104 @@
+import CSndFile
+import Foundation
+import HeadroomDSP
+
+/// Writes audio files atomically: into a temporary file in the target folder, then renamed into place.
+/// On any failure the temporary file is removed and an existing target is untouched.
+public enum AudioFileWriter {
+    /// What to do when the target exists.
+    public enum ExistingFile: Sendable { case keep, overwrite }
+
+    /// Writes `buffer` to `path`.
+    /// - Parameters:
+    ///   - protecting: input files that must never be overwritten, whatever `existing` says.
+    /// - Throws: `AudioFileError` naming the file and the problem.
+    public static func write(_ buffer: AudioBuffer, to path: String, format: AudioFileFormat,
+                             existing: ExistingFile = .keep, protecting inputs: [String] = []) throws {
+        guard format.isValid else {
+            throw AudioFileError(.unsupportedFormat, path: path, "\(format.container.rawValue.uppercased()) cannot hold \(format.sample.rawValue)-bit samples")
+        }
+        for input in inputs where sameFile(input, path) {
+            throw AudioFileError(.sameAsInput, path: path, "is the input file; Headroom never overwrites its input (choose another output path)")
+        }
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        if fm.fileExists(atPath: path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue { throw AudioFileError(.unwritable, path: path, "is a folder") }
+            if existing == .keep {
+                throw AudioFileError(.exists, path: path, "already exists (kept; use --force to replace it)")
+            }
+        }
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        guard fm.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw AudioFileError(.unwritable, path: path, "folder \(folder) does not exist")
+        }
+        guard fm.isWritableFile(atPath: folder) else {
+            throw AudioFileError(.unwritable, path: path, "cannot write in folder \(folder) (permission denied)")
+        }
+        let temp = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
+        do {
+            try writeFile(buffer, to: temp, format: format, reportedPath: path)
+            guard rename(temp, path) == 0 else {
+                throw AudioFileError(.writeFailed, path: path, "could not move the finished file into place (\(String(cString: strerror(errno))))")
+            }
+        } catch {
+            unlink(temp)
+            throw error
+        }
+    }
+
+    private static func writeFile(_ buffer: AudioBuffer, to temp: String, format: AudioFileFormat,
+                                  reportedPath: String) throws {
+        var info = SF_INFO()
+        info.samplerate = Int32(buffer.sampleRate.rounded())
+        info.channels = Int32(buffer.channelCount)
+        info.format = format.sndfileFormat
+        guard sf_format_check(&info) == SF_TRUE else {
+            throw AudioFileError(.unsupportedFormat, path: reportedPath,
+                                 "\(format) cannot be written at \(Int(buffer.sampleRate)) Hz with \(buffer.channelCount) channel(s)")
+        }
+        guard let file = sf_open(temp, Int32(SFM_WRITE), &info) else {
+            throw AudioFileError(.unwritable, path: reportedPath, "cannot be created (\(String(cString: sf_strerror(nil))))")
+        }
+        var closed = false
+        defer { if !closed { sf_close(file) } }
+        sf_command(file, Int32(SFC_SET_CLIPPING), nil, Int32(SF_TRUE))
+        if format.container == .ogg || format.container == .opus || format.container == .mp3 {
+            var quality = 0.9
+            sf_command(file, Int32(SFC_SET_COMPRESSION_LEVEL), &quality, Int32(MemoryLayout<Double>.size))
+        }
+        let channels = buffer.channelCount
+        let chunk = 1 << 15
+        var interleaved = [Float](repeating: 0, count: chunk * channels)
+        var start = 0
+        while start < buffer.frameCount {
+            let n = min(chunk, buffer.frameCount - start)
+            for c in 0..<channels {
+                buffer.channels[c].withUnsafeBufferPointer { src in
+                    for i in 0..<n { interleaved[i * channels + c] = src[start + i] }
+                }
+            }
+            let written = interleaved.withUnsafeBufferPointer { Int(sf_writef_float(file, $0.baseAddress, sf_count_t(n))) }
+            guard written == n else {
+                throw AudioFileError(.writeFailed, path: reportedPath, "write failed after \(start + max(0, written)) frames (\(String(cString: sf_strerror(file)))); no file was left behind")
+            }
+            start += n
+        }
+        sf_write_sync(file)
+        closed = true
+        guard sf_close(file) == 0 else {
+            throw AudioFileError(.writeFailed, path: reportedPath, "could not finish the file (disk full?); no file was left behind")
+        }
+    }
+
+    /// Whether two paths name the same file (same device and inode, or the same resolved path).
+    public static func sameFile(_ a: String, _ b: String) -> Bool {
+        var sa = stat(), sb = stat()
+        if stat(a, &sa) == 0, stat(b, &sb) == 0 { return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino }
+        let ra = URL(fileURLWithPath: a).standardizedFileURL.resolvingSymlinksInPath().path
+        let rb = URL(fileURLWithPath: b).standardizedFileURL.resolvingSymlinksInPath().path
+        return ra == rb
+    }
+}

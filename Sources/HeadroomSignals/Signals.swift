@@ -1,0 +1,66 @@
+import Foundation
+import HeadroomDSP
+
+/// Deterministic test and demo signals: sines, noise, EBU-style tones.
+public enum Signals {
+    /// A sine of `amplitudeDBFS` peak level.
+    public static func sine(frequencyHz: Double, amplitudeDBFS: Double, seconds: Double, sampleRate: Double,
+                            phaseRadians: Double = 0) -> [Float] {
+        let a = Decibels.toAmplitude(amplitudeDBFS)
+        let n = Int((seconds * sampleRate).rounded())
+        let w = 2 * Double.pi * frequencyHz / sampleRate
+        return (0..<n).map { Float(a * sin(w * Double($0) + phaseRadians)) }
+    }
+
+    /// The same signal in both channels.
+    public static func stereo(_ x: [Float], sampleRate: Double) -> AudioBuffer {
+        AudioBuffer(sampleRate: sampleRate, channels: [x, x])
+    }
+
+    /// Uniform white noise in [−amplitude, amplitude], from a seeded generator.
+    public static func whiteNoise(amplitude: Float, count: Int, seed: UInt64) -> [Float] {
+        var rng = SplitMix64(seed: seed)
+        return (0..<count).map { _ in amplitude * rng.nextSignedUnit() }
+    }
+
+    /// Approximately pink noise (−3 dB/octave, Paul Kellet's filter), scaled so its RMS is `rmsDBFS`.
+    public static func pinkNoise(rmsDBFS: Double, count: Int, seed: UInt64) -> [Float] {
+        var rng = SplitMix64(seed: seed)
+        var b0 = 0.0, b1 = 0.0, b2 = 0.0, b3 = 0.0, b4 = 0.0, b5 = 0.0, b6 = 0.0
+        var out = [Float](repeating: 0, count: count)
+        var sumSquares = 0.0
+        for i in 0..<count {
+            let white = Double(rng.nextSignedUnit())
+            b0 = 0.99886 * b0 + white * 0.0555179; b1 = 0.99332 * b1 + white * 0.0750759
+            b2 = 0.96900 * b2 + white * 0.1538520; b3 = 0.86650 * b3 + white * 0.3104856
+            b4 = 0.55000 * b4 + white * 0.5329522; b5 = -0.7616 * b5 - white * 0.0168980
+            let y = b0 + b1 + b2 + b3 + b4 + b5 + b6 + white * 0.5362
+            b6 = white * 0.115926
+            out[i] = Float(y)
+            sumSquares += y * y
+        }
+        let rms = (sumSquares / Double(max(1, count))).squareRoot()
+        let g = Float(Decibels.toAmplitude(rmsDBFS) / max(rms, 1e-12))
+        return out.map { $0 * g }
+    }
+
+    /// Concatenates signals.
+    public static func concatenate(_ parts: [[Float]]) -> [Float] { parts.flatMap { $0 } }
+}
+
+/// SplitMix64: a small, fast, seedable generator, so signals are identical on every machine.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// Uniform in [−1, 1).
+    public mutating func nextSignedUnit() -> Float {
+        Float(Double(next() >> 11) * (2.0 / 9_007_199_254_740_992.0) - 1)
+    }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import HeadroomAnalysis
+import HeadroomChecklist
+import HeadroomDSP
+import HeadroomIO
+import HeadroomReport
+import HeadroomSignals
+
+/// `headroom analyze`: measure a mix and print its checklist.
+struct Analyze: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure a mix (levels, loudness, stereo, tone, sections) and write its checklist.",
+        discussion: """
+        Without MIX, analyzes Headroom's own demo mix (synthesized, 98 s). Reads WAV, AIFF, FLAC, \
+        Ogg Vorbis, Opus and MP3; mono or stereo; 8 kHz to 384 kHz.
+        """)
+
+    @Argument(help: "The printed mix to analyze (omit to use the demo mix).")
+    var mix: String?
+
+    @Option(name: .long, help: "Also write the full report as JSON to this file.")
+    var json: String?
+
+    @Option(name: .long, help: "Output on the terminal: text, json or markdown.")
+    var format: Format = .text
+
+    @Flag(name: .shortAndLong, help: "No progress messages.")
+    var quiet = false
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, markdown
+    }
+
+    func validate() throws {
+        if let json, let mix, AudioFileWriter.sameFile(json, mix) {
+            throw ValidationError("--json must not be the input file")
+        }
+    }
+
+    func run() throws {
+        let started = ContinuousClock.now
+        let (buffer, input) = try load()
+        let showProgress = !quiet && isatty(STDERR_FILENO) != 0 && buffer.durationSeconds > 300
+        let analysis: Analysis
+        do {
+            analysis = try Analyzer().analyze(buffer) { fraction in
+                if showProgress { FileHandle.standardError.write(Data(String(format: "\ranalyzing %3.0f%%", fraction * 100).utf8)) }
+            }
+        } catch let error as AnalysisError {
+            throw Failure(message: "\(input.path): \(error)")
+        }
+        if showProgress { FileHandle.standardError.write(Data("\r".utf8)) }
+        let report = AnalysisReport(toolVersion: Headroom.version, input: input, analysis: analysis,
+                                    checklist: ChecklistRules.evaluate(analysis))
+        if let json {
+            try writeText(String(decoding: try report.jsonData(), as: UTF8.self) + "\n", to: json)
+        }
+        switch format {
+        case .text: print(TextReport.render(report), terminator: "")
+        case .json: print(String(decoding: try report.jsonData(), as: UTF8.self))
+        case .markdown: print(MarkdownReport.render(report), terminator: "")
+        }
+        fflush(nil)
+        if !quiet && format == .text {
+            let elapsed = started.duration(to: .now)
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            note(String(format: "analyzed %.1f s of audio in %.2f s (%.0fx realtime)", buffer.durationSeconds, seconds,
+                        buffer.durationSeconds / max(seconds, 1e-6)))
+        }
+    }
+
+    func load() throws -> (AudioBuffer, AnalysisReport.Input) {
+        guard let mix else {
+            let song = SyntheticSong.demo().render()
+            return (song, .init(path: "demo mix (synthesized)", format: "32-bit float", sampleRateHz: song.sampleRate,
+                                channelCount: song.channelCount, durationSeconds: song.durationSeconds))
+        }
+        do {
+            let (buffer, info) = try AudioFileReader.read(path: mix)
+            return (buffer, .init(path: mix, format: info.format, sampleRateHz: info.sampleRateHz,
+                                  channelCount: info.channelCount, durationSeconds: info.durationSeconds))
+        } catch let error as AudioFileError {
+            throw Failure(message: error.description)
+        }
+    }
+}
+
+/// Writes a text file atomically (temp file + rename), refusing folders.
+func writeText(_ text: String, to path: String) throws {
+    let url = URL(fileURLWithPath: path)
+    do {
+        try Data(text.utf8).write(to: url, options: .atomic)
+    } catch {
+        throw Failure(message: "\(path): cannot be written (\(error.localizedDescription))")
+    }
+}

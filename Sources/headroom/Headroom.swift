@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+
+/// The `headroom` command: analyzes (and, in later versions, masters) printed stereo mixes.
+struct Headroom: ParsableCommand {
+    static let version = "0.1.0"
+    static let configuration = CommandConfiguration(
+        commandName: "headroom",
+        abstract: "Listens to a printed stereo mix, writes the session's checklist, and explains every measurement.",
+        discussion: """
+        Exit codes: 0 success, 1 the file could not be analyzed (the reason is printed), 2 usage error.
+        Headroom never modifies its input.
+        """,
+        version: version,
+        subcommands: [Analyze.self, DemoMix.self],
+        defaultSubcommand: Analyze.self)
+}
+
+@main
+enum Main {
+    static func main() {
+        do {
+            var command = try Headroom.parseAsRoot()
+            try command.run()
+        } catch let failure as Failure {
+            FileHandle.standardError.write(Data("headroom: \(failure.message)\n".utf8))
+            exit(1)
+        } catch {
+            let code = Headroom.exitCode(for: error)
+            if code == .success || code == .failure || error is ExitCode {
+                Headroom.exit(withError: error)
+            }
+            // Usage errors: ArgumentParser's message and the usage line, exit code 2.
+            FileHandle.standardError.write(Data((Headroom.fullMessage(for: error) + "\n").utf8))
+            exit(2)
+        }
+    }
+}
+
+/// A failure already phrased for the user (one line, naming the file).
+struct Failure: Error {
+    let message: String
+}
+
+/// Writes to standard error.
+func note(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
