@@ -48,7 +48,7 @@ public struct Analyzer: Sendable {
         var start = 0
         while start < frames {
             let end = min(frames, start + Self.chunkFrames)
-            withChannelPointers(buffer, start..<end) { ptrs in
+            buffer.withChannelPointers(start..<end) { ptrs in
                 loudness.add(ptrs)
                 levels.add(ptrs)
                 stereo?.add(left: ptrs[0], right: ptrs[1])
@@ -239,16 +239,4 @@ func mergeRanges(_ times: [Double], gapSeconds: Double, extendSeconds: Double = 
         }
     }
     return ranges
-}
-
-/// Calls `body` with one buffer pointer per channel for the frames in `range`.
-func withChannelPointers<R>(_ buffer: AudioBuffer, _ range: Range<Int>,
-                            _ body: ([UnsafeBufferPointer<Float>]) -> R) -> R {
-    func nest(_ c: Int, _ acc: [UnsafeBufferPointer<Float>]) -> R {
-        if c == buffer.channelCount { return body(acc) }
-        return buffer.channels[c].withUnsafeBufferPointer { p in
-            nest(c + 1, acc + [UnsafeBufferPointer(rebasing: p[range])])
-        }
-    }
-    return nest(0, [])
 }

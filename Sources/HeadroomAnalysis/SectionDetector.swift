@@ -9,8 +9,10 @@ public struct SectionDetector: Sendable {
     public var kernelHalfFrames: Int
     /// No section shorter than this.
     public var minimumSectionFrames: Int
-    /// A novelty peak must reach this fraction of the largest peak.
+    /// A novelty peak must reach this fraction of the largest peak...
     public var relativeThreshold: Double = 0.25
+    /// ...and this absolute value (novelty is normalized to 0...1).
+    public var absoluteThreshold: Double = 0.2
 
     public init(kernelHalfFrames: Int, minimumSectionFrames: Int) {
         self.kernelHalfFrames = kernelHalfFrames
@@ -47,7 +49,7 @@ public struct SectionDetector: Sendable {
         func taper(_ a: Int) -> Double { exp(-Double(a * a) / (2 * sigma * sigma)) }
         var curve = [Double](repeating: 0, count: n)
         for c in 0..<n {
-            var total = 0.0
+            var total = 0.0, weight = 0.0
             // Rows a, columns b around the boundary between frame c-1 and c.
             for a in -k..<k {
                 let ia = c + a
@@ -61,9 +63,11 @@ public struct SectionDetector: Sendable {
                     let w: Double = ta * tb
                     let s: Double = sim[ia][ib - ia + k]
                     total += sameSide ? w * s : -w * s
+                    weight += w
                 }
             }
-            curve[c] = max(0, total)
+            // Normalized: 1 for two perfectly different halves, about 0 inside a steady section.
+            curve[c] = weight > 0 ? max(0, total / weight) : 0
         }
         return curve
     }
@@ -75,7 +79,7 @@ public struct SectionDetector: Sendable {
         let curve = novelty(features)
         let peak = curve.max() ?? 0
         guard peak > 0 else { return [] }
-        let threshold = relativeThreshold * peak
+        let threshold = max(absoluteThreshold, relativeThreshold * peak)
         var candidates: [Int] = []
         for i in 1..<(n - 1) {
             let isPeak = curve[i] >= curve[i - 1] && curve[i] > curve[i + 1]

@@ -6,8 +6,9 @@ import Foundation
 /// 120 Hz, −3.5 dB/octave to 2 kHz, −4.5 dB/octave to 16 kHz, steeper above, −8 dB at 20 Hz. It
 /// approximates the long-term average spectrum of commercial pop and rock releases (in the spirit of
 /// Pestana et al., "Spectral characteristics of popular commercial recordings 1950–2010", AES 135, 2013,
-/// whose averages fall at roughly 3.5–5 dB per octave above the low end); the dev corpus masters sit
-/// within a few dB of it. It is a reference for broad strokes (±3 dB regions), not a sound to copy.
+/// whose averages fall at roughly 3.5–5 dB per octave above the low end). It is a reference for broad
+/// strokes (±3 dB regions), not a sound to copy: genres differ. The dev corpus (orchestral game music)
+/// reads 4–8 dB lean in the lows and 3–7 dB forward in the mids against it.
 public enum TonalTarget {
     public static let name = "Headroom neutral v1 (commercial-release average, after Pestana et al. 2013)"
 

@@ -32,4 +32,15 @@ public struct AudioBuffer: Sendable, Equatable {
     public func slice(_ range: Range<Int>) -> AudioBuffer {
         AudioBuffer(sampleRate: sampleRate, channels: channels.map { Array($0[range]) })
     }
+
+    /// Calls `body` with one buffer pointer per channel for the frames in `range`.
+    public func withChannelPointers<R>(_ range: Range<Int>, _ body: ([UnsafeBufferPointer<Float>]) throws -> R) rethrows -> R {
+        func nest(_ c: Int, _ acc: [UnsafeBufferPointer<Float>]) throws -> R {
+            if c == channels.count { return try body(acc) }
+            return try channels[c].withUnsafeBufferPointer { p in
+                try nest(c + 1, acc + [UnsafeBufferPointer(rebasing: p[range])])
+            }
+        }
+        return try nest(0, [])
+    }
 }

@@ -31,7 +31,9 @@ public struct TruePeakInterpolator: Sendable {
         var prototype = [Double](repeating: 0, count: length)
         for i in 0..<length {
             let t = (Double(i) - center) / Double(factor)
-            let sinc = t == 0 ? 1 : sin(Double.pi * t) / (Double.pi * t)
+            let offset = i - length / 2
+            // Exact zeros at the other input samples, so phase 0 is a pure delay.
+            let sinc = offset == 0 ? 1 : (offset % factor == 0 ? 0 : sin(Double.pi * t) / (Double.pi * t))
             let r = (Double(i) - center) / center
             let window = besselI0(kaiserBeta * (max(0, 1 - r * r)).squareRoot()) / besselI0(kaiserBeta)
             prototype[i] = sinc * window

@@ -96,7 +96,9 @@ public struct SyntheticSong: Sendable {
                     }
                     // Hats on eighths: differentiated noise, slightly right.
                     let eighth = inBeat.truncatingRemainder(dividingBy: beat / 2)
-                    hp = noise - lastNoise; lastNoise = noise
+                    // Differentiated noise, softened by a one-pole low-pass (cymbals are not loudest at Nyquist).
+                    let diff = noise - lastNoise; lastNoise = noise
+                    hp += 0.6 * (diff - hp)
                     let hat = (section.bright ? 0.07 : 0.04) * hp * exp(-eighth * 60)
                     l += 0.8 * hat; r += 1.2 * hat
                 }
