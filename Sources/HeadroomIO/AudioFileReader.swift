@@ -106,10 +106,13 @@ public enum AudioFileReader {
         var log = [CChar](repeating: 0, count: 4096)
         sf_command(file, Int32(SFC_GET_LOG_INFO), &log, Int32(log.count))
         let text = String(cString: log)
+        // e.g. "data : 529200 (should be 199920)": the data chunk claims more bytes than the file holds.
         for line in text.split(separator: "\n") {
-            let l = line.lowercased()
-            if l.contains("truncated") || (l.contains("length") && l.contains("file length")) {
-                return line.trimmingCharacters(in: CharacterSet(charactersIn: "* \t"))
+            let t = line.trimmingCharacters(in: .whitespaces)
+            guard t.hasPrefix("data ") || t.hasPrefix("SSND ") else { continue }
+            let numbers = t.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+            if t.contains("should be"), numbers.count >= 2, numbers[0] > numbers[1] {
+                return "its header promises \(numbers[0]) bytes of audio, the file holds \(numbers[1])"
             }
         }
         return nil
