@@ -18,7 +18,13 @@ extension Analyzer {
         let bands = Array(TonalTarget.alignmentBands.filter { spectrum.bandIsMeasured($0) })
         var features: [[Double]] = []
         features.reserveCapacity(frameCount)
+        var frameLoudness: [Double] = []
         let loudnessWeight = 6  // loudness counts as much as six bands
+        // Band powers floored 70 dB under the loudest frame's, so digital silence is not an outlier
+        // that makes everything else look alike.
+        var maxPower: Float = 0
+        for frame in spectrum.framePowers { for b in bands { maxPower = max(maxPower, frame[b]) } }
+        let floorPower = max(Double(maxPower) * 1e-7, 1e-30)
         for f in 0..<frameCount {
             let t0 = Double(f) * frameSeconds, t1 = t0 + frameSeconds
             let s0 = Int(t0 / spectrum.frameSeconds), s1 = max(s0 + 1, Int(t1 / spectrum.frameSeconds))
@@ -28,17 +34,18 @@ extension Analyzer {
             for b in bands {
                 var p = 0.0
                 for s in specRange { p += Double(spectrum.framePowers[s][b]) }
-                vector.append(log10(p / Double(max(1, specRange.count)) + 1e-12))
+                vector.append(log10(p / Double(max(1, specRange.count)) + floorPower))
             }
             let e = loudness.subBlockEnergies[(f * perFrame)..<((f + 1) * perFrame)].reduce(0, +) / Double(perFrame)
-            let l = max(-70, LoudnessMeter.lufs(energy: e)) / 10
-            vector.append(contentsOf: repeatElement(l, count: loudnessWeight))
+            let l = max(-70, LoudnessMeter.lufs(energy: e))
+            frameLoudness.append(l)
+            vector.append(contentsOf: repeatElement(l / 10, count: loudnessWeight))
             features.append(vector)
         }
         let detector = SectionDetector(
             kernelHalfFrames: max(2, Int((options.kernelHalfSeconds / frameSeconds).rounded())),
             minimumSectionFrames: max(1, Int((options.minimumSectionSeconds / frameSeconds).rounded())))
-        let boundaryFrames = detector.boundaries(features)
+        let boundaryFrames = detector.boundaries(features, loudnessLU: frameLoudness)
 
         // Boundaries in sub-blocks, snapped to the quietest sub-block within ±0.5 s.
         let reach = Int((0.5 / subSeconds).rounded())

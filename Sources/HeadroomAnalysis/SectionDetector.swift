@@ -13,14 +13,47 @@ public struct SectionDetector: Sendable {
     public var relativeThreshold: Double = 0.25
     /// ...and this absolute value (novelty is normalized to 0...1).
     public var absoluteThreshold: Double = 0.2
+    /// Loudness steps count as novelty too: a step of this many LU counts 1.0 (smaller steps less, larger
+    /// ones up to 2). Z-scored cosine similarity
+    /// misses a change of level alone (every band moves the same way), which matters most for mastering.
+    public var loudnessStepFullScaleLU: Double = 12
 
     public init(kernelHalfFrames: Int, minimumSectionFrames: Int) {
         self.kernelHalfFrames = kernelHalfFrames
         self.minimumSectionFrames = minimumSectionFrames
     }
 
-    /// The novelty curve of `features` (frame-major; each frame the same length).
-    public func novelty(_ features: [[Double]]) -> [Double] {
+    /// The novelty curve of `features` (frame-major; each frame the same length), combined with the
+    /// loudness steps of `loudnessLU` (one value per frame) when given.
+    public func novelty(_ features: [[Double]], loudnessLU: [Double]? = nil) -> [Double] {
+        var curve = spectralNovelty(features)
+        if let loudnessLU {
+            let step = loudnessSteps(loudnessLU)
+            for i in curve.indices {
+                // Grows without a plateau (peaks stay sharp) but never beyond 2: a fade-in from silence
+                // must not drown every other boundary.
+                curve[i] = max(curve[i], 2 * step[i] / (step[i] + loudnessStepFullScaleLU))
+            }
+        }
+        return curve
+    }
+
+    /// |mean loudness after − mean loudness before| around each frame, with the kernel's Gaussian taper.
+    func loudnessSteps(_ l: [Double]) -> [Double] {
+        let n = l.count, k = kernelHalfFrames
+        let sigma = Double(k) / 2
+        return (0..<n).map { c in
+            var before = 0.0, wb = 0.0, after = 0.0, wa = 0.0
+            for a in 0..<k {
+                let w = exp(-Double(a * a) / (2 * sigma * sigma))
+                if c - 1 - a >= 0 { before += w * l[c - 1 - a]; wb += w }
+                if c + a < n { after += w * l[c + a]; wa += w }
+            }
+            return wb > 0 && wa > 0 ? abs(after / wa - before / wb) : 0
+        }
+    }
+
+    func spectralNovelty(_ features: [[Double]]) -> [Double] {
         let n = features.count
         guard n > 2, let dims = features.first?.count, dims > 0 else { return Array(repeating: 0, count: n) }
         // z-score every dimension over time, then unit-normalize every frame.
@@ -73,15 +106,16 @@ public struct SectionDetector: Sendable {
     }
 
     /// Boundary frame indices (a section starts at each), strongest novelty first, then sorted.
-    public func boundaries(_ features: [[Double]]) -> [Int] {
+    public func boundaries(_ features: [[Double]], loudnessLU: [Double]? = nil) -> [Int] {
         let n = features.count
         guard n >= 2 * minimumSectionFrames else { return [] }
-        let curve = novelty(features)
-        let peak = curve.max() ?? 0
+        let curve = novelty(features, loudnessLU: loudnessLU)
+        let valid = minimumSectionFrames...(n - minimumSectionFrames)
+        let peak = curve[valid].max() ?? 0
         guard peak > 0 else { return [] }
         let threshold = max(absoluteThreshold, relativeThreshold * peak)
         var candidates: [Int] = []
-        for i in 1..<(n - 1) {
+        for i in valid where i > 0 && i < n - 1 {
             let isPeak = curve[i] >= curve[i - 1] && curve[i] > curve[i + 1]
             if isPeak && curve[i] >= threshold { candidates.append(i) }
         }
