@@ -44,6 +44,7 @@ let package = Package(
         ),
         .testTarget(name: "HeadroomChecklistTests", dependencies: ["HeadroomChecklist", "HeadroomAnalysis", "HeadroomSignals"]),
         .testTarget(name: "HeadroomIOTests", dependencies: ["HeadroomIO", "HeadroomSignals"]),
-        .testTarget(name: "HeadroomCLITests", dependencies: ["HeadroomIO", "HeadroomSignals"]),
+        // Runs the built `headroom` executable as a user would.
+        .testTarget(name: "HeadroomCLITests", dependencies: ["headroom", "HeadroomIO", "HeadroomSignals"]),
     ]
 )
