@@ -60,7 +60,7 @@ extension ChecklistRules {
                   "Level jump of \(fmt(jump)) LU between sections at \(timeText(t))",
                   at: [TimeRange(startSeconds: max(0, t - 2), endSeconds: t + 2)], value: jump, unit: "LU",
                   expected: "steps under 6 LU between neighbouring sections, unless intended",
-                  action: "If it is not intended, mastering's section gain (--even-out) can bring the sections closer.")
+                  action: "If it is not intended, section gain in mastering can bring the sections closer.")
         }
     }
 }

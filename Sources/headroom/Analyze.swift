@@ -39,8 +39,8 @@ struct Analyze: ParsableCommand {
     }
 
     func run() throws {
-        let started = ContinuousClock.now
         let (buffer, input) = try load()
+        let started = ContinuousClock.now
         let showProgress = !quiet && isatty(STDERR_FILENO) != 0 && buffer.durationSeconds > 300
         let analysis: Analysis
         do {
@@ -65,7 +65,7 @@ struct Analyze: ParsableCommand {
         if !quiet && format == .text {
             let elapsed = started.duration(to: .now)
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            note(String(format: "analyzed %.1f s of audio in %.2f s (%.0fx realtime)", buffer.durationSeconds, seconds,
+            note(String(format: "analysis of %.1f s of audio took %.2f s (%.0fx realtime)", buffer.durationSeconds, seconds,
                         buffer.durationSeconds / max(seconds, 1e-6)))
         }
     }
