@@ -21,9 +21,10 @@ let package = Package(
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CEbur128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
 
         // read → analyze → checklist → report. DSP never touches files.
-        .target(name: "HeadroomDSP", dependencies: ["CFFTW"]),
+        .target(name: "HeadroomDSP", dependencies: ["CFFTW", "CSoxr"]),
         .target(name: "HeadroomAnalysis", dependencies: ["HeadroomDSP"]),
         .target(name: "HeadroomIO", dependencies: ["CSndFile", "HeadroomDSP"]),
         .target(name: "HeadroomSignals", dependencies: ["HeadroomDSP"]),

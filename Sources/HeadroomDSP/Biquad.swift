@@ -38,6 +38,30 @@ public struct BiquadCoefficients: Sendable, Equatable, Codable {
                      a1: -2 * c / a0, a2: (1 - alpha / a) / a0)
     }
 
+    /// Low shelf (RBJ, shelf slope S = 1).
+    public static func lowShelf(frequencyHz: Double, gainDB: Double, sampleRate: Double) -> Self {
+        shelf(frequencyHz: frequencyHz, gainDB: gainDB, sampleRate: sampleRate, high: false)
+    }
+
+    /// High shelf (RBJ, shelf slope S = 1).
+    public static func highShelf(frequencyHz: Double, gainDB: Double, sampleRate: Double) -> Self {
+        shelf(frequencyHz: frequencyHz, gainDB: gainDB, sampleRate: sampleRate, high: true)
+    }
+
+    static func shelf(frequencyHz: Double, gainDB: Double, sampleRate: Double, high: Bool) -> Self {
+        let a = pow(10, gainDB / 40), w = 2 * Double.pi * frequencyHz / sampleRate
+        let c = cos(w), alpha = sin(w) / 2 * 2.squareRoot()  // S = 1
+        let k = 2 * a.squareRoot() * alpha
+        let sign: Double = high ? -1 : 1
+        let b0 = a * ((a + 1) - sign * (a - 1) * c + k)
+        let b1 = sign * 2 * a * ((a - 1) - sign * (a + 1) * c)
+        let b2 = a * ((a + 1) - sign * (a - 1) * c - k)
+        let a0 = (a + 1) + sign * (a - 1) * c + k
+        let a1 = -sign * 2 * ((a - 1) + sign * (a + 1) * c)
+        let a2 = (a + 1) + sign * (a - 1) * c - k
+        return .init(b0: b0 / a0, b1: b1 / a0, b2: b2 / a0, a1: a1 / a0, a2: a2 / a0)
+    }
+
     /// Magnitude response in dB at `frequencyHz`.
     public func magnitudeDB(atHz frequencyHz: Double, sampleRate: Double) -> Double {
         let w = 2 * Double.pi * frequencyHz / sampleRate

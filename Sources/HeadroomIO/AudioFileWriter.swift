@@ -12,8 +12,11 @@ public enum AudioFileWriter {
     /// - Parameters:
     ///   - protecting: input files that must never be overwritten, whatever `existing` says.
     /// - Throws: `AudioFileError` naming the file and the problem.
+    ///   - ditherSeed: for 16- and 24-bit PCM, add TPDF dither seeded with this value before rounding
+    ///     (nil: plain rounding). Headroom quantizes itself, so the integers in the file are exactly these.
     public static func write(_ buffer: AudioBuffer, to path: String, format: AudioFileFormat,
-                             existing: ExistingFile = .keep, protecting inputs: [String] = []) throws {
+                             existing: ExistingFile = .keep, protecting inputs: [String] = [],
+                             ditherSeed: UInt64? = nil) throws {
         guard format.isValid else {
             throw AudioFileError(.unsupportedFormat, path: path, "\(format.container.rawValue.uppercased()) cannot hold \(format.sample.rawValue)-bit samples")
         }
@@ -39,7 +42,7 @@ public enum AudioFileWriter {
         let temp = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
         do {
-            try writeFile(buffer, to: temp, format: format, reportedPath: path)
+            try writeFile(buffer, to: temp, format: format, reportedPath: path, ditherSeed: ditherSeed)
             guard rename(temp, path) == 0 else {
                 throw AudioFileError(.writeFailed, path: path, "could not move the finished file into place (\(String(cString: strerror(errno))))")
             }
@@ -50,7 +53,7 @@ public enum AudioFileWriter {
     }
 
     private static func writeFile(_ buffer: AudioBuffer, to temp: String, format: AudioFileFormat,
-                                  reportedPath: String) throws {
+                                  reportedPath: String, ditherSeed: UInt64?) throws {
         var info = SF_INFO()
         info.samplerate = Int32(buffer.sampleRate.rounded())
         info.channels = Int32(buffer.channelCount)
@@ -71,16 +74,33 @@ public enum AudioFileWriter {
         }
         let channels = buffer.channelCount
         let chunk = 1 << 15
+        let pcm = format.container != .ogg && format.container != .opus && format.container != .mp3
+            && format.sample != .float32
+        let bits = format.sample == .int16 ? 16 : 24
+        var dithers: [TPDFDither?] = (0..<channels).map { c in ditherSeed.map { TPDFDither(seed: $0 &+ UInt64(c)) } }
         var interleaved = [Float](repeating: 0, count: chunk * channels)
+        var interleavedInt = [Int32](repeating: 0, count: pcm ? chunk * channels : 0)
+        var quantized = [Int32](repeating: 0, count: pcm ? chunk : 0)
         var start = 0
         while start < buffer.frameCount {
             let n = min(chunk, buffer.frameCount - start)
             for c in 0..<channels {
                 buffer.channels[c].withUnsafeBufferPointer { src in
-                    for i in 0..<n { interleaved[i * channels + c] = src[start + i] }
+                    if pcm {
+                        quantized.withUnsafeMutableBufferPointer { q in
+                            Quantizer.quantize(UnsafeBufferPointer(rebasing: src[start..<(start + n)]), bits: bits,
+                                               dither: &dithers[c], into: UnsafeMutableBufferPointer(rebasing: q[0..<n]))
+                        }
+                        let shift = Int32(32 - bits)
+                        for i in 0..<n { interleavedInt[i * channels + c] = quantized[i] << shift }
+                    } else {
+                        for i in 0..<n { interleaved[i * channels + c] = src[start + i] }
+                    }
                 }
             }
-            let written = interleaved.withUnsafeBufferPointer { Int(sf_writef_float(file, $0.baseAddress, sf_count_t(n))) }
+            let written = pcm
+                ? interleavedInt.withUnsafeBufferPointer { Int(sf_writef_int(file, $0.baseAddress, sf_count_t(n))) }
+                : interleaved.withUnsafeBufferPointer { Int(sf_writef_float(file, $0.baseAddress, sf_count_t(n))) }
             guard written == n else {
                 throw AudioFileError(.writeFailed, path: reportedPath, "write failed after \(start + max(0, written)) frames (\(String(cString: sf_strerror(file)))); no file was left behind")
             }
