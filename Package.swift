@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "HeadroomIO", targets: ["HeadroomIO"]),
         .library(name: "HeadroomSignals", targets: ["HeadroomSignals"]),
         .library(name: "HeadroomChecklist", targets: ["HeadroomChecklist"]),
+        .library(name: "HeadroomMastering", targets: ["HeadroomMastering"]),
         .library(name: "HeadroomReport", targets: ["HeadroomReport"]),
     ],
     dependencies: [
@@ -29,11 +30,13 @@ let package = Package(
         .target(name: "HeadroomIO", dependencies: ["CSndFile", "HeadroomDSP"]),
         .target(name: "HeadroomSignals", dependencies: ["HeadroomDSP"]),
         .target(name: "HeadroomChecklist", dependencies: ["HeadroomAnalysis"]),
-        .target(name: "HeadroomReport", dependencies: ["HeadroomAnalysis", "HeadroomChecklist"]),
+        .target(name: "HeadroomMastering", dependencies: ["HeadroomDSP", "HeadroomAnalysis", "HeadroomChecklist"]),
+        .target(name: "HeadroomReport", dependencies: ["HeadroomAnalysis", "HeadroomChecklist", "HeadroomMastering"]),
         .executableTarget(
             name: "headroom",
             dependencies: [
-                "HeadroomAnalysis", "HeadroomChecklist", "HeadroomIO", "HeadroomSignals", "HeadroomReport",
+                "HeadroomAnalysis", "HeadroomChecklist", "HeadroomMastering", "HeadroomIO", "HeadroomSignals",
+                "HeadroomReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -44,6 +47,10 @@ let package = Package(
             dependencies: ["HeadroomAnalysis", "HeadroomSignals", "HeadroomIO", "CEbur128"]
         ),
         .testTarget(name: "HeadroomChecklistTests", dependencies: ["HeadroomChecklist", "HeadroomAnalysis", "HeadroomSignals"]),
+        .testTarget(
+            name: "HeadroomMasteringTests",
+            dependencies: ["HeadroomMastering", "HeadroomAnalysis", "HeadroomSignals", "HeadroomIO"]
+        ),
         .testTarget(name: "HeadroomIOTests", dependencies: ["HeadroomIO", "HeadroomSignals"]),
         // Runs the built `headroom` executable as a user would.
         .testTarget(name: "HeadroomCLITests", dependencies: ["headroom", "HeadroomIO", "HeadroomSignals"]),

@@ -12,6 +12,12 @@ extension ChecklistRules {
         "air": ("sizzly", "dull"),
     ]
 
+    /// The checklist key for a tonal region that stands out (`excess`) or is missing.
+    public static func toneKey(region: String, excess: Bool) -> String? {
+        guard let words = toneWords[region] else { return nil }
+        return "tone.\((excess ? words.excess : words.lack).split(separator: " ").last!)"
+    }
+
     static func toneItems(_ tone: Analysis.TonalBalance, song: [TimeRange], into d: inout Drafts) {
         var flagged = false
         for region in tone.regions {
@@ -19,13 +25,13 @@ extension ChecklistRules {
             let band = "\(hz(region.lowHz))–\(hz(region.highHz))"
             if region.deviationDB > T.tonalExcessDB {
                 flagged = true
-                d.add("tone.\(words.excess.split(separator: " ").last!)", .problem, region.deviationDB > 5 ? .major : .minor,
+                d.add(toneKey(region: region.name, excess: true)!, .problem, region.deviationDB > 5 ? .major : .minor,
                       "\(words.excess.capitalizedFirst): \(region.name) \(fmt(region.deviationDB)) dB over the neutral target at \(band)",
                       at: song, value: region.deviationDB, unit: "dB", expected: "within ±3 dB of the target",
                       action: "A gentle, wide cut of about \(fmt(min(3, region.deviationDB * 0.6), sign: false)) dB around \(hz(centre(region))) in mastering; if one instrument causes it, fix it in the mix.")
             } else if region.deviationDB < T.tonalLackDB && region.name != "sub" {
                 flagged = true
-                d.add("tone.\(words.lack.split(separator: " ").last!)", .problem, region.deviationDB < -6 ? .major : .minor,
+                d.add(toneKey(region: region.name, excess: false)!, .problem, region.deviationDB < -6 ? .major : .minor,
                       "\(words.lack.capitalizedFirst): \(region.name) \(fmt(region.deviationDB)) dB under the neutral target at \(band)",
                       at: song, value: region.deviationDB, unit: "dB", expected: "within −4 dB of the target",
                       action: "A gentle, wide boost of about \(fmt(min(3, -region.deviationDB * 0.6), sign: false)) dB around \(hz(centre(region))) in mastering.")

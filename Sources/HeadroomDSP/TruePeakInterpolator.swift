@@ -100,4 +100,31 @@ public struct TruePeakInterpolator: Sendable {
         }
         return best
     }
+
+    /// Per-position peaks: `out[n]` = max over phases of |interpolated| for the window `s[n ..< n+T]`
+    /// (`s` holds `count + T − 1` samples: the T − 1 before the first position, then the positions).
+    @inlinable
+    public func positionPeaks(_ s: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<Float>) {
+        let t = tapsPerPhase, chunks = t / 8
+        taps.withUnsafeBufferPointer { h in
+            let hp = UnsafeRawPointer(h.baseAddress!)
+            let sp = UnsafeRawPointer(s)
+            for n in 0..<count {
+                var positionPeak: Float = 0
+                for p in 0..<factor {
+                    var acc = SIMD8<Float>(repeating: 0)
+                    let hBase = p * t
+                    for c in 0..<chunks {
+                        let hv = hp.loadUnaligned(fromByteOffset: (hBase + c * 8) * 4, as: SIMD8<Float>.self)
+                        let xv = sp.loadUnaligned(fromByteOffset: (n + c * 8) * 4, as: SIMD8<Float>.self)
+                        acc = hv * xv + acc
+                    }
+                    var y = acc.sum()
+                    for j in (chunks * 8)..<t { y += h[hBase + j] * s[n + j] }
+                    positionPeak = max(positionPeak, abs(y))
+                }
+                out[n] = positionPeak
+            }
+        }
+    }
 }

@@ -1,0 +1,51 @@
+import HeadroomAnalysis
+
+/// One decision of the plan: what was set, why, and which checklist items it serves.
+public struct PlanDecision: Codable, Sendable, Equatable {
+    /// The stage: "section-gain", "cleanup", "eq", "compressor", "stereo-lows", "limiter", "loudness", "output".
+    public var stage: String
+    /// What was set, e.g. "low shelf −1.5 dB at 120 Hz".
+    public var summary: String
+    /// Why, with numbers.
+    public var reason: String
+    /// Checklist item ids it serves.
+    public var itemIDs: [Int]
+
+    public init(stage: String, summary: String, reason: String, itemIDs: [Int] = []) {
+        self.stage = stage; self.summary = summary; self.reason = reason; self.itemIDs = itemIDs
+    }
+}
+
+/// Output file settings.
+public struct OutputSettings: Codable, Sendable, Equatable {
+    /// "wav", "flac" or "mp3".
+    public var format: String
+    /// "16", "24" or "32f".
+    public var bits: String
+    /// Resample to this rate before the chain; nil keeps the input's rate.
+    public var sampleRateHz: Double?
+    /// TPDF dither when the word length is reduced (16/24-bit PCM).
+    public var dither: Bool
+    public init(format: String = "wav", bits: String = "24", sampleRateHz: Double? = nil, dither: Bool = true) {
+        self.format = format; self.bits = bits; self.sampleRateHz = sampleRateHz; self.dither = dither
+    }
+}
+
+/// Everything the renderer needs, and the reasons: Codable, editable in the session file, reproducible.
+public struct MasteringPlan: Codable, Sendable, Equatable {
+    public var target: LoudnessTarget
+    /// 0 keeps the song's section dynamics, 1 levels the sections fully.
+    public var evenOut: Double
+    /// The most loudness (LU) the limiter may take from the loudest section to reach the target.
+    public var maxLimitingLU: Double
+    public var sectionGain: SectionGainSettings
+    public var cleanup: CleanupSettings
+    public var eq: ToneEQSettings
+    public var compressor: CompressorSettings
+    public var stereoLows: StereoLowsSettings
+    public var limiter: LimiterSettings
+    public var output: OutputSettings
+    /// The loudest section, where the chain was set up.
+    public var loudestSection: TimeRange
+    public var decisions: [PlanDecision]
+}

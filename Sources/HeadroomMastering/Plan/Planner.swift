@@ -1,0 +1,152 @@
+import Foundation
+import HeadroomAnalysis
+import HeadroomChecklist
+import HeadroomDSP
+
+/// Turns the analysis, the checklist and the user's options into a `MasteringPlan`. Every setting comes
+/// with a decision that names its reason and the checklist items it serves. The planner reads the audio
+/// only to set the compressor on the loudest section; it never renders.
+public struct Planner: Sendable {
+    /// What the user asked for.
+    public struct Options: Sendable {
+        public var target: LoudnessTarget
+        public var evenOut: Double = 0.4
+        public var maxLimitingLU: Double = 4
+        /// Mean gain reduction the glue compressor aims at on the loudest section.
+        public var glueReductionDB: Double = 1.5
+        public var output = OutputSettings()
+        public init(target: LoudnessTarget) { self.target = target }
+    }
+
+    public var options: Options
+    public init(options: Options) { self.options = options }
+
+    /// Bounds on automatic moves.
+    static let maxSectionGainDB = 6.0
+    static let maxEQGainDB = 3.0
+    /// Share of a tonal deviation the EQ corrects: gentle, never chasing the target all the way.
+    static let eqCorrection = 0.7
+
+    public func plan(analysis a: Analysis, checklist: Checklist, audio: AudioBuffer) -> MasteringPlan {
+        var decisions: [PlanDecision] = []
+        func ids(_ keys: String...) -> [Int] { checklist.items.filter { keys.contains($0.key) }.map(\.id) }
+        let loudestID = ids("sections.loudest")
+
+        // 1. Section gain.
+        let loudest = a.loudestSection
+        var segments: [SectionGainSegment] = []
+        for s in a.sections {
+            let deficit = loudest.integratedLUFS - s.integratedLUFS
+            var gain = s.integratedLUFS > -70 ? options.evenOut * deficit : 0
+            gain = min(Self.maxSectionGainDB, max(0, gain))
+            gain = (gain * 10).rounded() / 10
+            segments.append(SectionGainSegment(startSeconds: s.startSeconds, endSeconds: s.endSeconds, gainDB: gain))
+            if gain > 0 {
+                let jumpIDs = checklist.items.filter { item in
+                    item.key == "sections.jump" && item.timeRanges.contains { abs($0.startSeconds + 2 - s.startSeconds) < 1 || abs($0.startSeconds + 2 - s.endSeconds) < 1 }
+                }.map(\.id)
+                decisions.append(PlanDecision(
+                    stage: "section-gain", summary: "section \(s.index + 1) (\(timeText(s.range))) +\(fmt(gain)) dB",
+                    reason: "\(fmt(deficit)) LU under the loudest section × even-out \(fmt(options.evenOut, digits: 2)), so it hits the chain closer to the loudest section's level",
+                    itemIDs: jumpIDs + loudestID))
+            }
+        }
+        let sectionGain = SectionGainSettings(enabled: segments.contains { $0.gainDB != 0 }, segments: segments)
+        if !sectionGain.enabled {
+            decisions.append(PlanDecision(stage: "section-gain", summary: "off",
+                                          reason: options.evenOut == 0 ? "even-out is 0: the song's section dynamics are kept" : "no section is quieter than the loudest one",
+                                          itemIDs: loudestID))
+        }
+
+        // 2. Clean-up.
+        let dcIDs = ids("dc.left", "dc.right", "dc.mono")
+        let subIDs = ids("tone.sub")
+        let cleanup = CleanupSettings(enabled: !dcIDs.isEmpty || !subIDs.isEmpty, removeDC: !dcIDs.isEmpty,
+                                      highPassHz: subIDs.isEmpty ? nil : 25)
+        if !dcIDs.isEmpty {
+            decisions.append(PlanDecision(stage: "cleanup", summary: "DC filter (5 Hz high-pass)",
+                                          reason: "DC offset of \(a.levels.channels.map { fmt($0.dcOffsetPercent, digits: 2) + " %" }.joined(separator: " / "))",
+                                          itemIDs: dcIDs))
+        }
+        if !subIDs.isEmpty {
+            decisions.append(PlanDecision(stage: "cleanup", summary: "subsonic high-pass at 25 Hz",
+                                          reason: "rumbling sub, removed below the music", itemIDs: subIDs))
+        }
+
+        // 3. Tonal EQ from the flagged regions.
+        var bands: [EQBand] = []
+        let shapes: [String: (EQBand.Kind, Double, Double)] = [
+            "sub": (.lowShelf, 50, 0.7), "lows": (.bell, 100, 0.8), "low mids": (.bell, 300, 0.9),
+            "mids": (.bell, 1000, 0.8), "presence": (.bell, 3200, 0.9), "air": (.highShelf, 8000, 0.7),
+        ]
+        for region in a.tonalBalance.regions {
+            guard let shape = shapes[region.name] else { continue }
+            for excess in [true, false] {
+                guard let key = ChecklistRules.toneKey(region: region.name, excess: excess),
+                      let item = checklist.item(key: key) else { continue }
+                if region.name == "sub" && !excess { continue }
+                var gain = -Self.eqCorrection * region.deviationDB
+                gain = (min(Self.maxEQGainDB, max(-Self.maxEQGainDB, gain)) * 10).rounded() / 10
+                bands.append(EQBand(kind: shape.0, frequencyHz: shape.1, gainDB: gain, q: shape.2))
+                let kind = shape.0 == .bell ? "bell (Q \(fmt(shape.2)))" : (shape.0 == .lowShelf ? "low shelf" : "high shelf")
+                decisions.append(PlanDecision(
+                    stage: "eq", summary: "\(kind) \(signed(gain)) dB at \(hz(shape.1))",
+                    reason: "\(region.name) \(signed(region.deviationDB)) dB against the neutral target (\(hz(region.lowHz))–\(hz(region.highHz))); corrected by \(Int(Self.eqCorrection * 100)) %, at most ±\(Int(Self.maxEQGainDB)) dB",
+                    itemIDs: [item.id]))
+            }
+        }
+        let eq = ToneEQSettings(enabled: !bands.isEmpty, bands: bands)
+
+        // 4. Glue compressor, set on the loudest section.
+        var compressor = CompressorSettings()
+        let limitedIDs = ids("dynamics.bus-limiter")
+        if !limitedIDs.isEmpty {
+            decisions.append(PlanDecision(stage: "compressor", summary: "off",
+                                          reason: "the mix is already limited on the mix bus (PLR \(fmt(a.levels.plrDB)) dB): more compression would only flatten it",
+                                          itemIDs: limitedIDs))
+        } else {
+            compressor.enabled = true
+            let range = Int(loudest.startSeconds * audio.sampleRate)..<min(audio.frameCount, Int(loudest.endSeconds * audio.sampleRate))
+            compressor.thresholdDB = CompressorCalibration.threshold(for: audio, range: range, settings: compressor,
+                                                                     meanReductionDB: options.glueReductionDB)
+            decisions.append(PlanDecision(
+                stage: "compressor",
+                summary: "glue \(fmt(compressor.ratio))∶1, threshold \(fmt(compressor.thresholdDB)) dBFS, knee \(Int(compressor.kneeDB)) dB, attack \(Int(compressor.attackMilliseconds)) ms, release \(Int(compressor.releaseMilliseconds))–\(Int(compressor.slowReleaseMilliseconds)) ms",
+                reason: "set on the loudest section (\(timeText(loudest.range))) for about \(fmt(options.glueReductionDB)) dB of gain reduction there: glue without flattening",
+                itemIDs: loudestID + ids("dynamics.healthy")))
+        }
+
+        // 5. Stereo lows.
+        let wideIDs = ids("stereo.wide-lows")
+        let stereoLows = StereoLowsSettings(enabled: !wideIDs.isEmpty && a.channelCount == 2)
+        if stereoLows.enabled, let s = a.stereo {
+            decisions.append(PlanDecision(stage: "stereo-lows", summary: "mono below \(Int(stereoLows.crossoverHz)) Hz",
+                                          reason: "low-end side only \(fmt(-s.lowEndSideToMidDB)) dB under mid, correlation \(fmt(s.lowEndCorrelation, digits: 2)): the lows must be mono-safe",
+                                          itemIDs: wideIDs))
+        }
+
+        // 6. Limiter.
+        let limiter = LimiterSettings(ceilingDBTP: options.target.ceilingDBTP)
+        decisions.append(PlanDecision(
+            stage: "limiter",
+            summary: "true-peak limiter, ceiling \(fmt(limiter.ceilingDBTP)) dBTP, lookahead \(fmt(limiter.lookaheadMilliseconds)) ms, release \(Int(limiter.releaseMilliseconds)) ms",
+            reason: "\(options.target.name) asks for \(fmt(options.target.ceilingDBTP)) dBTP; peaks detected at 4x, \(fmt(limiter.marginDB)) dB margin for the gain's own inter-sample overs",
+            itemIDs: ids("overs.intersample", "headroom.none", "headroom.tight", "clipping")))
+        decisions.append(PlanDecision(
+            stage: "loudness", summary: "target \(fmt(options.target.integratedLUFS)) LUFS integrated",
+            reason: "\(options.target.name) preset; the gain into the limiter is searched so the master lands within ±0.1 LU, and the limiter may take at most \(fmt(options.maxLimitingLU)) LU from the loudest section",
+            itemIDs: ids("loudness.summary")))
+
+        return MasteringPlan(
+            target: options.target, evenOut: options.evenOut, maxLimitingLU: options.maxLimitingLU,
+            sectionGain: sectionGain, cleanup: cleanup, eq: eq, compressor: compressor, stereoLows: stereoLows,
+            limiter: limiter, output: options.output, loudestSection: loudest.range, decisions: decisions)
+    }
+}
+
+/// Formats for decisions.
+func fmt(_ x: Double, digits: Int = 1) -> String {
+    String(format: "%.\(digits)f", x).replacingOccurrences(of: "-", with: "−")
+}
+func signed(_ x: Double) -> String { (x > 0 ? "+" : "") + fmt(x) }
+func hz(_ f: Double) -> String { f >= 1000 ? "\(fmt(f / 1000)) kHz" : "\(Int(f.rounded())) Hz" }

@@ -1,0 +1,170 @@
+import Foundation
+import HeadroomAnalysis
+import HeadroomDSP
+
+/// What a render produced, with the loudness search's outcome.
+public struct RenderResult: Sendable {
+    public var master: AudioBuffer
+    /// The chain's output before the limiter (at the limiter's input gain of 0 dB).
+    public var preLimiter: AudioBuffer
+    /// The plan as rendered: the limiter's input gain is the one the search found.
+    public var plan: MasteringPlan
+    public var achievedLUFS: Double
+    /// Loudness the limiter took from the loudest section (LU).
+    public var limitingLU: Double
+    /// True when the limiting guard stopped the gain short of the target.
+    public var guardLimited: Bool
+    /// Full-length limiter passes the search needed.
+    public var passes: Int
+    public var compressorReductionDB: Double
+    /// True peak of the master at 4x before and after a corrective second limiter pass (if one ran).
+    public var truePeakDBTP: Double
+    public var correctivePass: Bool
+}
+
+/// Renders a plan: section gain → clean-up → EQ → compressor → stereo lows → gain → true-peak limiter,
+/// with the gain searched so the master's integrated loudness hits the target. Deterministic.
+public enum Renderer {
+    static let blockSize = 4096
+
+    /// Everything before the limiter, at the output sample rate.
+    public static func preLimiter(_ input: AudioBuffer, plan: MasteringPlan,
+                                  compressorReduction: inout Double) -> AudioBuffer {
+        var audio = plan.output.sampleRateHz.map { Resampler.resample(input, to: $0) } ?? input
+        let spec = ProcessSpec(sampleRate: audio.sampleRate, maxFrameCount: blockSize, channelCount: audio.channelCount)
+        let compressor = GlueCompressorStage(settings: plan.compressor)
+        let stages: [AudioStage] = [
+            SectionGainStage(settings: plan.sectionGain), CleanupStage(settings: plan.cleanup),
+            ToneEQStage(settings: plan.eq), compressor, StereoLowsStage(settings: plan.stereoLows),
+        ]
+        for stage in stages {
+            stage.prepare(spec)
+            audio.process(with: stage, blockSize: blockSize)
+        }
+        compressorReduction = compressor.meanReductionDB
+        return audio
+    }
+
+    /// The limiter over a whole buffer, latency compensated (output lines up with input).
+    public static func limit(_ input: AudioBuffer, settings: LimiterSettings) -> AudioBuffer {
+        let limiter = TruePeakLimiterStage(settings: settings)
+        limiter.prepare(ProcessSpec(sampleRate: input.sampleRate, maxFrameCount: blockSize, channelCount: input.channelCount))
+        let latency = limiter.latencyFrames
+        // Process in place, then drop the first `latency` frames and append the flushed tail.
+        var output = input
+        output.process(with: limiter, blockSize: blockSize)
+        var tail = AudioBuffer(sampleRate: input.sampleRate, channelCount: input.channelCount, frameCount: latency)
+        tail.process(with: limiter, blockSize: blockSize)
+        for c in 0..<output.channelCount {
+            output.channels[c].removeFirst(min(latency, output.channels[c].count))
+            output.channels[c].append(contentsOf: tail.channels[c])
+        }
+        return output
+    }
+
+    static func integrated(_ audio: AudioBuffer, range: Range<Int>? = nil) -> Double {
+        var meter = LoudnessMeter(sampleRate: audio.sampleRate, channelCount: audio.channelCount)
+        let r = range ?? 0..<audio.frameCount
+        audio.withChannelPointers(r) { meter.add($0) }
+        return meter.integratedLUFS()
+    }
+
+    /// Renders `plan` on `input`. `progress` receives 0...1.
+    public static func render(_ input: AudioBuffer, plan: MasteringPlan,
+                              progress: ((Double) -> Void)? = nil) -> RenderResult {
+        var reduction = 0.0
+        let pre = preLimiter(input, plan: plan, compressorReduction: &reduction)
+        progress?(0.3)
+        let target = plan.target.integratedLUFS
+        let preSong = integrated(pre)
+
+        // The loudest section with 1 s of pre-roll, to search cheaply.
+        let sr = pre.sampleRate
+        let sectionStart = Int(plan.loudestSection.startSeconds * sr), sectionEnd = min(pre.frameCount, Int(plan.loudestSection.endSeconds * sr))
+        let preroll = min(sectionStart, Int(sr))
+        let section = pre.slice((sectionStart - preroll)..<max(sectionEnd, sectionStart - preroll + 1))
+        let measured = preroll..<section.frameCount
+        let preSection = integrated(section, range: measured)
+        func sectionLoss(_ gainDB: Double) -> Double {
+            var s = plan.limiter
+            s.inputGainDB = gainDB
+            return preSection + gainDB - integrated(limit(section, settings: s), range: measured)
+        }
+
+        // 1. On the section: the gain that would put the song at the target if it lost what the section loses.
+        let base = target - preSong
+        var gain = base
+        var loss = sectionLoss(gain)
+        for _ in 0..<3 {
+            let next = base + loss
+            if abs(next - gain) < 0.02 { break }
+            gain = next
+            loss = sectionLoss(gain)
+        }
+        // 2. The guard: never take more than maxLimitingLU from the loudest section (secant on the loss,
+        // which grows with the gain).
+        var guardLimited = false
+        if loss > plan.maxLimitingLU {
+            guardLimited = true
+            var a = (gain: base - 6, loss: sectionLoss(base - 6)), b = (gain: gain, loss: loss)
+            for _ in 0..<6 {
+                let slope = max(1e-3, (b.loss - a.loss) / (b.gain - a.gain))
+                let next = b.gain + (plan.maxLimitingLU - b.loss) / slope
+                let nextLoss = sectionLoss(next)
+                a = b; b = (next, nextLoss)
+                if abs(nextLoss - plan.maxLimitingLU) < 0.05 { break }
+            }
+            gain = b.loss <= plan.maxLimitingLU + 0.05 ? b.gain : min(a.gain, b.gain)
+        }
+        progress?(0.5)
+
+        // 3. On the whole song: correct the residual (the limiter is monotonic and nearly linear here).
+        var settings = plan.limiter
+        settings.inputGainDB = gain
+        var master = limit(pre, settings: settings)
+        var achieved = integrated(master)
+        var passes = 1
+        // Secant steps on the whole song (the slope starts at 1: gain passes through where nothing is limited).
+        var previous: (gain: Double, lufs: Double)? = nil
+        while !guardLimited && abs(achieved - target) > 0.02 && passes < 6 {
+            var slope = 1.0
+            if let p = previous, abs(settings.inputGainDB - p.gain) > 1e-6 {
+                slope = min(1, max(0.2, (achieved - p.lufs) / (settings.inputGainDB - p.gain)))
+            }
+            previous = (settings.inputGainDB, achieved)
+            settings.inputGainDB += (target - achieved) / slope
+            master = limit(pre, settings: settings)
+            achieved = integrated(master)
+            passes += 1
+            progress?(min(0.9, 0.5 + 0.1 * Double(passes)))
+        }
+
+        // 4. Verify the ceiling at 4x; a corrective pass catches what the gain modulation created.
+        var truePeak = truePeakDB(master)
+        var corrective = false
+        if truePeak > plan.limiter.ceilingDBTP {
+            var second = plan.limiter
+            second.inputGainDB = 0
+            master = limit(master, settings: second)
+            truePeak = truePeakDB(master)
+            achieved = integrated(master)
+            corrective = true
+        }
+        var rendered = plan
+        rendered.limiter.inputGainDB = (settings.inputGainDB * 1000).rounded() / 1000
+        progress?(1)
+        return RenderResult(master: master, preLimiter: pre, plan: rendered, achievedLUFS: achieved,
+                            limitingLU: preSection + settings.inputGainDB
+                                - integrated(master, range: sectionStart..<max(sectionEnd, sectionStart + 1)),
+                            guardLimited: guardLimited, passes: passes,
+                            compressorReductionDB: reduction, truePeakDBTP: truePeak, correctivePass: corrective)
+    }
+
+    /// True peak (4x, the analyzer's meter) over all channels, in dBTP.
+    public static func truePeakDB(_ audio: AudioBuffer) -> Double {
+        let meter = TruePeakMeter()
+        var peak: Float = 0
+        for c in audio.channels { peak = max(peak, c.withUnsafeBufferPointer { meter.measure($0).truePeak }) }
+        return Decibels.fromAmplitude(Double(peak))
+    }
+}

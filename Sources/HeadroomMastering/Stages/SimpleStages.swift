@@ -1,0 +1,175 @@
+import Foundation
+import HeadroomDSP
+
+/// Clip-gain automation per section: each segment's gain, crossfaded with raised-cosine ramps centred
+/// on the boundaries (no clicks). Latency 0.
+public final class SectionGainStage: AudioStage {
+    public let settings: SectionGainSettings
+    private var sampleRate = 44_100.0
+    private var gains: [Float] = []
+    private var boundaries: [Int] = []  // first frame of segment k (k ≥ 1)
+    private var halfRamp = 1
+    private var position = 0
+
+    public init(settings: SectionGainSettings) { self.settings = settings }
+    public var latencyFrames: Int { 0 }
+
+    public func prepare(_ spec: ProcessSpec) {
+        sampleRate = spec.sampleRate
+        let segments = settings.segments.sorted { $0.startSeconds < $1.startSeconds }
+        gains = segments.map { Float(Decibels.toAmplitude($0.gainDB)) }
+        boundaries = segments.dropFirst().map { Int(($0.startSeconds * spec.sampleRate).rounded()) }
+        halfRamp = max(1, Int((settings.rampMilliseconds / 2000 * spec.sampleRate).rounded()))
+        reset()
+    }
+
+    public func reset() { position = 0 }
+
+    /// The gain at absolute frame `n`.
+    public func gain(atFrame n: Int) -> Float {
+        guard !gains.isEmpty else { return 1 }
+        var k = 0
+        while k < boundaries.count && n >= boundaries[k] { k += 1 }
+        // Inside the ramp of the boundary before or after?
+        if k > 0 && n < boundaries[k - 1] + halfRamp { return ramp(n, boundary: boundaries[k - 1], from: gains[k - 1], to: gains[k]) }
+        if k < boundaries.count && n >= boundaries[k] - halfRamp { return ramp(n, boundary: boundaries[k], from: gains[k], to: gains[k + 1]) }
+        return gains[k]
+    }
+
+    private func ramp(_ n: Int, boundary: Int, from a: Float, to b: Float) -> Float {
+        let x = Double(n - (boundary - halfRamp)) / Double(2 * halfRamp)
+        let w = Float(0.5 - 0.5 * cos(Double.pi * min(1, max(0, x))))
+        return a + (b - a) * w
+    }
+
+    public func process(_ block: AudioBlock) {
+        let n = block.frameCount
+        guard settings.enabled, !gains.isEmpty else { position += n; return }
+        var i = 0
+        while i < n {
+            let frame = position + i
+            // Constant stretch until the next ramp starts?
+            var k = 0
+            while k < boundaries.count && frame >= boundaries[k] + halfRamp { k += 1 }
+            let inRamp = k < boundaries.count && frame >= boundaries[k] - halfRamp
+            if inRamp {
+                let g = gain(atFrame: frame)
+                for c in block.channels { c[i] *= g }
+                i += 1
+            } else {
+                let end = k < boundaries.count ? min(n, boundaries[k] - halfRamp - position) : n
+                let g = gains[k]
+                for c in block.channels { for j in i..<end { c[j] *= g } }
+                i = end
+            }
+        }
+        position += n
+    }
+}
+
+/// DC removal (first-order 5 Hz high-pass) and an optional second-order Butterworth subsonic high-pass.
+public final class CleanupStage: AudioStage {
+    public let settings: CleanupSettings
+    private var dcPole = 0.0
+    private var dcState: [(x1: Double, y1: Double)] = []
+    private var highPass: [Biquad] = []
+
+    public init(settings: CleanupSettings) { self.settings = settings }
+    public var latencyFrames: Int { 0 }
+
+    public func prepare(_ spec: ProcessSpec) {
+        dcPole = exp(-2 * Double.pi * 5 / spec.sampleRate)
+        dcState = Array(repeating: (0, 0), count: spec.channelCount)
+        highPass = settings.highPassHz.map { hz in
+            Array(repeating: Biquad(.highPass(frequencyHz: hz, sampleRate: spec.sampleRate)), count: spec.channelCount)
+        } ?? []
+    }
+
+    public func reset() {
+        for c in dcState.indices { dcState[c] = (0, 0) }
+        for c in highPass.indices { highPass[c].reset() }
+    }
+
+    public func process(_ block: AudioBlock) {
+        guard settings.enabled else { return }
+        for (c, x) in block.channels.enumerated() {
+            if settings.removeDC {
+                var (x1, y1) = dcState[c]
+                let r = dcPole
+                for i in x.indices {
+                    let v = Double(x[i])
+                    let y = v - x1 + r * y1
+                    x1 = v; y1 = y
+                    x[i] = Float(y)
+                }
+                dcState[c] = (x1, y1)
+            }
+            if !highPass.isEmpty {
+                var f = highPass[c]
+                for i in x.indices { x[i] = Float(f.process(Double(x[i]))) }
+                highPass[c] = f
+            }
+        }
+    }
+}
+
+/// The tonal EQ: a cascade of RBJ biquads per channel (minimum phase, latency 0).
+public final class ToneEQStage: AudioStage {
+    public let settings: ToneEQSettings
+    private var filters: [[Biquad]] = []
+
+    public init(settings: ToneEQSettings) { self.settings = settings }
+    public var latencyFrames: Int { 0 }
+
+    public func prepare(_ spec: ProcessSpec) {
+        let chain = settings.bands.map { Biquad($0.coefficients(sampleRate: spec.sampleRate)) }
+        filters = Array(repeating: chain, count: spec.channelCount)
+    }
+
+    public func reset() {
+        for c in filters.indices { for k in filters[c].indices { filters[c][k].reset() } }
+    }
+
+    public func process(_ block: AudioBlock) {
+        guard settings.enabled else { return }
+        for (c, x) in block.channels.enumerated() {
+            for k in filters[c].indices {
+                var f = filters[c][k]
+                for i in x.indices { x[i] = Float(f.process(Double(x[i]))) }
+                filters[c][k] = f
+            }
+        }
+    }
+}
+
+/// Mono below the crossover: the side signal loses its lows (S − amount·LR4-low-pass(S)), the mid is
+/// untouched. Mono input passes unchanged.
+public final class StereoLowsStage: AudioStage {
+    public let settings: StereoLowsSettings
+    private var lowPass: (Biquad, Biquad) = (Biquad(.identity), Biquad(.identity))
+
+    public init(settings: StereoLowsSettings) { self.settings = settings }
+    public var latencyFrames: Int { 0 }
+
+    public func prepare(_ spec: ProcessSpec) {
+        let lp = Biquad(.lowPass(frequencyHz: settings.crossoverHz, sampleRate: spec.sampleRate))
+        lowPass = (lp, lp)
+    }
+
+    public func reset() { lowPass.0.reset(); lowPass.1.reset() }
+
+    public func process(_ block: AudioBlock) {
+        guard settings.enabled, block.channels.count == 2 else { return }
+        let l = block.channels[0], r = block.channels[1]
+        var (f1, f2) = lowPass
+        let amount = settings.amount
+        for i in l.indices {
+            let mid = (Double(l[i]) + Double(r[i])) * 0.5
+            var side = (Double(l[i]) - Double(r[i])) * 0.5
+            side -= amount * f2.process(f1.process(side))
+            l[i] = Float(mid + side)
+            r[i] = Float(mid - side)
+        }
+        lowPass = (f1, f2)
+    }
+}

@@ -1,0 +1,109 @@
+import HeadroomDSP
+
+/// One gain segment of the section-gain automation.
+public struct SectionGainSegment: Codable, Sendable, Equatable {
+    public var startSeconds: Double
+    public var endSeconds: Double
+    public var gainDB: Double
+    public init(startSeconds: Double, endSeconds: Double, gainDB: Double) {
+        self.startSeconds = startSeconds; self.endSeconds = endSeconds; self.gainDB = gainDB
+    }
+}
+
+/// Clip-gain automation per section, with raised-cosine ramps centred on the boundaries.
+public struct SectionGainSettings: Codable, Sendable, Equatable {
+    public var enabled: Bool
+    public var segments: [SectionGainSegment]
+    public var rampMilliseconds: Double
+    public init(enabled: Bool = true, segments: [SectionGainSegment] = [], rampMilliseconds: Double = 400) {
+        self.enabled = enabled; self.segments = segments; self.rampMilliseconds = rampMilliseconds
+    }
+}
+
+/// DC removal and a subsonic high-pass.
+public struct CleanupSettings: Codable, Sendable, Equatable {
+    public var enabled: Bool
+    /// A 5 Hz first-order high-pass removes DC offset.
+    public var removeDC: Bool
+    /// Second-order Butterworth high-pass below the music; nil for none.
+    public var highPassHz: Double?
+    public init(enabled: Bool = false, removeDC: Bool = false, highPassHz: Double? = nil) {
+        self.enabled = enabled; self.removeDC = removeDC; self.highPassHz = highPassHz
+    }
+}
+
+/// A filter of the tonal EQ (RBJ biquads, minimum phase).
+public struct EQBand: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable { case lowShelf, highShelf, bell }
+    public var kind: Kind
+    public var frequencyHz: Double
+    public var gainDB: Double
+    /// Bells only.
+    public var q: Double
+    public init(kind: Kind, frequencyHz: Double, gainDB: Double, q: Double = 0.8) {
+        self.kind = kind; self.frequencyHz = frequencyHz; self.gainDB = gainDB; self.q = q
+    }
+
+    public func coefficients(sampleRate: Double) -> BiquadCoefficients {
+        switch kind {
+        case .lowShelf: return .lowShelf(frequencyHz: frequencyHz, gainDB: gainDB, sampleRate: sampleRate)
+        case .highShelf: return .highShelf(frequencyHz: frequencyHz, gainDB: gainDB, sampleRate: sampleRate)
+        case .bell: return .peaking(frequencyHz: frequencyHz, gainDB: gainDB, q: q, sampleRate: sampleRate)
+        }
+    }
+}
+
+public struct ToneEQSettings: Codable, Sendable, Equatable {
+    public var enabled: Bool
+    public var bands: [EQBand]
+    public init(enabled: Bool = false, bands: [EQBand] = []) { self.enabled = enabled; self.bands = bands }
+}
+
+/// Feed-forward, stereo-linked glue compressor.
+public struct CompressorSettings: Codable, Sendable, Equatable {
+    public var enabled: Bool
+    public var thresholdDB: Double
+    public var ratio: Double
+    public var kneeDB: Double
+    public var attackMilliseconds: Double
+    public var releaseMilliseconds: Double
+    /// The slower release that takes over when gain reduction persists (program-dependent release).
+    public var slowReleaseMilliseconds: Double
+    /// RMS detector window.
+    public var detectorMilliseconds: Double
+    public init(enabled: Bool = false, thresholdDB: Double = -20, ratio: Double = 1.5, kneeDB: Double = 6,
+                attackMilliseconds: Double = 30, releaseMilliseconds: Double = 150, slowReleaseMilliseconds: Double = 600,
+                detectorMilliseconds: Double = 20) {
+        self.enabled = enabled; self.thresholdDB = thresholdDB; self.ratio = ratio; self.kneeDB = kneeDB
+        self.attackMilliseconds = attackMilliseconds; self.releaseMilliseconds = releaseMilliseconds
+        self.slowReleaseMilliseconds = slowReleaseMilliseconds; self.detectorMilliseconds = detectorMilliseconds
+    }
+}
+
+/// Narrows the side signal below a crossover (mono lows).
+public struct StereoLowsSettings: Codable, Sendable, Equatable {
+    public var enabled: Bool
+    public var crossoverHz: Double
+    /// 1 = fully mono below the crossover.
+    public var amount: Double
+    public init(enabled: Bool = false, crossoverHz: Double = 120, amount: Double = 1) {
+        self.enabled = enabled; self.crossoverHz = crossoverHz; self.amount = amount
+    }
+}
+
+/// The true-peak limiter, with the gain into it.
+public struct LimiterSettings: Codable, Sendable, Equatable {
+    /// Gain applied before limiting (set by the loudness search).
+    public var inputGainDB: Double
+    public var ceilingDBTP: Double
+    public var lookaheadMilliseconds: Double
+    public var releaseMilliseconds: Double
+    /// The limiter aims this far under the ceiling, for the peaks its time-varying gain creates.
+    public var marginDB: Double
+    public init(inputGainDB: Double = 0, ceilingDBTP: Double = -1, lookaheadMilliseconds: Double = 3,
+                releaseMilliseconds: Double = 80, marginDB: Double = 0.1) {
+        self.inputGainDB = inputGainDB; self.ceilingDBTP = ceilingDBTP
+        self.lookaheadMilliseconds = lookaheadMilliseconds; self.releaseMilliseconds = releaseMilliseconds
+        self.marginDB = marginDB
+    }
+}

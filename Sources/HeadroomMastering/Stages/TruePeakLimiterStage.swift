@@ -1,0 +1,216 @@
+import Foundation
+import HeadroomDSP
+
+/// A lookahead true-peak limiter whose ceiling holds by construction at the detector's 4x resolution.
+///
+/// Per input sample: the 4x polyphase peak (both channels, linked) → required gain r = ceiling/peak →
+/// minimum over the lookahead window (monotonic deque, O(1)) → release towards unity (program-dependent:
+/// slower while reduction persists) → two cascaded moving averages whose total span equals the
+/// lookahead, so the smoothed gain never exceeds the required gain of the sample it is applied to. The
+/// audio is delayed by lookahead + half the interpolator, which is the stage's latency.
+public final class TruePeakLimiterStage: AudioStage {
+    public let settings: LimiterSettings
+    public let interpolator: TruePeakInterpolator
+
+    private var channelCount = 2
+    private var lookahead = 0, box1Length = 0, box2Length = 0
+    private var ceiling: Float = 1
+    private var inputGain: Float = 1
+    private var releaseAlpha = 0.0, sustainAlpha = 0.0
+
+    // Per-block scratch (allocated in prepare).
+    private var history: [[Float]] = []
+    private var positionPeaks: [Float] = []
+    private var channelPeaks: [Float] = []
+
+    // Streaming state.
+    private var previousPeak: Float = 0
+    private var dequeIndex: [Int] = [], dequeValue: [Float] = []
+    private var dequeHead = 0, dequeCount = 0
+    private var step = 0
+    private var envelope = 1.0, sustain = 0.0
+    private var ring1: [Double] = [], ring2: [Double] = []
+    private var sum1 = 0.0, sum2 = 0.0, ringPos1 = 0, ringPos2 = 0
+    private var delay: [Float] = []  // channel-major, latencyFrames per channel
+    private var delayPos = 0
+    /// Smallest gain applied so far (linear), for reports.
+    public private(set) var minimumGain: Float = 1
+
+    public init(settings: LimiterSettings, interpolator: TruePeakInterpolator = TruePeakInterpolator()) {
+        self.settings = settings
+        self.interpolator = interpolator
+    }
+
+    public var latencyFrames: Int { lookahead + interpolator.tapsPerPhase / 2 }
+
+    public func prepare(_ spec: ProcessSpec) {
+        channelCount = spec.channelCount
+        lookahead = max(2, Int((settings.lookaheadMilliseconds * spec.sampleRate / 1000).rounded()))
+        lookahead += lookahead % 2
+        box1Length = lookahead / 2 + 1
+        box2Length = lookahead / 2 + 1
+        ceiling = Float(Decibels.toAmplitude(settings.ceilingDBTP - settings.marginDB))
+        inputGain = Float(Decibels.toAmplitude(settings.inputGainDB))
+        releaseAlpha = 1 - exp(-1 / (settings.releaseMilliseconds * spec.sampleRate / 1000))
+        sustainAlpha = 1 - exp(-1 / spec.sampleRate)  // 1 s follower of the reduction depth
+        let t = interpolator.tapsPerPhase
+        history = Array(repeating: [Float](repeating: 0, count: spec.maxFrameCount + t - 1), count: channelCount)
+        positionPeaks = [Float](repeating: 0, count: spec.maxFrameCount)
+        channelPeaks = [Float](repeating: 0, count: spec.maxFrameCount)
+        var capacity = 1
+        while capacity < lookahead + 2 { capacity *= 2 }
+        dequeIndex = [Int](repeating: 0, count: capacity)
+        dequeValue = [Float](repeating: 0, count: capacity)
+        ring1 = [Double](repeating: 1, count: box1Length)
+        ring2 = [Double](repeating: 1, count: box2Length)
+        delay = [Float](repeating: 0, count: latencyFrames * channelCount)
+        reset()
+    }
+
+    public func reset() {
+        for c in history.indices { for i in history[c].indices { history[c][i] = 0 } }
+        previousPeak = 0
+        dequeHead = 0; dequeCount = 0
+        step = 0
+        envelope = 1; sustain = 0
+        for i in ring1.indices { ring1[i] = 1 }
+        for i in ring2.indices { ring2[i] = 1 }
+        sum1 = Double(box1Length); sum2 = Double(box2Length)
+        ringPos1 = 0; ringPos2 = 0
+        for i in delay.indices { delay[i] = 0 }
+        delayPos = 0
+        minimumGain = 1
+    }
+
+    public func process(_ block: AudioBlock) {
+        let n = block.frameCount
+        guard n > 0 else { return }
+        let t = interpolator.tapsPerPhase
+        let bound = interpolator.gainBound
+        let ceiling = self.ceiling, inputGain = self.inputGain
+        // 1. Detector: per-position 4x peaks, max over channels; skip stretches that cannot reach the ceiling.
+        positionPeaks.withUnsafeMutableBufferPointer { p in
+            for i in 0..<n { p[i] = 0 }
+        }
+        for c in 0..<block.channels.count {
+            let src = block.channels[c]
+            history[c].withUnsafeMutableBufferPointer { h in
+                for i in 0..<n { h[t - 1 + i] = src[i] * inputGain }
+                positionPeaks.withUnsafeMutableBufferPointer { peaks in
+                    channelPeaks.withUnsafeMutableBufferPointer { cp in
+                        var start = 0
+                        let stride = 32
+                        while start < n {
+                            let count = min(stride, n - start)
+                            var m: Float = 0
+                            for i in start..<(start + count + t - 1) { m = max(m, abs(h[i])) }
+                            if m * bound > ceiling {
+                                interpolator.positionPeaks(h.baseAddress! + start, count: count, into: cp.baseAddress! + start)
+                                for i in start..<(start + count) { peaks[i] = max(peaks[i], cp[i]) }
+                            }
+                            start += count
+                        }
+                    }
+                }
+                // Keep the last T − 1 samples for the next block.
+                for i in 0..<(t - 1) { h[i] = h[n + i] }
+            }
+        }
+
+        // 2. Gain computer and output, sample by sample: state in a struct, buffers as raw pointers.
+        var state = GainState(previousPeak: previousPeak, dequeHead: dequeHead, dequeCount: dequeCount, step: step,
+                              envelope: envelope, sustain: sustain, sum1: sum1, sum2: sum2, ringPos1: ringPos1,
+                              ringPos2: ringPos2, delayPos: delayPos, minimumGain: minimumGain)
+        let constants = GainConstants(ceiling: ceiling, inputGain: inputGain, lookahead: lookahead,
+                                      mask: dequeIndex.count - 1, box1Length: box1Length, box2Length: box2Length,
+                                      releaseAlpha: releaseAlpha, sustainAlpha: sustainAlpha, delayLength: latencyFrames)
+        let out0 = block.channels[0]
+        let out1: UnsafeMutableBufferPointer<Float>? = block.channels.count > 1 ? block.channels[1] : nil
+        dequeIndex.withUnsafeMutableBufferPointer { dIndex in
+            dequeValue.withUnsafeMutableBufferPointer { dValue in
+                ring1.withUnsafeMutableBufferPointer { r1 in
+                    ring2.withUnsafeMutableBufferPointer { r2 in
+                        positionPeaks.withUnsafeBufferPointer { peaks in
+                            delay.withUnsafeMutableBufferPointer { line in
+                                Self.runGain(&state, constants, n: n, peaks: peaks.baseAddress!, dIndex: dIndex.baseAddress!,
+                                             dValue: dValue.baseAddress!, r1: r1.baseAddress!, r2: r2.baseAddress!,
+                                             line: line.baseAddress!, out0: out0.baseAddress!, out1: out1?.baseAddress)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        previousPeak = state.previousPeak
+        dequeHead = state.dequeHead; dequeCount = state.dequeCount; step = state.step
+        envelope = state.envelope; sustain = state.sustain
+        sum1 = state.sum1; sum2 = state.sum2; ringPos1 = state.ringPos1; ringPos2 = state.ringPos2
+        delayPos = state.delayPos
+        minimumGain = state.minimumGain
+    }
+
+    struct GainState {
+        var previousPeak: Float
+        var dequeHead: Int, dequeCount: Int, step: Int
+        var envelope: Double, sustain: Double
+        var sum1: Double, sum2: Double, ringPos1: Int, ringPos2: Int
+        var delayPos: Int
+        var minimumGain: Float
+    }
+
+    struct GainConstants {
+        let ceiling: Float, inputGain: Float
+        let lookahead: Int, mask: Int, box1Length: Int, box2Length: Int
+        let releaseAlpha: Double, sustainAlpha: Double
+        let delayLength: Int
+    }
+
+    @inline(__always)
+    static func runGain(_ st: inout GainState, _ k: GainConstants, n: Int, peaks: UnsafePointer<Float>,
+                        dIndex: UnsafeMutablePointer<Int>, dValue: UnsafeMutablePointer<Float>,
+                        r1: UnsafeMutablePointer<Double>, r2: UnsafeMutablePointer<Double>,
+                        line: UnsafeMutablePointer<Float>, out0: UnsafeMutablePointer<Float>,
+                        out1: UnsafeMutablePointer<Float>?) {
+        var s = st
+        let inv1 = 1 / Double(k.box1Length), inv2 = 1 / Double(k.box2Length)
+        for i in 0..<n {
+            let peak = max(s.previousPeak, peaks[i])
+            s.previousPeak = peaks[i]
+            let required: Float = peak > k.ceiling ? k.ceiling / peak : 1
+            // Sliding minimum over the last lookahead + 1 required gains.
+            while s.dequeCount > 0 && dValue[(s.dequeHead + s.dequeCount - 1) & k.mask] >= required { s.dequeCount -= 1 }
+            dIndex[(s.dequeHead + s.dequeCount) & k.mask] = s.step
+            dValue[(s.dequeHead + s.dequeCount) & k.mask] = required
+            s.dequeCount += 1
+            if dIndex[s.dequeHead] < s.step - k.lookahead { s.dequeHead = (s.dequeHead + 1) & k.mask; s.dequeCount -= 1 }
+            let minimum = Double(dValue[s.dequeHead])
+            // Release towards unity; slower while reduction persists.
+            if s.envelope < 1 || minimum < 1 {
+                let slow = 1 + min(3, 20 * s.sustain)
+                s.envelope = min(minimum, s.envelope + (1 - s.envelope) * k.releaseAlpha / slow)
+            }
+            s.sustain += ((1 - s.envelope) - s.sustain) * k.sustainAlpha
+            // Two moving averages, total span lookahead + 1.
+            s.sum1 += s.envelope - r1[s.ringPos1]; r1[s.ringPos1] = s.envelope
+            s.ringPos1 = s.ringPos1 + 1 == k.box1Length ? 0 : s.ringPos1 + 1
+            let b1 = s.sum1 * inv1
+            s.sum2 += b1 - r2[s.ringPos2]; r2[s.ringPos2] = b1
+            s.ringPos2 = s.ringPos2 + 1 == k.box2Length ? 0 : s.ringPos2 + 1
+            let gain = Float(min(1, s.sum2 * inv2))
+            s.minimumGain = min(s.minimumGain, gain)
+            s.step += 1
+            // Delay line: the output is the input lookahead + T/2 samples older.
+            let p = s.delayPos
+            let x0 = out0[i] * k.inputGain
+            out0[i] = line[p] * gain
+            line[p] = x0
+            if let out1 {
+                let x1 = out1[i] * k.inputGain
+                out1[i] = line[k.delayLength + p] * gain
+                line[k.delayLength + p] = x1
+            }
+            s.delayPos = p + 1 == k.delayLength ? 0 : p + 1
+        }
+        st = s
+    }
+}
