@@ -47,4 +47,11 @@ public struct ChecklistItem: Codable, Sendable, Equatable {
     public var status: Status
     /// The user's note, if any.
     public var note: String?
+
+    public init(id: Int, key: String, kind: Kind, severity: Severity, title: String, timeRanges: [TimeRange],
+                measuredValue: Double, unit: String, expected: String, action: String, status: Status, note: String?) {
+        self.id = id; self.key = key; self.kind = kind; self.severity = severity; self.title = title
+        self.timeRanges = timeRanges; self.measuredValue = measuredValue; self.unit = unit
+        self.expected = expected; self.action = action; self.status = status; self.note = note
+    }
 }

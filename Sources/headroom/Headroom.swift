@@ -12,7 +12,7 @@ struct Headroom: ParsableCommand {
         Headroom never modifies its input.
         """,
         version: version,
-        subcommands: [Analyze.self, DemoMix.self],
+        subcommands: [Analyze.self, Master.self, DemoMix.self],
         defaultSubcommand: Analyze.self)
 }
 

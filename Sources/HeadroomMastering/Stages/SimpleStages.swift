@@ -142,34 +142,34 @@ public final class ToneEQStage: AudioStage {
     }
 }
 
-/// Mono below the crossover: the side signal loses its lows (S − amount·LR4-low-pass(S)), the mid is
-/// untouched. Mono input passes unchanged.
+/// Mono below the crossover: the side signal is high-passed (Linkwitz-Riley, 24 dB/octave), blended by
+/// `amount`; the mid is untouched. Mono input passes unchanged. Latency 0.
 public final class StereoLowsStage: AudioStage {
     public let settings: StereoLowsSettings
-    private var lowPass: (Biquad, Biquad) = (Biquad(.identity), Biquad(.identity))
+    private var highPass: (Biquad, Biquad) = (Biquad(.identity), Biquad(.identity))
 
     public init(settings: StereoLowsSettings) { self.settings = settings }
     public var latencyFrames: Int { 0 }
 
     public func prepare(_ spec: ProcessSpec) {
-        let lp = Biquad(.lowPass(frequencyHz: settings.crossoverHz, sampleRate: spec.sampleRate))
-        lowPass = (lp, lp)
+        let hp = Biquad(.highPass(frequencyHz: settings.crossoverHz, sampleRate: spec.sampleRate))
+        highPass = (hp, hp)
     }
 
-    public func reset() { lowPass.0.reset(); lowPass.1.reset() }
+    public func reset() { highPass.0.reset(); highPass.1.reset() }
 
     public func process(_ block: AudioBlock) {
         guard settings.enabled, block.channels.count == 2 else { return }
         let l = block.channels[0], r = block.channels[1]
-        var (f1, f2) = lowPass
+        var (f1, f2) = highPass
         let amount = settings.amount
         for i in l.indices {
             let mid = (Double(l[i]) + Double(r[i])) * 0.5
-            var side = (Double(l[i]) - Double(r[i])) * 0.5
-            side -= amount * f2.process(f1.process(side))
-            l[i] = Float(mid + side)
-            r[i] = Float(mid - side)
+            let side = (Double(l[i]) - Double(r[i])) * 0.5
+            let narrowed = (1 - amount) * side + amount * f2.process(f1.process(side))
+            l[i] = Float(mid + narrowed)
+            r[i] = Float(mid - narrowed)
         }
-        lowPass = (f1, f2)
+        highPass = (f1, f2)
     }
 }

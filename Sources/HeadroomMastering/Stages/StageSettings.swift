@@ -80,13 +80,14 @@ public struct CompressorSettings: Codable, Sendable, Equatable {
     }
 }
 
-/// Narrows the side signal below a crossover (mono lows).
+/// Narrows the side signal below a crossover (mono lows). 150 Hz by default: the analysis' own
+/// definition of the low end, so what is flagged is what gets fixed.
 public struct StereoLowsSettings: Codable, Sendable, Equatable {
     public var enabled: Bool
     public var crossoverHz: Double
     /// 1 = fully mono below the crossover.
     public var amount: Double
-    public init(enabled: Bool = false, crossoverHz: Double = 120, amount: Double = 1) {
+    public init(enabled: Bool = false, crossoverHz: Double = 150, amount: Double = 1) {
         self.enabled = enabled; self.crossoverHz = crossoverHz; self.amount = amount
     }
 }

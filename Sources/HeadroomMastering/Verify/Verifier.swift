@@ -1,0 +1,135 @@
+import Foundation
+import HeadroomAnalysis
+import HeadroomChecklist
+import HeadroomDSP
+
+/// Compares the master with the mix: measures both the same way, checks the target and the ceiling
+/// (4x and 8x), and marks every checklist item fixed, kept, still open (with the reason) or noted.
+public enum Verifier {
+    /// Loudness must land within this of the target.
+    public static let loudnessToleranceLU = 0.1
+
+    public static func verify(before: Analysis, after: Analysis, master: AudioBuffer, checklist: Checklist,
+                              plan: MasteringPlan, render: RenderResult) -> (Checklist, MasterReport) {
+        let tp8 = truePeak(master, factor: 8)
+        let report = MasterReport(
+            target: plan.target, before: metrics(before, sectionLUFS: before.sections.map(\.integratedLUFS)),
+            after: metrics(after, sectionLUFS: sectionLoudness(master, sections: before.sections)),
+            truePeak8xDBTP: tp8,
+            targetHit: abs(after.loudness.integratedLUFS - plan.target.integratedLUFS) <= loudnessToleranceLU,
+            ceilingHeld: after.levels.truePeakDBTP <= plan.target.ceilingDBTP + 1e-6 && tp8 <= plan.target.ceilingDBTP + 1e-6,
+            inputGainDB: render.plan.limiter.inputGainDB, limitingLU: render.limitingLU, guardLimited: render.guardLimited,
+            compressorReductionDB: render.compressorReductionDB, limiterPasses: render.passes,
+            sectionStartsSeconds: before.sections.map(\.startSeconds))
+        var items = checklist.items.map { judge($0, before: before, after: after, report: report) }
+        var next = (items.map(\.id).max() ?? 0) + 1
+        func add(_ key: String, _ kind: ChecklistItem.Kind, _ severity: ChecklistItem.Severity, _ title: String,
+                 value: Double, unit: String, expected: String, action: String, status: ChecklistItem.Status) {
+            items.append(ChecklistItem(id: next, key: key, kind: kind, severity: severity, title: title, timeRanges: [],
+                                       measuredValue: (value * 100).rounded() / 100, unit: unit, expected: expected,
+                                       action: action, status: status, note: nil))
+            next += 1
+        }
+        let t = plan.target
+        add("master.loudness", report.targetHit ? .strength : .problem, report.targetHit ? .info : .major,
+            "Master at \(f2(after.loudness.integratedLUFS)) LUFS for a \(t.name) target of \(f1(t.integratedLUFS)) LUFS",
+            value: after.loudness.integratedLUFS, unit: "LUFS", expected: "within ±0.1 LU of \(f1(t.integratedLUFS))",
+            action: report.targetHit ? "Nothing to do." : (render.guardLimited
+                ? "The limiting guard stopped at \(f1(plan.maxLimitingLU)) LU of limiting on the loudest section: reaching \(f1(t.integratedLUFS)) LUFS would crush it. Accept the quieter master, raise --max-limiting, or choose a quieter target."
+                : "Re-render; report this if it persists."),
+            status: report.targetHit ? .fixed : .stillOpen)
+        add("master.ceiling", report.ceilingHeld ? .strength : .problem, report.ceilingHeld ? .info : .critical,
+            "True peak \(f2(after.levels.truePeakDBTP)) dBTP at 4x, \(f2(tp8)) dBTP at 8x, ceiling \(f1(t.ceilingDBTP)) dBTP",
+            value: max(after.levels.truePeakDBTP, tp8), unit: "dBTP", expected: "at or below \(f1(t.ceilingDBTP)) dBTP at 4x and 8x",
+            action: report.ceilingHeld ? "Nothing to do." : "Lower the ceiling by 0.2 dB and re-render.",
+            status: report.ceilingHeld ? .fixed : .stillOpen)
+        return (Checklist(items: items), report)
+    }
+
+    /// Integrated loudness of `audio` over each section's time range (the mix's boundaries).
+    static func sectionLoudness(_ audio: AudioBuffer, sections: [Analysis.Section]) -> [Double] {
+        var meter = LoudnessMeter(sampleRate: audio.sampleRate, channelCount: audio.channelCount)
+        audio.withChannelPointers(0..<audio.frameCount) { meter.add($0) }
+        let step = meter.subBlockSeconds
+        return sections.map { s in
+            let a = Int((s.startSeconds / step).rounded()), b = min(meter.subBlockCount, Int((s.endSeconds / step).rounded()))
+            let l = meter.integratedLUFS(subBlocks: min(a, b)..<b)
+            return l.isFinite ? l : Decibels.floorDB
+        }
+    }
+
+    static func metrics(_ a: Analysis, sectionLUFS: [Double]) -> MasterReport.Metrics {
+        let regions = a.tonalBalance.regions
+        return MasterReport.Metrics(
+            integratedLUFS: a.loudness.integratedLUFS, truePeakDBTP: a.levels.truePeakDBTP,
+            loudnessRangeLU: a.loudness.loudnessRangeLU, plrDB: a.levels.plrDB, crestFactorDB: a.levels.crestFactorDB,
+            dynamicRangeDR: a.levels.dynamicRangeDR,
+            sectionLUFS: sectionLUFS,
+            tonalRegions: regions,
+            meanTonalDeviationDB: regions.isEmpty ? 0 : regions.reduce(0) { $0 + abs($1.deviationDB) } / Double(regions.count))
+    }
+
+    /// True peak over all channels with `factor`x oversampling.
+    public static func truePeak(_ audio: AudioBuffer, factor: Int) -> Double {
+        let meter = TruePeakMeter(interpolator: TruePeakInterpolator(factor: factor, tapsPerPhase: 32))
+        var peak: Float = 0
+        for c in audio.channels { peak = max(peak, c.withUnsafeBufferPointer { meter.measure($0).truePeak }) }
+        return Decibels.fromAmplitude(Double(peak))
+    }
+
+    /// The verdict on one item.
+    static func judge(_ item: ChecklistItem, before: Analysis, after: Analysis, report: MasterReport) -> ChecklistItem {
+        var item = item
+        let rules = ChecklistRules.evaluate(after)
+        func still(_ reason: String) { item.status = .stillOpen; item.action = reason }
+        switch item.key {
+        case "clipping":
+            still("Clipping is baked into the mix; the master stays under the ceiling, but the distortion remains: re-print the mix.")
+        case "headroom.none", "headroom.tight", "headroom.low-print", "headroom.healthy":
+            item.status = item.kind == .strength ? .kept : .noted
+        case "overs.intersample":
+            if report.ceilingHeld { item.status = .fixed } else { still("The master still has overs.") }
+        case "dynamics.bus-limiter", "phase.inverted", "phase.trouble", "stereo.balance", "silence.start", "silence.end":
+            still("A mix problem mastering does not change: \(item.action)")
+        case "stereo.mono-file", "stereo.near-mono", "loudness.summary", "sections.loudest":
+            item.status = .noted
+        case "dynamics.healthy":
+            if after.levels.plrDB >= 8 && after.loudness.loudnessRangeLU >= before.loudness.loudnessRangeLU - 3 {
+                item.status = .kept
+                item.title += " → master PLR \(f1(after.levels.plrDB)) dB, LRA \(f1(after.loudness.loudnessRangeLU)) LU"
+            } else {
+                still("The target's loudness cost dynamics: PLR \(f1(before.levels.plrDB)) → \(f1(after.levels.plrDB)) dB, LRA \(f1(before.loudness.loudnessRangeLU)) → \(f1(after.loudness.loudnessRangeLU)) LU.")
+            }
+        case "sections.jump":
+            // The jump at the same boundary in the master.
+            let t = (item.timeRanges.first?.startSeconds ?? 0) + 2
+            let jump = sectionJump(report, at: t)
+            if abs(jump) <= ChecklistThresholds.sectionJumpLU { item.status = .fixed; item.title += " → \(f1(jump)) LU in the master" } else {
+                still("Still \(f1(jump)) LU in the master; raise --even-out to level the sections more.")
+            }
+        default:
+            let present = rules.item(key: item.key) != nil
+            if item.kind == .strength {
+                item.status = present ? .kept : .stillOpen
+                if !present { item.action = "Lost in mastering: compare before/after." }
+            } else if item.key.hasPrefix("tone.") {
+                let region = before.tonalBalance.regions.first { ChecklistRules.toneKey(region: $0.name, excess: $0.deviationDB > 0) == item.key }
+                let afterRegion = after.tonalBalance.regions.first { $0.name == region?.name }
+                let change = "\(region.map { f1($0.deviationDB) } ?? "?") → \(afterRegion.map { f1($0.deviationDB) } ?? "?") dB"
+                if present { still("Improved but still outside the range (\(change)); the EQ is bounded to ±3 dB, fix the rest in the mix or raise the band in the session file.") }
+                else { item.status = .fixed; item.title += " → \(change)" }
+            } else {
+                if present { still("Still present in the master.") } else { item.status = .fixed }
+            }
+        }
+        return item
+    }
+
+    static func sectionJump(_ report: MasterReport, at t: Double) -> Double {
+        guard let i = report.sectionStartsSeconds.firstIndex(where: { abs($0 - t) < 0.6 }), i > 0 else { return 0 }
+        return report.after.sectionLUFS[i] - report.after.sectionLUFS[i - 1]
+    }
+}
+
+func f1(_ x: Double) -> String { fmt(x) }
+func f2(_ x: Double) -> String { fmt(x, digits: 2) }

@@ -1,0 +1,66 @@
+import Foundation
+import HeadroomAnalysis
+import HeadroomChecklist
+import HeadroomMastering
+
+/// Renders a mastering session for the terminal: the plan with its reasons, before/after, the checklist.
+public enum MasterTextReport {
+    public static func plan(_ plan: MasteringPlan) -> String {
+        var out = ["PLAN — target \(plan.target.name): \(f1(plan.target.integratedLUFS)) LUFS, ceiling \(f1(plan.target.ceilingDBTP)) dBTP; chain set up on the loudest section \(timeText(plan.loudestSection))"]
+        for d in plan.decisions {
+            let items = d.itemIDs.isEmpty ? "" : "  [" + d.itemIDs.map { "#\($0)" }.joined(separator: ", ") + "]"
+            out.append("  " + pad(d.stage, 13) + d.summary + items)
+            out.append("  " + String(repeating: " ", count: 13) + "  because " + d.reason)
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    public static func render(_ session: Session, outputPath: String, outputFormat: String) -> String {
+        guard let r = session.report else { return plan(session.plan) }
+        var out: [String] = []
+        out.append("Headroom master — \(session.input.path) → \(outputPath) (\(outputFormat))")
+        out.append("")
+        out.append(plan(session.plan))
+        out.append("RESULT" + pad("", 22) + pad("before", 10, right: true) + pad("after", 10, right: true))
+        func row(_ name: String, _ a: Double, _ b: Double, _ note: String = "") {
+            out.append("  " + pad(name, 26) + pad(f1(a), 10, right: true) + pad(f1(b), 10, right: true) + (note.isEmpty ? "" : "   " + note))
+        }
+        let t = r.target
+        row("integrated (LUFS)", r.before.integratedLUFS, r.after.integratedLUFS,
+            "target \(f1(t.integratedLUFS)) \(r.targetHit ? "✓" : "✗")\(r.guardLimited ? " (limiting guard)" : "")")
+        row("true peak 4x (dBTP)", r.before.truePeakDBTP, r.after.truePeakDBTP,
+            "ceiling \(f1(t.ceilingDBTP)) \(r.ceilingHeld ? "✓" : "✗"); 8x \(num(r.truePeak8xDBTP, 2))")
+        row("loudness range (LU)", r.before.loudnessRangeLU, r.after.loudnessRangeLU)
+        row("PLR (dB)", r.before.plrDB, r.after.plrDB)
+        row("crest factor (dB)", r.before.crestFactorDB, r.after.crestFactorDB)
+        out.append("  " + pad("DR", 26) + pad("DR\(r.before.dynamicRangeDR)", 10, right: true) + pad("DR\(r.after.dynamicRangeDR)", 10, right: true))
+        for (i, start) in r.sectionStartsSeconds.enumerated() where i < r.before.sectionLUFS.count {
+            row("section \(i + 1) @\(timeText(start)) (LUFS)", r.before.sectionLUFS[i], r.after.sectionLUFS[i])
+        }
+        for (b, a) in zip(r.before.tonalRegions, r.after.tonalRegions) {
+            row("tone \(b.name) (dB vs target)", b.deviationDB, a.deviationDB)
+        }
+        row("mean tonal deviation (dB)", r.before.meanTonalDeviationDB, r.after.meanTonalDeviationDB)
+        out.append("  gain into the limiter \(signed(r.inputGainDB)) dB; limiting on the loudest section \(f1(r.limitingLU)) LU; glue compression \(f1(r.compressorReductionDB)) dB on average; \(r.limiterPasses) limiter pass(es)")
+        out.append("")
+        let items = session.checklist.items
+        let fixed = items.filter { $0.status == .fixed }.count, kept = items.filter { $0.status == .kept }.count
+        let open = items.filter { $0.status == .stillOpen || $0.status == .open }.count
+        out.append("CHECKLIST — \(fixed) fixed, \(kept) kept, \(open) still open")
+        for item in items {
+            let mark: String
+            switch item.status {
+            case .fixed: mark = "✓ fixed     "
+            case .kept: mark = "✓ kept      "
+            case .stillOpen, .open: mark = "✗ still open"
+            case .noted: mark = "i noted     "
+            }
+            let when = item.timeRanges.isEmpty || item.timeRanges.count == 1 && item.timeRanges[0].startSeconds == 0 && item.timeRanges[0].durationSeconds > 60 ? ""
+                : "  @ " + item.timeRanges.prefix(3).map(timeText).joined(separator: ", ")
+            out.append("  \(mark) #\(item.id) \(item.title)\(when)")
+            if item.status == .stillOpen || item.status == .open { out.append("                 → \(item.action)") }
+            if let note = item.note { out.append("                 note: \(note)") }
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+}
