@@ -76,7 +76,7 @@ public struct Planner: Sendable {
         // 3. Tonal EQ from the flagged regions.
         var bands: [EQBand] = []
         let shapes: [String: (EQBand.Kind, Double, Double)] = [
-            "sub": (.lowShelf, 50, 0.7), "lows": (.bell, 100, 0.8), "low mids": (.bell, 300, 0.9),
+            "sub": (.lowShelf, 50, 0.7), "lows": (.bell, 100, 0.7), "low mids": (.bell, 300, 0.8),
             "mids": (.bell, 1000, 0.8), "presence": (.bell, 3200, 0.9), "air": (.highShelf, 8000, 0.7),
         ]
         for region in a.tonalBalance.regions {

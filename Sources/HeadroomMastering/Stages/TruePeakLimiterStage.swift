@@ -1,9 +1,11 @@
 import Foundation
 import HeadroomDSP
 
-/// A lookahead true-peak limiter whose ceiling holds by construction at the detector's 4x resolution.
+/// A lookahead true-peak limiter whose ceiling holds by construction at the detector's resolution: 8x
+/// (so at 4x too, whose points are a subset). A 4x detector misses up to 0.7 dB between its points on
+/// content near Nyquist (measured: +0.27 dB at 8x on limited white noise), hence 8x.
 ///
-/// Per input sample: the 4x polyphase peak (both channels, linked) → required gain r = ceiling/peak →
+/// Per input sample: the 8x polyphase peak (both channels, linked) → required gain r = ceiling/peak →
 /// minimum over the lookahead window (monotonic deque, O(1)) → release towards unity (program-dependent:
 /// slower while reduction persists) → two cascaded moving averages whose total span equals the
 /// lookahead, so the smoothed gain never exceeds the required gain of the sample it is applied to. The
@@ -36,7 +38,7 @@ public final class TruePeakLimiterStage: AudioStage {
     /// Smallest gain applied so far (linear), for reports.
     public private(set) var minimumGain: Float = 1
 
-    public init(settings: LimiterSettings, interpolator: TruePeakInterpolator = TruePeakInterpolator()) {
+    public init(settings: LimiterSettings, interpolator: TruePeakInterpolator = TruePeakInterpolator(factor: 8, tapsPerPhase: 32)) {
         self.settings = settings
         self.interpolator = interpolator
     }

@@ -47,7 +47,7 @@ public enum Verifier {
     }
 
     /// Integrated loudness of `audio` over each section's time range (the mix's boundaries).
-    static func sectionLoudness(_ audio: AudioBuffer, sections: [Analysis.Section]) -> [Double] {
+    public static func sectionLoudness(_ audio: AudioBuffer, sections: [Analysis.Section]) -> [Double] {
         var meter = LoudnessMeter(sampleRate: audio.sampleRate, channelCount: audio.channelCount)
         audio.withChannelPointers(0..<audio.frameCount) { meter.add($0) }
         let step = meter.subBlockSeconds

@@ -1,0 +1,109 @@
+import Foundation
+import HeadroomDSP
+import HeadroomMastering
+import HeadroomSignals
+import Testing
+
+/// Every stage earns: block-size invariance, reset → same output, bypass = identity, latency reported =
+/// latency measured with an impulse.
+@Suite struct StageTests {
+    static let sr = 44_100.0
+
+    static func music(seconds: Double = 3) -> AudioBuffer {
+        var song = SyntheticSong(sections: [.init("a", seconds: seconds, levelDB: 0, bright: true)])
+        song.peakDBFS = -3
+        return song.render()
+    }
+
+    /// Fresh instances of every stage with settings that do something.
+    static func makeStages() -> [(String, () -> AudioStage)] {
+        [
+            ("section gain", { SectionGainStage(settings: SectionGainSettings(segments: [
+                .init(startSeconds: 0, endSeconds: 1, gainDB: 3), .init(startSeconds: 1, endSeconds: 2, gainDB: -2),
+                .init(startSeconds: 2, endSeconds: 3, gainDB: 1)])) }),
+            ("clean-up", { CleanupStage(settings: CleanupSettings(enabled: true, removeDC: true, highPassHz: 30)) }),
+            ("eq", { ToneEQStage(settings: ToneEQSettings(enabled: true, bands: [
+                EQBand(kind: .lowShelf, frequencyHz: 100, gainDB: 2), EQBand(kind: .bell, frequencyHz: 1000, gainDB: -3, q: 0.8),
+                EQBand(kind: .highShelf, frequencyHz: 8000, gainDB: -2)])) }),
+            ("compressor", { GlueCompressorStage(settings: CompressorSettings(enabled: true, thresholdDB: -24, ratio: 2)) }),
+            ("stereo lows", { StereoLowsStage(settings: StereoLowsSettings(enabled: true)) }),
+            ("limiter", { TruePeakLimiterStage(settings: LimiterSettings(inputGainDB: 8, ceilingDBTP: -1)) }),
+        ]
+    }
+
+    static func run(_ stage: AudioStage, _ input: AudioBuffer, blockSize: Int) -> AudioBuffer {
+        stage.prepare(ProcessSpec(sampleRate: input.sampleRate, maxFrameCount: blockSize, channelCount: input.channelCount))
+        var out = input
+        out.process(with: stage, blockSize: blockSize)
+        return out
+    }
+
+    static func maxDifference(_ a: AudioBuffer, _ b: AudioBuffer) -> Float {
+        var d: Float = 0
+        for c in 0..<a.channelCount { for i in 0..<a.frameCount { d = max(d, abs(a.channels[c][i] - b.channels[c][i])) } }
+        return d
+    }
+
+    @Test(arguments: [1, 17, 512])
+    func blockSizeDoesNotChangeTheOutput(blockSize: Int) {
+        let input = Self.music(seconds: blockSize == 1 ? 1.5 : 3)
+        for (name, make) in Self.makeStages() {
+            let reference = Self.run(make(), input, blockSize: 4096)
+            let other = Self.run(make(), input, blockSize: blockSize)
+            #expect(Self.maxDifference(reference, other) < 1e-6, "\(name) at \(blockSize)")
+        }
+    }
+
+    @Test func resetThenReprocessGivesTheSameOutput() {
+        let input = Self.music()
+        for (name, make) in Self.makeStages() {
+            let stage = make()
+            let first = Self.run(stage, input, blockSize: 512)
+            stage.reset()
+            var second = input
+            second.process(with: stage, blockSize: 512)
+            #expect(Self.maxDifference(first, second) == 0, "\(name)")
+        }
+    }
+
+    @Test func bypassIsTheIdentity() {
+        let input = Self.music()
+        let bypassed: [(String, AudioStage)] = [
+            ("section gain", SectionGainStage(settings: SectionGainSettings(enabled: false, segments: [.init(startSeconds: 0, endSeconds: 3, gainDB: 4)]))),
+            ("clean-up", CleanupStage(settings: CleanupSettings(enabled: false, removeDC: true, highPassHz: 30))),
+            ("eq", ToneEQStage(settings: ToneEQSettings(enabled: false, bands: [EQBand(kind: .bell, frequencyHz: 1000, gainDB: 6)]))),
+            ("compressor", GlueCompressorStage(settings: CompressorSettings(enabled: false, thresholdDB: -40))),
+            ("stereo lows", StereoLowsStage(settings: StereoLowsSettings(enabled: false))),
+            ("eq at 0 dB", ToneEQStage(settings: ToneEQSettings(enabled: true, bands: [EQBand(kind: .bell, frequencyHz: 1000, gainDB: 0)]))),
+        ]
+        for (name, stage) in bypassed {
+            #expect(Self.maxDifference(Self.run(stage, input, blockSize: 4096), input) < 1e-6, "\(name)")
+        }
+        // The limiter below its ceiling is a pure delay.
+        let quiet = TruePeakLimiterStage(settings: LimiterSettings(inputGainDB: -12, ceilingDBTP: -1))
+        let out = Self.run(quiet, input, blockSize: 4096)
+        let g = Float(Decibels.toAmplitude(-12)), latency = quiet.latencyFrames
+        var d: Float = 0
+        for i in latency..<input.frameCount { d = max(d, abs(out.channels[0][i] - input.channels[0][i - latency] * g)) }
+        #expect(d < 1e-6)
+    }
+
+    @Test func reportedLatencyMatchesAnImpulse() {
+        for (name, make) in Self.makeStages() {
+            let stage = make()
+            var impulse = AudioBuffer(sampleRate: Self.sr, channelCount: 2, frameCount: 8192)
+            impulse.channels[0][100] = 0.01; impulse.channels[1][100] = 0.01
+            let out = Self.run(stage, impulse, blockSize: 256)
+            let peakAt = out.channels[0].indices.max { abs(out.channels[0][$0]) < abs(out.channels[0][$1]) }!
+            #expect(peakAt - 100 == stage.latencyFrames, "\(name): measured \(peakAt - 100), reported \(stage.latencyFrames)")
+        }
+    }
+
+    @Test func silenceStaysSilentAndFinite() {
+        let silence = AudioBuffer(sampleRate: Self.sr, channelCount: 2, frameCount: 20_000)
+        for (name, make) in Self.makeStages() {
+            let out = Self.run(make(), silence, blockSize: 1000)
+            #expect(out.channels.allSatisfy { $0.allSatisfy { $0 == 0 } }, "\(name)")
+        }
+    }
+}
