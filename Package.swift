@@ -32,6 +32,8 @@ let package = Package(
         .target(name: "HeadroomChecklist", dependencies: ["HeadroomAnalysis"]),
         .target(name: "HeadroomMastering", dependencies: ["HeadroomDSP", "HeadroomAnalysis", "HeadroomChecklist"]),
         .target(name: "HeadroomReport", dependencies: ["HeadroomAnalysis", "HeadroomChecklist", "HeadroomMastering"]),
+        // Test support only: libebur128 as the independent reference meter.
+        .target(name: "HeadroomTestSupport", dependencies: ["CEbur128", "HeadroomDSP"]),
         .executableTarget(
             name: "headroom",
             dependencies: [
@@ -44,12 +46,12 @@ let package = Package(
         .testTarget(name: "HeadroomDSPTests", dependencies: ["HeadroomDSP", "HeadroomSignals"]),
         .testTarget(
             name: "HeadroomAnalysisTests",
-            dependencies: ["HeadroomAnalysis", "HeadroomSignals", "HeadroomIO", "CEbur128"]
+            dependencies: ["HeadroomAnalysis", "HeadroomSignals", "HeadroomIO", "HeadroomTestSupport"]
         ),
         .testTarget(name: "HeadroomChecklistTests", dependencies: ["HeadroomChecklist", "HeadroomAnalysis", "HeadroomSignals"]),
         .testTarget(
             name: "HeadroomMasteringTests",
-            dependencies: ["HeadroomMastering", "HeadroomAnalysis", "HeadroomSignals", "HeadroomIO"]
+            dependencies: ["HeadroomMastering", "HeadroomAnalysis", "HeadroomChecklist", "HeadroomSignals", "HeadroomIO", "HeadroomTestSupport"]
         ),
         .testTarget(name: "HeadroomIOTests", dependencies: ["HeadroomIO", "HeadroomSignals"]),
         // Runs the built `headroom` executable as a user would.

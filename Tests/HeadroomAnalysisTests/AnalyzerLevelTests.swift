@@ -2,6 +2,7 @@ import Foundation
 import HeadroomAnalysis
 import HeadroomDSP
 import HeadroomSignals
+import HeadroomTestSupport
 import Testing
 
 @Suite struct AnalyzerLevelTests {

@@ -1,6 +1,7 @@
 import Foundation
 import HeadroomAnalysis
 import HeadroomIO
+import HeadroomTestSupport
 import Testing
 
 /// The six real tracks of ../shared/corpus/make-dev-corpus.sh (`make test` builds them and sets

@@ -2,6 +2,7 @@ import Foundation
 import HeadroomAnalysis
 import HeadroomDSP
 import HeadroomSignals
+import HeadroomTestSupport
 import Testing
 
 /// EBU Tech 3341 / 3342 cases, synthesized, and agreement with libebur128.

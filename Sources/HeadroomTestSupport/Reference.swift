@@ -2,11 +2,11 @@ import CEbur128
 import Foundation
 import HeadroomDSP
 
-/// libebur128, the reference our meters are checked against.
-enum Reference {
-    struct Result { var integrated: Double; var range: Double; var truePeak: Double }
+/// libebur128, the independent reference the tests check our meters and masters against.
+public enum Reference {
+    public struct Result { public var integrated: Double; public var range: Double; public var truePeak: Double }
 
-    static func measure(_ buffer: AudioBuffer) -> Result {
+    public static func measure(_ buffer: AudioBuffer) -> Result {
         let channels = UInt32(buffer.channelCount)
         let mode = Int32(EBUR128_MODE_I.rawValue | EBUR128_MODE_LRA.rawValue | EBUR128_MODE_TRUE_PEAK.rawValue)
         let st = ebur128_init(channels, UInt(buffer.sampleRate), mode)!
