@@ -1,5 +1,5 @@
 # Headroom: two commands do all the set-up on a fresh Debian 12 machine (as root):
-#   make demo   installs what the build needs, builds, and analyzes the demo mix (or MIX=path/to/mix.wav)
+#   make demo   installs what the build needs, builds, and masters the demo mix (or MIX=path/to/mix.wav)
 #   make test   installs, builds the dev corpus, and runs every test
 SHELL := /bin/bash
 CORPUS ?= /tmp/headroom-dev-corpus
@@ -15,7 +15,12 @@ build: setup
 	swift build -c release --product headroom
 
 demo: build
-	.build/release/headroom analyze $(MIX)
+ifeq ($(MIX),)
+	@mkdir -p .build/demo
+	.build/release/headroom master -o .build/demo/demo.master.wav --force
+else
+	.build/release/headroom master "$(MIX)"
+endif
 
 corpus: setup
 	@if [ -n "$(SHARED)" ] && [ -x "$(SHARED)/corpus/make-dev-corpus.sh" -o -f "$(SHARED)/corpus/make-dev-corpus.sh" ]; then \

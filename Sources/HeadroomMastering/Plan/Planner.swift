@@ -130,7 +130,7 @@ public struct Planner: Sendable {
         decisions.append(PlanDecision(
             stage: "limiter",
             summary: "true-peak limiter, ceiling \(fmt(limiter.ceilingDBTP)) dBTP, lookahead \(fmt(limiter.lookaheadMilliseconds)) ms, release \(Int(limiter.releaseMilliseconds)) ms",
-            reason: "\(options.target.name) asks for \(fmt(options.target.ceilingDBTP)) dBTP; peaks detected at 4x, \(fmt(limiter.marginDB)) dB margin for the gain's own inter-sample overs",
+            reason: "\(options.target.name) asks for \(fmt(options.target.ceilingDBTP)) dBTP; peaks detected at 8x (so 4x holds too), \(fmt(limiter.marginDB)) dB margin for the overs the gain changes themselves create",
             itemIDs: ids("overs.intersample", "headroom.none", "headroom.tight", "clipping")))
         decisions.append(PlanDecision(
             stage: "loudness", summary: "target \(fmt(options.target.integratedLUFS)) LUFS integrated",

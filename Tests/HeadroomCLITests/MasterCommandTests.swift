@@ -1,0 +1,164 @@
+import Foundation
+import HeadroomAnalysis
+import HeadroomDSP
+import HeadroomIO
+import HeadroomSignals
+import Testing
+
+@Suite struct MasterCommandTests {
+    static func writeSong(_ folder: TempFolder) throws -> String {
+        try AnalyzeCommandTests.writeSong(folder, name: "song.wav")
+    }
+
+    static func data(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
+
+    @Test func mastersNextToTheMixWithSessionAndReport() throws {
+        let folder = TempFolder()
+        let mix = try Self.writeSong(folder)
+        let before = try Self.data(mix)
+        let r = try CLI.run(["master", mix])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("PLAN"))
+        #expect(r.stdout.contains("RESULT"))
+        #expect(r.stdout.contains("CHECKLIST"))
+        #expect(try Self.data(mix) == before)
+        let master = folder.file("song.master.wav")
+        let (audio, info) = try AudioFileReader.read(path: master)
+        #expect(info.format == "WAV 24-bit PCM")
+        let a = try Analyzer().analyze(audio)
+        #expect(abs(a.loudness.integratedLUFS - -14) <= 0.1)
+        #expect(a.levels.truePeakDBTP <= -1)
+        let session = try JSONSerialization.jsonObject(with: Self.data(folder.file("song.headroom.json"))) as! [String: Any]
+        let report = try #require(session["report"] as? [String: Any])
+        #expect(report["targetHit"] as? Bool == true)
+        #expect(report["ceilingHeld"] as? Bool == true)
+        let plan = try #require(session["plan"] as? [String: Any])
+        #expect(((plan["decisions"] as? [[String: Any]]) ?? []).count >= 3)
+        let items = try #require((session["checklist"] as? [String: Any])?["items"] as? [[String: Any]])
+        #expect(items.allSatisfy { ["fixed", "kept", "still-open", "noted"].contains($0["status"] as? String ?? "") })
+        #expect(items.contains { $0["key"] as? String == "master.ceiling" && $0["status"] as? String == "fixed" })
+    }
+
+    @Test func existingOutputsAreKeptUnlessForced() throws {
+        let folder = TempFolder()
+        let mix = try Self.writeSong(folder)
+        #expect(try CLI.run(["master", mix, "-q"]).status == 0)
+        let master = try Self.data(folder.file("song.master.wav"))
+        let again = try CLI.run(["master", mix, "-q"])
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("already exists"))
+        #expect(try Self.data(folder.file("song.master.wav")) == master)
+        let forced = try CLI.run(["master", mix, "-q", "--force", "--target", "apple"])
+        #expect(forced.status == 0)
+        #expect(try Self.data(folder.file("song.master.wav")) != master)
+    }
+
+    @Test func sessionReRenderIsByteIdenticalAndEditable() throws {
+        let folder = TempFolder()
+        let mix = try Self.writeSong(folder)
+        #expect(try CLI.run(["master", mix, "-q", "-o", folder.file("a.wav")]).status == 0)
+        let sessionPath = folder.file("song.headroom.json")
+        let b = try CLI.run(["master", mix, "-q", "-o", folder.file("b.wav"), "--session", sessionPath])
+        #expect(b.status == 0, "\(b.stderr)")
+        #expect(try Self.data(folder.file("a.wav")) == Self.data(folder.file("b.wav")))
+        // Edit the session: turn the compressor off and add a note; re-render.
+        var session = try JSONSerialization.jsonObject(with: Self.data(sessionPath)) as! [String: Any]
+        var plan = session["plan"] as! [String: Any]
+        var compressor = plan["compressor"] as! [String: Any]
+        compressor["enabled"] = false
+        plan["compressor"] = compressor
+        session["plan"] = plan
+        var checklist = session["checklist"] as! [String: Any]
+        var items = checklist["items"] as! [[String: Any]]
+        items[0]["note"] = "the snare is meant to be loud"
+        checklist["items"] = items
+        session["checklist"] = checklist
+        try JSONSerialization.data(withJSONObject: session).write(to: URL(fileURLWithPath: sessionPath))
+        let c = try CLI.run(["master", mix, "-o", folder.file("c.wav"), "--session", sessionPath])
+        #expect(c.status == 0, "\(c.stderr)")
+        #expect(try Self.data(folder.file("c.wav")) != Self.data(folder.file("a.wav")))
+        #expect(c.stdout.contains("note: the snare is meant to be loud"))
+        let saved = try JSONSerialization.jsonObject(with: Self.data(sessionPath)) as! [String: Any]
+        #expect(((saved["plan"] as! [String: Any])["compressor"] as! [String: Any])["enabled"] as? Bool == false)
+    }
+
+    @Test func dryRunWritesNothing() throws {
+        let folder = TempFolder()
+        let mix = try Self.writeSong(folder)
+        let r = try CLI.run(["master", mix, "--dry-run", "--target", "ebu-r128"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("PLAN"))
+        #expect(r.stdout.contains("−23.0 LUFS"))
+        #expect(r.stdout.contains("dry run"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["song.wav"])
+    }
+
+    @Test func formatsBitsRatesAndPreLimiter() throws {
+        let folder = TempFolder()
+        let mix = try Self.writeSong(folder)
+        let r = try CLI.run(["master", mix, "-q", "-o", folder.file("m.flac"), "--bits", "16", "--sample-rate", "48000",
+                             "--pre-limiter", folder.file("pre.flac")])
+        #expect(r.status == 0, "\(r.stderr)")
+        let (m, info) = try AudioFileReader.read(path: folder.file("m.flac"))
+        #expect(info.format == "FLAC 16-bit PCM" && info.sampleRateHz == 48_000)
+        let a = try Analyzer().analyze(m)
+        #expect(abs(a.loudness.integratedLUFS - -14) <= 0.1)
+        #expect(a.levels.truePeakDBTP <= -1)
+        let (pre, _) = try AudioFileReader.read(path: folder.file("pre.flac"))
+        #expect(pre.frameCount == m.frameCount)
+        #expect(try Analyzer().analyze(pre).loudness.integratedLUFS < -15)
+        let mp3 = try CLI.run(["master", mix, "-q", "-o", folder.file("m.mp3"), "--force"])
+        #expect(mp3.status == 0, "\(mp3.stderr)")
+        #expect(try AudioFileReader.read(path: folder.file("m.mp3")).info.format.contains("MPEG"))
+    }
+
+    @Test func jsonOnStdout() throws {
+        let folder = TempFolder()
+        let mix = try Self.writeSong(folder)
+        let r = try CLI.run(["master", mix, "--json", "--target", "deezer"])
+        #expect(r.status == 0)
+        let session = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let report = session["report"] as! [String: Any]
+        #expect(((report["target"] as! [String: Any])["integratedLUFS"] as? Double) == -15)
+        #expect(report["targetHit"] as? Bool == true)
+    }
+
+    @Test func badArgumentsAndPaths() throws {
+        let folder = TempFolder()
+        let mix = try Self.writeSong(folder)
+        let before = try Self.data(mix)
+        for args in [["master", mix, "-o", mix], ["master", mix, "--target", "vinyl"], ["master", mix, "--even-out", "2"],
+                     ["master", mix, "--bits", "12"], ["master", mix, "-o", folder.file("x.flac"), "--bits", "32f"]] {
+            let r = try CLI.run(args)
+            #expect(r.status == 2, "\(args): \(r.stderr)")
+        }
+        let unwritable = try CLI.run(["master", mix, "-q", "-o", "/proc/headroom.master.wav"])
+        #expect(unwritable.status == 1)
+        #expect(unwritable.stderr.hasPrefix("headroom: /proc/headroom.master.wav"))
+        let missing = try CLI.run(["master", folder.file("nope.wav")])
+        #expect(missing.status == 1)
+        #expect(try Self.data(mix) == before)
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder.path)) == ["song.wav"])
+    }
+
+    @Test(.enabled(if: getuid() == 0, "needs root to mount a tiny tmpfs"))
+    func aFullDiskLeavesNoPartialMaster() throws {
+        let folder = TempFolder()
+        let mix = try Self.writeSong(folder)
+        let tiny = folder.file("tiny")
+        try FileManager.default.createDirectory(atPath: tiny, withIntermediateDirectories: true)
+        let mount = Process()
+        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+        mount.arguments = ["-t", "tmpfs", "-o", "size=256k", "tmpfs", tiny]
+        try mount.run(); mount.waitUntilExit()
+        try #require(mount.terminationStatus == 0)
+        defer {
+            let u = Process(); u.executableURL = URL(fileURLWithPath: "/bin/umount"); u.arguments = [tiny]
+            try? u.run(); u.waitUntilExit()
+        }
+        let r = try CLI.run(["master", mix, "-q", "-o", tiny + "/song.master.wav"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("no file was left behind") || r.stderr.contains("disk full"), "\(r.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: tiny).isEmpty)
+    }
+}
