@@ -14,6 +14,7 @@ let package = Package(
                 .product(name: "HeadroomAnalysis", package: "Headroom"),
                 .product(name: "HeadroomChecklist", package: "Headroom"),
                 .product(name: "HeadroomIO", package: "Headroom"),
+                .product(name: "HeadroomMastering", package: "Headroom"),
                 .product(name: "HeadroomSignals", package: "Headroom"),
             ]
         ),

@@ -4,20 +4,17 @@
 /// over ±1 LSB) before rounding, which decorrelates the quantization error from the signal: no
 /// truncation distortion, a constant noise floor. Seeded, so renders are reproducible.
 public struct TPDFDither: Sendable {
-    private var rng: SplitMix64
+    @usableFromInline var rng: SplitMix64
     public init(seed: UInt64) { rng = SplitMix64(seed: seed) }
 
     /// The next dither value in LSB (−1 ... 1, triangular).
     @inlinable
     public mutating func next() -> Float {
-        0.5 * (nextUniform() + nextUniform())
+        nextUniform() + nextUniform()
     }
 
-    @usableFromInline
-    mutating func nextUniform() -> Float { rngNextSignedUnit() }
-
-    @usableFromInline
-    mutating func rngNextSignedUnit() -> Float { rng.nextSignedUnit() }
+    @inlinable
+    mutating func nextUniform() -> Float { 0.5 * rng.nextSignedUnit() }
 }
 
 /// Turns float samples into integers of `bits` bits (16 or 24), full scale ±1.0 = ±2^(bits−1).
@@ -28,16 +25,16 @@ public enum Quantizer {
                                 into out: UnsafeMutableBufferPointer<Int32>) {
         let scale = Float(1 << (bits - 1))
         let maxValue = Float((1 << (bits - 1)) - 1), minValue = -Float(1 << (bits - 1))
+        // Round half away from zero by truncating x ± 0.5 (a plain conversion, no libm call).
+        @inline(__always) func round(_ v: Float) -> Int32 {
+            let c = min(maxValue, max(minValue, v))
+            return Int32(c + (c >= 0 ? 0.5 : -0.5))
+        }
         if var d = dither {
-            for i in x.indices {
-                let v = (x[i] * scale + d.next()).rounded()
-                out[i] = Int32(min(maxValue, max(minValue, v)))
-            }
+            for i in x.indices { out[i] = round(x[i] * scale + d.next()) }
             dither = d
         } else {
-            for i in x.indices {
-                out[i] = Int32(min(maxValue, max(minValue, (x[i] * scale).rounded())))
-            }
+            for i in x.indices { out[i] = round(x[i] * scale) }
         }
     }
 }

@@ -1,8 +1,8 @@
 /// SplitMix64: a small, fast, seedable generator, so signals are identical on every machine.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    @usableFromInline var state: UInt64
     public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
+    @inlinable public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -10,7 +10,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         return z ^ (z >> 31)
     }
     /// Uniform in [−1, 1).
-    public mutating func nextSignedUnit() -> Float {
+    @inlinable public mutating func nextSignedUnit() -> Float {
         Float(Double(next() >> 11) * (2.0 / 9_007_199_254_740_992.0) - 1)
     }
 }

@@ -16,6 +16,9 @@ public struct TruePeakInterpolator: Sendable {
     public let taps: [Float]
     /// The largest sum of |taps| over the phases: |output| ≤ bound × max|input| over the window.
     public let gainBound: Float
+    /// The same taps, tap-major: `byTap[j*8 + p]` is phase p's coefficient for `x[n-T+1+j]` (phases padded
+    /// to 8 with zeros), so one SIMD8 multiply-add per tap computes every phase at once.
+    public let byTap: [Float]
 
     public init(factor: Int = 4, tapsPerPhase: Int = 32, kaiserBeta: Double = 8) {
         precondition(factor >= 1 && tapsPerPhase >= 2 && tapsPerPhase % 2 == 0)
@@ -49,6 +52,10 @@ public struct TruePeakInterpolator: Sendable {
         }
         self.taps = taps
         self.gainBound = Float(bound)
+        precondition(factor <= 8, "at most 8x")
+        var byTap = [Float](repeating: 0, count: tapsPerPhase * 8)
+        for p in 0..<factor { for j in 0..<tapsPerPhase { byTap[j * 8 + p] = taps[p * tapsPerPhase + j] } }
+        self.byTap = byTap
     }
 
     /// Delay of the interpolated signal relative to the input, in input samples.
@@ -63,39 +70,20 @@ public struct TruePeakInterpolator: Sendable {
                      scratch: inout [Float], overThreshold: Float = .infinity, overPositions: inout [Int]) -> Float {
         let t = tapsPerPhase
         let needed = range.count + t - 1
-        if scratch.count < needed { scratch = [Float](repeating: 0, count: needed) }
+        if scratch.count < needed + range.count { scratch = [Float](repeating: 0, count: needed + range.count) }
         let first = range.lowerBound - t + 1
         var best: Float = 0
-        let factor = self.factor
         scratch.withUnsafeMutableBufferPointer { s in
             for i in 0..<needed {
                 let src = first + i
                 s[i] = (src >= 0 && src < x.count) ? x[src] : 0
             }
-            taps.withUnsafeBufferPointer { h in
-                let hp = UnsafeRawPointer(h.baseAddress!)
-                let sp = UnsafeRawPointer(s.baseAddress!)
-                let chunks = t / 8
-                let rest = t - chunks * 8
-                for n in 0..<range.count {
-                    var positionPeak: Float = 0
-                    for p in 0..<factor {
-                        var acc = SIMD8<Float>(repeating: 0)
-                        let hBase = p * t
-                        for c in 0..<chunks {
-                            let hv = hp.loadUnaligned(fromByteOffset: (hBase + c * 8) * 4, as: SIMD8<Float>.self)
-                            let xv = sp.loadUnaligned(fromByteOffset: (n + c * 8) * 4, as: SIMD8<Float>.self)
-                            acc = hv * xv + acc
-                        }
-                        var y = acc.sum()
-                        if rest > 0 {
-                            for j in (chunks * 8)..<t { y += h[hBase + j] * s[n + j] }
-                        }
-                        positionPeak = max(positionPeak, abs(y))
-                    }
-                    if positionPeak > overThreshold { overPositions.append(range.lowerBound + n) }
-                    best = max(best, positionPeak)
-                }
+            let out = s.baseAddress! + needed
+            positionPeaks(s.baseAddress!, count: range.count, into: out)
+            for n in 0..<range.count {
+                let p = out[n]
+                if p > overThreshold { overPositions.append(range.lowerBound + n) }
+                best = max(best, p)
             }
         }
         return best
@@ -105,25 +93,17 @@ public struct TruePeakInterpolator: Sendable {
     /// (`s` holds `count + T − 1` samples: the T − 1 before the first position, then the positions).
     @inlinable
     public func positionPeaks(_ s: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<Float>) {
-        let t = tapsPerPhase, chunks = t / 8
-        taps.withUnsafeBufferPointer { h in
+        let t = tapsPerPhase
+        byTap.withUnsafeBufferPointer { h in
             let hp = UnsafeRawPointer(h.baseAddress!)
-            let sp = UnsafeRawPointer(s)
             for n in 0..<count {
-                var positionPeak: Float = 0
-                for p in 0..<factor {
-                    var acc = SIMD8<Float>(repeating: 0)
-                    let hBase = p * t
-                    for c in 0..<chunks {
-                        let hv = hp.loadUnaligned(fromByteOffset: (hBase + c * 8) * 4, as: SIMD8<Float>.self)
-                        let xv = sp.loadUnaligned(fromByteOffset: (n + c * 8) * 4, as: SIMD8<Float>.self)
-                        acc = hv * xv + acc
-                    }
-                    var y = acc.sum()
-                    for j in (chunks * 8)..<t { y += h[hBase + j] * s[n + j] }
-                    positionPeak = max(positionPeak, abs(y))
+                var acc = SIMD8<Float>(repeating: 0)
+                for j in 0..<t {
+                    let hv = hp.loadUnaligned(fromByteOffset: j * 32, as: SIMD8<Float>.self)
+                    acc = hv * SIMD8<Float>(repeating: s[n + j]) + acc
                 }
-                out[n] = positionPeak
+                let m = pointwiseMax(acc, -acc)
+                out[n] = m.max()
             }
         }
     }

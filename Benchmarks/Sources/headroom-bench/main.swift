@@ -3,6 +3,7 @@ import HeadroomAnalysis
 import HeadroomChecklist
 import HeadroomDSP
 import HeadroomIO
+import HeadroomMastering
 import HeadroomSignals
 
 /// Analyzes a synthesized 4-minute 44.1 kHz stereo song (written as a 24-bit WAV, as a user's mix would
@@ -60,5 +61,36 @@ func report(_ name: String, _ times: [Double]) {
 report("read (libsndfile)", readTimes)
 report("analyze + checklist", analyzeTimes)
 report("read + analyze", totalTimes)
+// Mastering end to end: read, analyze, checklist, plan, render (loudness search), verify (analysis of
+// the master and an 8x true peak), write 24-bit with dither.
+var stageTimes: [String: [Double]] = [:]
+var masterTimes: [Double] = []
+let outPath = NSTemporaryDirectory() + "headroom-bench-\(getpid()).master.wav"
+defer { unlink(outPath) }
+for _ in 0..<iterations {
+    var t = clock.now
+    func lap(_ name: String) { let now = clock.now; stageTimes[name, default: []].append(seconds(now - t)); t = now }
+    let start = clock.now
+    let (buffer, _) = try AudioFileReader.read(path: path); lap("read")
+    let analysis = try Analyzer().analyze(buffer)
+    let checklist = ChecklistRules.evaluate(analysis); lap("analyze")
+    let plan = Planner(options: .init(target: LoudnessTarget.presets["spotify"]!)).plan(analysis: analysis, checklist: checklist, audio: buffer); lap("plan")
+    let result = Renderer.render(buffer, plan: plan); lap("render")
+    let after = try Analyzer().analyze(result.master)
+    let (_, report) = Verifier.verify(before: analysis, after: after, master: result.master, checklist: checklist,
+                                      plan: result.plan, render: result); lap("verify")
+    try AudioFileWriter.write(result.master, to: outPath, format: AudioFileFormat(.wav, .int24), existing: .overwrite,
+                              ditherSeed: 1); lap("write")
+    precondition(report.targetHit && report.ceilingHeld)
+    masterTimes.append(seconds(clock.now - start))
+}
+print("")
+print("master (spotify), end to end:")
+for name in ["read", "analyze", "plan", "render", "verify", "write"] {
+    let sorted = stageTimes[name]!.sorted()
+    print(String(format: "  %-8@ median %.3f s", name as NSString, sorted[sorted.count / 2]))
+}
+report("read → write master", masterTimes)
+
 let decodedMiB = duration * 44_100 * 2 * 4 / 1_048_576
 print(String(format: "peak memory: %.0f MiB (decoded audio: %.0f MiB)", peakMemoryMiB(), decodedMiB))

@@ -17,8 +17,8 @@ public struct RenderResult: Sendable {
     /// Full-length limiter passes the search needed.
     public var passes: Int
     public var compressorReductionDB: Double
-    /// True peak of the master at 4x before and after a corrective second limiter pass (if one ran).
-    public var truePeakDBTP: Double
+    /// True peak of the master at 8x (after a corrective second limiter pass, if one ran).
+    public var truePeak8xDBTP: Double
     public var correctivePass: Bool
 }
 
@@ -139,14 +139,15 @@ public enum Renderer {
             progress?(min(0.9, 0.5 + 0.1 * Double(passes)))
         }
 
-        // 4. Verify the ceiling at 4x; a corrective pass catches what the gain modulation created.
-        var truePeak = truePeakDB(master)
+        // 4. Verify the ceiling at 8x (the finer of the two checks); a corrective pass catches what the
+        // gain modulation created.
+        var truePeak = truePeakDB(master, factor: 8)
         var corrective = false
         if truePeak > plan.limiter.ceilingDBTP {
             var second = plan.limiter
             second.inputGainDB = 0
             master = limit(master, settings: second)
-            truePeak = truePeakDB(master)
+            truePeak = truePeakDB(master, factor: 8)
             achieved = integrated(master)
             corrective = true
         }
@@ -157,12 +158,12 @@ public enum Renderer {
                             limitingLU: preSection + settings.inputGainDB
                                 - integrated(master, range: sectionStart..<max(sectionEnd, sectionStart + 1)),
                             guardLimited: guardLimited, passes: passes,
-                            compressorReductionDB: reduction, truePeakDBTP: truePeak, correctivePass: corrective)
+                            compressorReductionDB: reduction, truePeak8xDBTP: truePeak, correctivePass: corrective)
     }
 
-    /// True peak (4x, the analyzer's meter) over all channels, in dBTP.
-    public static func truePeakDB(_ audio: AudioBuffer) -> Double {
-        let meter = TruePeakMeter()
+    /// True peak over all channels, in dBTP, with `factor`x oversampling.
+    public static func truePeakDB(_ audio: AudioBuffer, factor: Int = 4) -> Double {
+        let meter = TruePeakMeter(interpolator: TruePeakInterpolator(factor: factor, tapsPerPhase: 32))
         var peak: Float = 0
         for c in audio.channels { peak = max(peak, c.withUnsafeBufferPointer { meter.measure($0).truePeak }) }
         return Decibels.fromAmplitude(Double(peak))

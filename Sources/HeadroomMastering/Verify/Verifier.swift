@@ -11,7 +11,7 @@ public enum Verifier {
 
     public static func verify(before: Analysis, after: Analysis, master: AudioBuffer, checklist: Checklist,
                               plan: MasteringPlan, render: RenderResult) -> (Checklist, MasterReport) {
-        let tp8 = truePeak(master, factor: 8)
+        let tp8 = render.truePeak8xDBTP
         let report = MasterReport(
             target: plan.target, before: metrics(before, sectionLUFS: before.sections.map(\.integratedLUFS)),
             after: metrics(after, sectionLUFS: sectionLoudness(master, sections: before.sections)),
@@ -71,10 +71,7 @@ public enum Verifier {
 
     /// True peak over all channels with `factor`x oversampling.
     public static func truePeak(_ audio: AudioBuffer, factor: Int) -> Double {
-        let meter = TruePeakMeter(interpolator: TruePeakInterpolator(factor: factor, tapsPerPhase: 32))
-        var peak: Float = 0
-        for c in audio.channels { peak = max(peak, c.withUnsafeBufferPointer { meter.measure($0).truePeak }) }
-        return Decibels.fromAmplitude(Double(peak))
+        Renderer.truePeakDB(audio, factor: factor)
     }
 
     /// The verdict on one item.
