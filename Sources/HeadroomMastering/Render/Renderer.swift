@@ -45,9 +45,10 @@ public enum Renderer {
         return audio
     }
 
-    /// The limiter over a whole buffer, latency compensated (output lines up with input).
-    public static func limit(_ input: AudioBuffer, settings: LimiterSettings) -> AudioBuffer {
-        let limiter = TruePeakLimiterStage(settings: settings)
+    /// The limiter over a whole buffer, latency compensated (output lines up with input). `cachedPeaks`:
+    /// the detector's peaks of this input (`TruePeakLimiterStage.detectorPeaks`), to skip detection.
+    public static func limit(_ input: AudioBuffer, settings: LimiterSettings, cachedPeaks: [Float]? = nil) -> AudioBuffer {
+        let limiter = TruePeakLimiterStage(settings: settings, cachedPeaks: cachedPeaks)
         limiter.prepare(ProcessSpec(sampleRate: input.sampleRate, maxFrameCount: blockSize, channelCount: input.channelCount))
         let latency = limiter.latencyFrames
         // Process in place, then drop the first `latency` frames and append the flushed tail.
@@ -72,8 +73,12 @@ public enum Renderer {
     /// Renders `plan` on `input`. `progress` receives 0...1.
     public static func render(_ input: AudioBuffer, plan: MasteringPlan,
                               progress: ((Double) -> Void)? = nil) -> RenderResult {
+        let trace = ProcessInfo.processInfo.environment["HEADROOM_TRACE"] != nil
+        var clock = ContinuousClock.now
+        func lap(_ what: String) { if trace { let now = ContinuousClock.now; print("TRACE", what, now - clock); clock = now } }
         var reduction = 0.0
         let pre = preLimiter(input, plan: plan, compressorReduction: &reduction)
+        lap("pre")
         progress?(0.3)
         let target = plan.target.integratedLUFS
         let preSong = integrated(pre)
@@ -85,10 +90,17 @@ public enum Renderer {
         let section = pre.slice((sectionStart - preroll)..<max(sectionEnd, sectionStart - preroll + 1))
         let measured = preroll..<section.frameCount
         let preSection = integrated(section, range: measured)
+        // The detector is linear in the input gain: detect once, reuse for every pass.
+        let latency = TruePeakLimiterStage(settings: plan.limiter).latencyAfterPrepare(sampleRate: sr)
+        let songPeaks = TruePeakLimiterStage.detectorPeaks(of: pre, extraPositions: latency)
+        // The section's peaks are the song's (with the real signal around it instead of silence).
+        let sliceStart = sectionStart - preroll
+        let sectionPeaks = Array(songPeaks[sliceStart..<min(songPeaks.count, sliceStart + section.frameCount + latency)])
+        lap("detector")
         func sectionLoss(_ gainDB: Double) -> Double {
             var s = plan.limiter
             s.inputGainDB = gainDB
-            return preSection + gainDB - integrated(limit(section, settings: s), range: measured)
+            return preSection + gainDB - integrated(limit(section, settings: s, cachedPeaks: sectionPeaks), range: measured)
         }
 
         // 1. On the section: the gain that would put the song at the target if it lost what the section loses.
@@ -117,28 +129,30 @@ public enum Renderer {
             gain = b.loss <= plan.maxLimitingLU + 0.05 ? b.gain : min(a.gain, b.gain)
         }
         progress?(0.5)
+        lap("section search")
 
         // 3. On the whole song: correct the residual (the limiter is monotonic and nearly linear here).
         var settings = plan.limiter
         settings.inputGainDB = gain
-        var master = limit(pre, settings: settings)
+        var master = limit(pre, settings: settings, cachedPeaks: songPeaks)
         var achieved = integrated(master)
         var passes = 1
         // Secant steps on the whole song (the slope starts at 1: gain passes through where nothing is limited).
         var previous: (gain: Double, lufs: Double)? = nil
-        while !guardLimited && abs(achieved - target) > 0.02 && passes < 6 {
+        while !guardLimited && abs(achieved - target) > 0.05 && passes < 6 {
             var slope = 1.0
             if let p = previous, abs(settings.inputGainDB - p.gain) > 1e-6 {
                 slope = min(1, max(0.2, (achieved - p.lufs) / (settings.inputGainDB - p.gain)))
             }
             previous = (settings.inputGainDB, achieved)
             settings.inputGainDB += (target - achieved) / slope
-            master = limit(pre, settings: settings)
+            master = limit(pre, settings: settings, cachedPeaks: songPeaks)
             achieved = integrated(master)
             passes += 1
             progress?(min(0.9, 0.5 + 0.1 * Double(passes)))
         }
 
+        lap("full passes \(passes)")
         // 4. Verify the ceiling at 8x (the finer of the two checks); a corrective pass catches what the
         // gain modulation created.
         var truePeak = truePeakDB(master, factor: 8)
@@ -151,6 +165,7 @@ public enum Renderer {
             achieved = integrated(master)
             corrective = true
         }
+        lap("8x check")
         var rendered = plan
         rendered.limiter.inputGainDB = (settings.inputGainDB * 1000).rounded() / 1000
         progress?(1)

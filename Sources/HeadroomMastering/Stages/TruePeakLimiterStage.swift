@@ -38,12 +38,49 @@ public final class TruePeakLimiterStage: AudioStage {
     /// Smallest gain applied so far (linear), for reports.
     public private(set) var minimumGain: Float = 1
 
-    public init(settings: LimiterSettings, interpolator: TruePeakInterpolator = TruePeakInterpolator(factor: 8, tapsPerPhase: 32)) {
+    /// Detector peaks computed beforehand for this exact input at 0 dB input gain (see
+    /// `detectorPeaks(of:)`): the detector is linear, so the peaks at any input gain are these times the
+    /// gain, and a loudness search can run the limiter many times for the price of one detection.
+    private let cachedPeaks: [Float]?
+
+    public init(settings: LimiterSettings, interpolator: TruePeakInterpolator = TruePeakInterpolator(factor: 8, tapsPerPhase: 32),
+                cachedPeaks: [Float]? = nil) {
         self.settings = settings
         self.interpolator = interpolator
+        self.cachedPeaks = cachedPeaks
+    }
+
+    /// The detector's per-position peaks (max over channels) of `audio` at 0 dB, for every position the
+    /// limiter will see, including the flush of its latency.
+    public static func detectorPeaks(of audio: AudioBuffer,
+                                     interpolator: TruePeakInterpolator = TruePeakInterpolator(factor: 8, tapsPerPhase: 32),
+                                     extraPositions: Int) -> [Float] {
+        let t = interpolator.tapsPerPhase
+        let total = audio.frameCount + extraPositions
+        var peaks = [Float](repeating: 0, count: total)
+        var padded = [Float](repeating: 0, count: total + t - 1)
+        var channelPeaks = [Float](repeating: 0, count: total)
+        for channel in audio.channels {
+            for i in padded.indices { padded[i] = 0 }
+            for i in channel.indices { padded[t - 1 + i] = channel[i] }
+            padded.withUnsafeBufferPointer { p in
+                channelPeaks.withUnsafeMutableBufferPointer { out in
+                    interpolator.positionPeaks(p.baseAddress!, count: total, into: out.baseAddress!)
+                }
+            }
+            for i in 0..<total { peaks[i] = max(peaks[i], channelPeaks[i]) }
+        }
+        return peaks
     }
 
     public var latencyFrames: Int { lookahead + interpolator.tapsPerPhase / 2 }
+
+    /// The latency this limiter will have once prepared at `sampleRate`.
+    public func latencyAfterPrepare(sampleRate: Double) -> Int {
+        var l = max(2, Int((settings.lookaheadMilliseconds * sampleRate / 1000).rounded()))
+        l += l % 2
+        return l + interpolator.tapsPerPhase / 2
+    }
 
     public func prepare(_ spec: ProcessSpec) {
         channelCount = spec.channelCount
@@ -90,11 +127,17 @@ public final class TruePeakLimiterStage: AudioStage {
         let t = interpolator.tapsPerPhase
         let bound = interpolator.gainBound
         let ceiling = self.ceiling, inputGain = self.inputGain
-        // 1. Detector: per-position 4x peaks, max over channels; skip stretches that cannot reach the ceiling.
+        // 1. Detector: per-position peaks, max over channels; skip stretches that cannot reach the ceiling.
         positionPeaks.withUnsafeMutableBufferPointer { p in
-            for i in 0..<n { p[i] = 0 }
+            if let cached = cachedPeaks {
+                cached.withUnsafeBufferPointer { c in
+                    for i in 0..<n { p[i] = step + i < c.count ? c[step + i] * inputGain : 0 }
+                }
+            } else {
+                for i in 0..<n { p[i] = 0 }
+            }
         }
-        for c in 0..<block.channels.count {
+        for c in 0..<block.channels.count where cachedPeaks == nil {
             let src = block.channels[c]
             history[c].withUnsafeMutableBufferPointer { h in
                 for i in 0..<n { h[t - 1 + i] = src[i] * inputGain }
