@@ -53,8 +53,8 @@ let package = Package(
             name: "HeadroomMasteringTests",
             dependencies: ["HeadroomMastering", "HeadroomAnalysis", "HeadroomChecklist", "HeadroomSignals", "HeadroomIO", "HeadroomTestSupport"]
         ),
-        .testTarget(name: "HeadroomIOTests", dependencies: ["HeadroomIO", "HeadroomSignals"]),
+        .testTarget(name: "HeadroomIOTests", dependencies: ["HeadroomIO", "HeadroomSignals", "HeadroomTestSupport"]),
         // Runs the built `headroom` executable as a user would.
-        .testTarget(name: "HeadroomCLITests", dependencies: ["headroom", "HeadroomIO", "HeadroomSignals"]),
+        .testTarget(name: "HeadroomCLITests", dependencies: ["headroom", "HeadroomIO", "HeadroomSignals", "HeadroomTestSupport"]),
     ]
 )

@@ -35,14 +35,3 @@ enum CLI {
                       stderr: String(decoding: e, as: UTF8.self))
     }
 }
-
-/// A fresh folder under /tmp, removed when the value goes away.
-final class TempFolder {
-    let path: String
-    init() {
-        path = NSTemporaryDirectory() + "headroom-cli-\(UUID().uuidString)"
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-    func file(_ name: String) -> String { path + "/" + name }
-}

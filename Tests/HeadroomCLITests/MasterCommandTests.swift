@@ -3,6 +3,7 @@ import HeadroomAnalysis
 import HeadroomDSP
 import HeadroomIO
 import HeadroomSignals
+import HeadroomTestSupport
 import Testing
 
 @Suite struct MasterCommandTests {
@@ -141,24 +142,14 @@ import Testing
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder.path)) == ["song.wav"])
     }
 
-    @Test(.enabled(if: getuid() == 0, "needs root to mount a tiny tmpfs"))
+    @Test(.enabled(if: TinyDisk.canMount, "needs root to mount a tiny tmpfs"))
     func aFullDiskLeavesNoPartialMaster() throws {
         let folder = TempFolder()
         let mix = try Self.writeSong(folder)
-        let tiny = folder.file("tiny")
-        try FileManager.default.createDirectory(atPath: tiny, withIntermediateDirectories: true)
-        let mount = Process()
-        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
-        mount.arguments = ["-t", "tmpfs", "-o", "size=256k", "tmpfs", tiny]
-        try mount.run(); mount.waitUntilExit()
-        try #require(mount.terminationStatus == 0)
-        defer {
-            let u = Process(); u.executableURL = URL(fileURLWithPath: "/bin/umount"); u.arguments = [tiny]
-            try? u.run(); u.waitUntilExit()
-        }
-        let r = try CLI.run(["master", mix, "-q", "-o", tiny + "/song.master.wav"])
+        let disk = try TinyDisk(in: folder, size: "256k")
+        let r = try CLI.run(["master", mix, "-q", "-o", disk.path + "/song.master.wav"])
         #expect(r.status == 1)
         #expect(r.stderr.contains("no file was left behind") || r.stderr.contains("disk full"), "\(r.stderr)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: tiny).isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: disk.path).isEmpty)
     }
 }

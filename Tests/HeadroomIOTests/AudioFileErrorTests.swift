@@ -2,6 +2,7 @@ import Foundation
 import HeadroomDSP
 import HeadroomIO
 import HeadroomSignals
+import HeadroomTestSupport
 import Testing
 
 @Suite struct AudioFileErrorTests {

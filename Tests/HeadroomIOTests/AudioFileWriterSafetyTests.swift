@@ -2,6 +2,7 @@ import Foundation
 import HeadroomDSP
 import HeadroomIO
 import HeadroomSignals
+import HeadroomTestSupport
 import Testing
 
 @Suite struct AudioFileWriterSafetyTests {
@@ -48,29 +49,15 @@ import Testing
         #expect(folder.contents.isEmpty)
     }
 
-    static var canMount: Bool { getuid() == 0 }
-
-    @Test(.enabled(if: canMount, "needs root to mount a tiny tmpfs"))
+    @Test(.enabled(if: TinyDisk.canMount, "needs root to mount a tiny tmpfs"))
     func aFullDiskLeavesNoPartialFile() throws {
         let folder = TempFolder()
-        let mountPoint = folder.file("tiny")
-        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
-        let mount = Process()
-        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
-        mount.arguments = ["-t", "tmpfs", "-o", "size=64k", "tmpfs", mountPoint]
-        try mount.run(); mount.waitUntilExit()
-        try #require(mount.terminationStatus == 0, "mount failed")
-        defer {
-            let umount = Process()
-            umount.executableURL = URL(fileURLWithPath: "/bin/umount")
-            umount.arguments = [mountPoint]
-            try? umount.run(); umount.waitUntilExit()
-        }
+        let disk = try TinyDisk(in: folder, size: "64k")
         // 2 s of 24-bit stereo is ~530 kB: it cannot fit in 64 kB.
         let kind = writeError {
-            try AudioFileWriter.write(song, to: mountPoint + "/master.wav", format: AudioFileFormat(.wav, .int24))
+            try AudioFileWriter.write(song, to: disk.path + "/master.wav", format: AudioFileFormat(.wav, .int24))
         }
         #expect(kind == .writeFailed || kind == .unwritable)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: mountPoint).isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: disk.path).isEmpty)
     }
 }
