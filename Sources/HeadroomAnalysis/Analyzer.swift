@@ -34,7 +34,10 @@ public struct Analyzer: Sendable {
     public init(options: Options = Options()) { self.options = options }
 
     /// Measures `buffer`. `progress` receives the fraction done (0...1) from time to time.
-    public func analyze(_ buffer: AudioBuffer, progress: ((Double) -> Void)? = nil) throws -> Analysis {
+    /// - Parameter truePeaks: per-channel true peaks already measured on this buffer (e.g. the renderer's
+    ///   8x check of a master), used instead of measuring again.
+    public func analyze(_ buffer: AudioBuffer, truePeaks known: [TruePeakMeter.Result]? = nil,
+                        progress: ((Double) -> Void)? = nil) throws -> Analysis {
         guard buffer.durationSeconds >= 1 else { throw AnalysisError.tooShort(seconds: buffer.durationSeconds) }
         let channelCount = buffer.channelCount
         var loudness = LoudnessMeter(sampleRate: buffer.sampleRate, channelCount: channelCount,
@@ -60,10 +63,13 @@ public struct Analyzer: Sendable {
         levels.finish()
 
         let truePeakMeter = TruePeakMeter()
-        var truePeaks: [TruePeakMeter.Result] = []
-        for c in 0..<channelCount {
-            truePeaks.append(buffer.channels[c].withUnsafeBufferPointer { truePeakMeter.measure($0) })
-            progress?(0.8 + 0.15 * Double(c + 1) / Double(channelCount))
+        var truePeaks: [TruePeakMeter.Result] = known ?? []
+        if known?.count != channelCount {
+            truePeaks = []
+            for c in 0..<channelCount {
+                truePeaks.append(buffer.channels[c].withUnsafeBufferPointer { truePeakMeter.measure($0) })
+                progress?(0.8 + 0.15 * Double(c + 1) / Double(channelCount))
+            }
         }
 
         let integrated = loudness.integratedLUFS()

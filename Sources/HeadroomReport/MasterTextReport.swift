@@ -28,8 +28,8 @@ public enum MasterTextReport {
         let t = r.target
         row("integrated (LUFS)", r.before.integratedLUFS, r.after.integratedLUFS,
             "target \(f1(t.integratedLUFS)) \(r.targetHit ? "✓" : "✗")\(r.guardLimited ? " (limiting guard)" : "")")
-        row("true peak 4x (dBTP)", r.before.truePeakDBTP, r.after.truePeakDBTP,
-            "ceiling \(f1(t.ceilingDBTP)) \(r.ceilingHeld ? "✓" : "✗"); 8x \(num(r.truePeak8xDBTP, 2))")
+        row("true peak (dBTP)", r.before.truePeakDBTP, r.after.truePeakDBTP,
+            "ceiling \(f1(t.ceilingDBTP)) \(r.ceilingHeld ? "✓" : "✗") (mix at 4x, master at 8x: \(num(r.truePeak8xDBTP, 2)))")
         row("loudness range (LU)", r.before.loudnessRangeLU, r.after.loudnessRangeLU)
         row("PLR (dB)", r.before.plrDB, r.after.plrDB)
         row("crest factor (dB)", r.before.crestFactorDB, r.after.crestFactorDB)

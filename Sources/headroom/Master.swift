@@ -181,7 +181,8 @@ struct Master: ParsableCommand {
         }
 
         progress.say("verifying")
-        let after = try Analyzer().analyze(result.master)
+        // The master's true peak is the renderer's 8x measurement (stricter than 4x; measured once).
+        let after = try Analyzer().analyze(result.master, truePeaks: result.truePeaks8x)
         let (verified, report) = Verifier.verify(before: analysis, after: after, master: result.master, checklist: checklist,
                                                  plan: result.plan, render: result)
         let saved = Session(toolVersion: Headroom.version, input: sessionInput, plan: result.plan, checklist: verified, report: report)

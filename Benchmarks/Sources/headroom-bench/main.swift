@@ -76,7 +76,7 @@ for _ in 0..<iterations {
     let checklist = ChecklistRules.evaluate(analysis); lap("analyze")
     let plan = Planner(options: .init(target: LoudnessTarget.presets["spotify"]!)).plan(analysis: analysis, checklist: checklist, audio: buffer); lap("plan")
     let result = Renderer.render(buffer, plan: plan); lap("render")
-    let after = try Analyzer().analyze(result.master)
+    let after = try Analyzer().analyze(result.master, truePeaks: result.truePeaks8x)
     let (_, report) = Verifier.verify(before: analysis, after: after, master: result.master, checklist: checklist,
                                       plan: result.plan, render: result); lap("verify")
     try AudioFileWriter.write(result.master, to: outPath, format: AudioFileFormat(.wav, .int24), existing: .overwrite,

@@ -39,7 +39,7 @@ public enum Verifier {
                 : "Re-render; report this if it persists."),
             status: report.targetHit ? .fixed : .stillOpen)
         add("master.ceiling", report.ceilingHeld ? .strength : .problem, report.ceilingHeld ? .info : .critical,
-            "True peak \(f2(after.levels.truePeakDBTP)) dBTP at 4x, \(f2(tp8)) dBTP at 8x, ceiling \(f1(t.ceilingDBTP)) dBTP",
+            "True peak \(f2(tp8)) dBTP at 8x (so no higher at 4x), ceiling \(f1(t.ceilingDBTP)) dBTP",
             value: max(after.levels.truePeakDBTP, tp8), unit: "dBTP", expected: "at or below \(f1(t.ceilingDBTP)) dBTP at 4x and 8x",
             action: report.ceilingHeld ? "Nothing to do." : "Lower the ceiling by 0.2 dB and re-render.",
             status: report.ceilingHeld ? .fixed : .stillOpen)
