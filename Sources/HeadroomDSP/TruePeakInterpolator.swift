@@ -18,9 +18,9 @@ public struct TruePeakInterpolator: Sendable {
     public let gainBound: Float
     /// The same taps, tap-major: `byTap[j*8 + p]` is phase p's coefficient for `x[n-T+1+j]` (phases padded
     /// to 8 with zeros), so one SIMD8 multiply-add per tap computes every phase at once.
-    public let byTap: [Float]
+    public let byTap: [SIMD8<Float>]
     /// Tap-major with 4 lanes, for factors up to 4.
-    public let byTap4: [Float]
+    public let byTap4: [SIMD4<Float>]
 
     public init(factor: Int = 4, tapsPerPhase: Int = 32, kaiserBeta: Double = 8) {
         precondition(factor >= 1 && tapsPerPhase >= 2 && tapsPerPhase % 2 == 0)
@@ -55,11 +55,11 @@ public struct TruePeakInterpolator: Sendable {
         self.taps = taps
         self.gainBound = Float(bound)
         precondition(factor <= 8, "at most 8x")
-        var byTap = [Float](repeating: 0, count: tapsPerPhase * 8)
-        for p in 0..<factor { for j in 0..<tapsPerPhase { byTap[j * 8 + p] = taps[p * tapsPerPhase + j] } }
+        var byTap = [SIMD8<Float>](repeating: .zero, count: tapsPerPhase)
+        for p in 0..<factor { for j in 0..<tapsPerPhase { byTap[j][p] = taps[p * tapsPerPhase + j] } }
         self.byTap = byTap
-        var byTap4 = [Float](repeating: 0, count: tapsPerPhase * 4)
-        for p in 0..<min(factor, 4) { for j in 0..<tapsPerPhase { byTap4[j * 4 + p] = taps[p * tapsPerPhase + j] } }
+        var byTap4 = [SIMD4<Float>](repeating: .zero, count: tapsPerPhase)
+        for p in 0..<min(factor, 4) { for j in 0..<tapsPerPhase { byTap4[j][p] = taps[p * tapsPerPhase + j] } }
         self.byTap4 = byTap4
     }
 
@@ -102,28 +102,49 @@ public struct TruePeakInterpolator: Sendable {
         if factor <= 4 {
             // Four phases fit a SIMD4: half the work of the 8-lane layout.
             byTap4.withUnsafeBufferPointer { h in
-                let hp = UnsafeRawPointer(h.baseAddress!)
+                let hp = h.baseAddress!
                 for n in 0..<count {
-                    var acc = SIMD4<Float>(repeating: 0)
-                    for j in 0..<t {
-                        let hv = hp.loadUnaligned(fromByteOffset: j * 16, as: SIMD4<Float>.self)
-                        acc = hv * SIMD4<Float>(repeating: s[n + j]) + acc
+                    // Four independent accumulators: the adds do not wait on each other.
+                    var a0 = SIMD4<Float>(repeating: 0), a1 = a0, a2 = a0, a3 = a0
+                    var j = 0
+                    while j + 4 <= t {
+                        a0 = hp[j] * s[n + j] + a0
+                        a1 = hp[j + 1] * s[n + j + 1] + a1
+                        a2 = hp[j + 2] * s[n + j + 2] + a2
+                        a3 = hp[j + 3] * s[n + j + 3] + a3
+                        j += 4
                     }
-                    out[n] = pointwiseMax(acc, -acc).max()
+                    while j < t {
+                        a0 = hp[j] * s[n + j] + a0
+                        j += 1
+                    }
+                    let acc = (a0 + a1) + (a2 + a3)
+                    let m = pointwiseMax(acc, -acc)
+                    out[n] = max(max(m[0], m[1]), max(m[2], m[3]))
                 }
             }
             return
         }
         byTap.withUnsafeBufferPointer { h in
-            let hp = UnsafeRawPointer(h.baseAddress!)
+            let hp = h.baseAddress!
             for n in 0..<count {
-                var acc = SIMD8<Float>(repeating: 0)
-                for j in 0..<t {
-                    let hv = hp.loadUnaligned(fromByteOffset: j * 32, as: SIMD8<Float>.self)
-                    acc = hv * SIMD8<Float>(repeating: s[n + j]) + acc
+                var a0 = SIMD8<Float>(repeating: 0), a1 = a0, a2 = a0, a3 = a0
+                var j = 0
+                while j + 4 <= t {
+                    a0 = hp[j] * s[n + j] + a0
+                    a1 = hp[j + 1] * s[n + j + 1] + a1
+                    a2 = hp[j + 2] * s[n + j + 2] + a2
+                    a3 = hp[j + 3] * s[n + j + 3] + a3
+                    j += 4
                 }
+                while j < t {
+                    a0 = hp[j] * s[n + j] + a0
+                    j += 1
+                }
+                let acc = (a0 + a1) + (a2 + a3)
                 let m = pointwiseMax(acc, -acc)
-                out[n] = m.max()
+                let lo = pointwiseMax(m.lowHalf, m.highHalf)
+                out[n] = max(max(lo[0], lo[1]), max(lo[2], lo[3]))
             }
         }
     }

@@ -100,7 +100,11 @@ public enum Renderer {
         let preSection = integrated(section, range: measured)
         // The detector is linear in the input gain: detect once, reuse for every pass.
         let latency = TruePeakLimiterStage(settings: plan.limiter).latencyAfterPrepare(sampleRate: sr)
-        let songPeaks = TruePeakLimiterStage.detectorPeaks(of: pre, extraPositions: latency)
+        // Peaks that stay under the ceiling even at the largest gain the search may try need no interpolation.
+        let maxGainDB = target - preSong + 2 * plan.maxLimitingLU + 6
+        let floor = Float(Decibels.toAmplitude(plan.limiter.ceilingDBTP - plan.limiter.marginDB - maxGainDB))
+        let songPeaks = TruePeakLimiterStage.detectorPeaks(of: pre, extraPositions: latency, floor: floor)
+        func cache(_ gainDB: Double) -> Bool { gainDB <= maxGainDB }
         // The section's peaks are the song's (with the real signal around it instead of silence).
         let sliceStart = sectionStart - preroll
         let sectionPeaks = Array(songPeaks[sliceStart..<min(songPeaks.count, sliceStart + section.frameCount + latency)])
@@ -108,7 +112,8 @@ public enum Renderer {
         func sectionLoss(_ gainDB: Double) -> Double {
             var s = plan.limiter
             s.inputGainDB = gainDB
-            return preSection + gainDB - integrated(limit(section, settings: s, cachedPeaks: sectionPeaks), range: measured)
+            return preSection + gainDB - integrated(limit(section, settings: s, cachedPeaks: cache(gainDB) ? sectionPeaks : nil),
+                                                    range: measured)
         }
 
         // 1. On the section: the gain that would put the song at the target if it lost what the section loses.
@@ -145,7 +150,7 @@ public enum Renderer {
         var settings = plan.limiter
         if !guardLimited { gain = base + 0.5 * (gain - base) }
         settings.inputGainDB = gain
-        var master = limit(pre, settings: settings, cachedPeaks: songPeaks)
+        var master = limit(pre, settings: settings, cachedPeaks: cache(settings.inputGainDB) ? songPeaks : nil)
         var achieved = integrated(master)
         var passes = 1
         // Secant steps on the whole song (the slope starts at 1: gain passes through where nothing is limited).
@@ -157,7 +162,7 @@ public enum Renderer {
             }
             previous = (settings.inputGainDB, achieved)
             settings.inputGainDB += (target - achieved) / slope
-            master = limit(pre, settings: settings, cachedPeaks: songPeaks)
+            master = limit(pre, settings: settings, cachedPeaks: cache(settings.inputGainDB) ? songPeaks : nil)
             achieved = integrated(master)
             passes += 1
             progress?(min(0.9, 0.5 + 0.1 * Double(passes)))

@@ -51,10 +51,12 @@ public final class TruePeakLimiterStage: AudioStage {
     }
 
     /// The detector's per-position peaks (max over channels) of `audio` at 0 dB, for every position the
-    /// limiter will see, including the flush of its latency.
+    /// limiter will see, including the flush of its latency. Stretches whose peaks cannot reach `floor`
+    /// (by the interpolator's gain bound) are left at 0 without interpolating: they cannot matter to a
+    /// limiter whose ceiling divided by its input gain stays above `floor`.
     public static func detectorPeaks(of audio: AudioBuffer,
                                      interpolator: TruePeakInterpolator = TruePeakInterpolator(factor: 8, tapsPerPhase: 32),
-                                     extraPositions: Int) -> [Float] {
+                                     extraPositions: Int, floor: Float = 0) -> [Float] {
         let t = interpolator.tapsPerPhase
         let total = audio.frameCount + extraPositions
         var peaks = [Float](repeating: 0, count: total)
@@ -63,9 +65,21 @@ public final class TruePeakLimiterStage: AudioStage {
         for channel in audio.channels {
             for i in padded.indices { padded[i] = 0 }
             for i in channel.indices { padded[t - 1 + i] = channel[i] }
+            let bound = interpolator.gainBound
             padded.withUnsafeBufferPointer { p in
                 channelPeaks.withUnsafeMutableBufferPointer { out in
-                    interpolator.positionPeaks(p.baseAddress!, count: total, into: out.baseAddress!)
+                    var start = 0
+                    while start < total {
+                        let count = min(64, total - start)
+                        var m: Float = 0
+                        for i in start..<(start + count + t - 1) { m = max(m, abs(p[i])) }
+                        if m * bound >= floor {
+                            interpolator.positionPeaks(p.baseAddress! + start, count: count, into: out.baseAddress! + start)
+                        } else {
+                            for i in start..<(start + count) { out[i] = 0 }
+                        }
+                        start += count
+                    }
                 }
             }
             for i in 0..<total { peaks[i] = max(peaks[i], channelPeaks[i]) }
