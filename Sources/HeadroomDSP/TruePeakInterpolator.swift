@@ -23,7 +23,7 @@ public struct TruePeakInterpolator: Sendable {
     public let byTap4: [SIMD4<Float>]
 
     public init(factor: Int = 4, tapsPerPhase: Int = 32, kaiserBeta: Double = 8) {
-        precondition(factor >= 1 && tapsPerPhase >= 2 && tapsPerPhase % 2 == 0)
+        precondition(factor >= 1 && tapsPerPhase >= 4 && tapsPerPhase % 4 == 0)
         self.factor = factor
         self.tapsPerPhase = tapsPerPhase
         let length = factor * tapsPerPhase
@@ -98,54 +98,31 @@ public struct TruePeakInterpolator: Sendable {
     /// (`s` holds `count + T − 1` samples: the T − 1 before the first position, then the positions).
     @inlinable
     public func positionPeaks(_ s: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<Float>) {
-        let t = tapsPerPhase
         if factor <= 4 {
             // Four phases fit a SIMD4: half the work of the 8-lane layout.
-            byTap4.withUnsafeBufferPointer { h in
-                let hp = h.baseAddress!
-                for n in 0..<count {
-                    // Four independent accumulators: the adds do not wait on each other.
-                    var a0 = SIMD4<Float>(repeating: 0), a1 = a0, a2 = a0, a3 = a0
-                    var j = 0
-                    while j + 4 <= t {
-                        a0 = hp[j] * s[n + j] + a0
-                        a1 = hp[j + 1] * s[n + j + 1] + a1
-                        a2 = hp[j + 2] * s[n + j + 2] + a2
-                        a3 = hp[j + 3] * s[n + j + 3] + a3
-                        j += 4
-                    }
-                    while j < t {
-                        a0 = hp[j] * s[n + j] + a0
-                        j += 1
-                    }
-                    let acc = (a0 + a1) + (a2 + a3)
-                    let m = pointwiseMax(acc, -acc)
-                    out[n] = max(max(m[0], m[1]), max(m[2], m[3]))
-                }
-            }
-            return
+            byTap4.withUnsafeBufferPointer { Self.kernel($0.baseAddress!, s, count: count, taps: tapsPerPhase, into: out) }
+        } else {
+            byTap.withUnsafeBufferPointer { Self.kernel($0.baseAddress!, s, count: count, taps: tapsPerPhase, into: out) }
         }
-        byTap.withUnsafeBufferPointer { h in
-            let hp = h.baseAddress!
-            for n in 0..<count {
-                var a0 = SIMD8<Float>(repeating: 0), a1 = a0, a2 = a0, a3 = a0
-                var j = 0
-                while j + 4 <= t {
-                    a0 = hp[j] * s[n + j] + a0
-                    a1 = hp[j + 1] * s[n + j + 1] + a1
-                    a2 = hp[j + 2] * s[n + j + 2] + a2
-                    a3 = hp[j + 3] * s[n + j + 3] + a3
-                    j += 4
-                }
-                while j < t {
-                    a0 = hp[j] * s[n + j] + a0
-                    j += 1
-                }
-                let acc = (a0 + a1) + (a2 + a3)
-                let m = pointwiseMax(acc, -acc)
-                let lo = pointwiseMax(m.lowHalf, m.highHalf)
-                out[n] = max(max(lo[0], lo[1]), max(lo[2], lo[3]))
+    }
+
+    /// Every phase at once: one vector multiply-add per tap, four independent accumulators so the adds do
+    /// not wait on each other. `taps` is a multiple of 4.
+    @inlinable
+    static func kernel<V: SIMD>(_ h: UnsafePointer<V>, _ s: UnsafePointer<Float>, count: Int, taps t: Int,
+                                into out: UnsafeMutablePointer<Float>) where V.Scalar == Float {
+        for n in 0..<count {
+            var a0 = V(), a1 = V(), a2 = V(), a3 = V()
+            var j = 0
+            while j < t {
+                a0 = h[j] * s[n + j] + a0
+                a1 = h[j + 1] * s[n + j + 1] + a1
+                a2 = h[j + 2] * s[n + j + 2] + a2
+                a3 = h[j + 3] * s[n + j + 3] + a3
+                j += 4
             }
+            let acc = (a0 + a1) + (a2 + a3)
+            out[n] = pointwiseMax(acc, -acc).max()
         }
     }
 }

@@ -15,12 +15,16 @@ public enum MasterTextReport {
         return out.joined(separator: "\n") + "\n"
     }
 
+    /// The whole session: header, plan, result and checklist.
     public static func render(_ session: Session, outputPath: String, outputFormat: String) -> String {
-        guard let r = session.report else { return plan(session.plan) }
+        "Headroom master — \(session.input.path) → \(outputPath) (\(outputFormat))\n\n" + plan(session.plan) + "\n"
+            + result(session)
+    }
+
+    /// Before/after and the checklist with its statuses (empty before rendering).
+    public static func result(_ session: Session) -> String {
+        guard let r = session.report else { return "" }
         var out: [String] = []
-        out.append("Headroom master — \(session.input.path) → \(outputPath) (\(outputFormat))")
-        out.append("")
-        out.append(plan(session.plan))
         out.append("RESULT" + pad("", 22) + pad("before", 10, right: true) + pad("after", 10, right: true))
         func row(_ name: String, _ a: Double, _ b: Double, _ note: String = "") {
             out.append("  " + pad(name, 26) + pad(f1(a), 10, right: true) + pad(f1(b), 10, right: true) + (note.isEmpty ? "" : "   " + note))

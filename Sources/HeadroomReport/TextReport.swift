@@ -61,7 +61,13 @@ public enum TextReport {
         }
         out.append("")
 
-        let c = r.checklist
+        out.append(checklist(r.checklist, analysis: a))
+        return out.joined(separator: "\n")
+    }
+
+    /// The checklist part of the report.
+    public static func checklist(_ c: Checklist, analysis a: Analysis) -> String {
+        var out: [String] = []
         out.append("CHECKLIST — \(c.items(.problem).count) to fix, \(c.items(.strength).count) to keep, \(c.items(.info).count) to know")
         for item in c.items {
             let mark = item.kind == .problem ? "✗" : (item.kind == .strength ? "✓" : "i")

@@ -147,7 +147,7 @@ struct Master: ParsableCommand {
                 print(String(decoding: try Session(toolVersion: Headroom.version, input: sessionInput, plan: plan,
                                                    checklist: checklist, report: nil).jsonData(), as: UTF8.self))
             } else {
-                print(TextReport.render(AnalysisReport(toolVersion: Headroom.version, input: .init(path: inputPath, format: "", sampleRateHz: input.sampleRate, channelCount: input.channelCount, durationSeconds: input.durationSeconds), analysis: analysis, checklist: checklist)).components(separatedBy: "CHECKLIST").last.map { "CHECKLIST" + $0 } ?? "")
+                print(TextReport.checklist(checklist, analysis: analysis))
                 print(MasterTextReport.plan(plan), terminator: "")
                 print("(dry run: nothing rendered or written)")
             }
@@ -192,10 +192,10 @@ struct Master: ParsableCommand {
         if json {
             print(String(decoding: try saved.jsonData(), as: UTF8.self))
         } else if !quiet {
-            let text = MasterTextReport.render(saved, outputPath: outPath, outputFormat: "\(format)\(seed != nil && format.sample != .float32 && container != .mp3 ? ", TPDF dither" : "")")
-            // The plan was printed before rendering; print the rest.
-            print(text.components(separatedBy: "RESULT").dropFirst().map { "RESULT" + $0 }.joined())
-            print("wrote \(outPath)\(preLimiter.map { " and \($0)" } ?? "") and the session \(sessionPath)")
+            // The plan was printed before rendering; now the result.
+            print(MasterTextReport.result(saved))
+            let dithered = seed != nil && format.sample != .float32 && container != .mp3 ? ", TPDF dither" : ""
+            print("wrote \(outPath) (\(format)\(dithered))\(preLimiter.map { " and \($0)" } ?? "") and the session \(sessionPath)")
         }
         if !report.targetHit || !report.ceilingHeld {
             note("headroom: the master missed its \(report.targetHit ? "ceiling" : "target"): see the checklist")

@@ -25,18 +25,13 @@ public final class TruePeakLimiterStage: AudioStage {
     private var positionPeaks: [Float] = []
     private var channelPeaks: [Float] = []
 
-    // Streaming state.
-    private var previousPeak: Float = 0
+    // Streaming state: the scalars in one struct (copied into the hot loop and back), the buffers apart.
+    private var state = GainState.initial(box1Length: 1, box2Length: 1)
     private var dequeIndex: [Int] = [], dequeValue: [Float] = []
-    private var dequeHead = 0, dequeCount = 0
-    private var step = 0
-    private var envelope = 1.0, sustain = 0.0
     private var ring1: [Double] = [], ring2: [Double] = []
-    private var sum1 = 0.0, sum2 = 0.0, ringPos1 = 0, ringPos2 = 0
     private var delay: [Float] = []  // channel-major, latencyFrames per channel
-    private var delayPos = 0
     /// Smallest gain applied so far (linear), for reports.
-    public private(set) var minimumGain: Float = 1
+    public var minimumGain: Float { state.minimumGain }
 
     /// Detector peaks computed beforehand for this exact input at 0 dB input gain (see
     /// `detectorPeaks(of:)`): the detector is linear, so the peaks at any input gain are these times the
@@ -122,17 +117,10 @@ public final class TruePeakLimiterStage: AudioStage {
 
     public func reset() {
         for c in history.indices { for i in history[c].indices { history[c][i] = 0 } }
-        previousPeak = 0
-        dequeHead = 0; dequeCount = 0
-        step = 0
-        envelope = 1; sustain = 0
+        state = GainState.initial(box1Length: box1Length, box2Length: box2Length)
         for i in ring1.indices { ring1[i] = 1 }
         for i in ring2.indices { ring2[i] = 1 }
-        sum1 = Double(box1Length); sum2 = Double(box2Length)
-        ringPos1 = 0; ringPos2 = 0
         for i in delay.indices { delay[i] = 0 }
-        delayPos = 0
-        minimumGain = 1
     }
 
     public func process(_ block: AudioBlock) {
@@ -145,6 +133,7 @@ public final class TruePeakLimiterStage: AudioStage {
         positionPeaks.withUnsafeMutableBufferPointer { p in
             if let cached = cachedPeaks {
                 cached.withUnsafeBufferPointer { c in
+                    let step = self.state.step
                     for i in 0..<n { p[i] = step + i < c.count ? c[step + i] * inputGain : 0 }
                 }
             } else {
@@ -177,9 +166,7 @@ public final class TruePeakLimiterStage: AudioStage {
         }
 
         // 2. Gain computer and output, sample by sample: state in a struct, buffers as raw pointers.
-        var state = GainState(previousPeak: previousPeak, dequeHead: dequeHead, dequeCount: dequeCount, step: step,
-                              envelope: envelope, sustain: sustain, sum1: sum1, sum2: sum2, ringPos1: ringPos1,
-                              ringPos2: ringPos2, delayPos: delayPos, minimumGain: minimumGain)
+        var state = self.state
         let constants = GainConstants(ceiling: ceiling, inputGain: inputGain, lookahead: lookahead,
                                       mask: dequeIndex.count - 1, box1Length: box1Length, box2Length: box2Length,
                                       releaseAlpha: releaseAlpha, sustainAlpha: sustainAlpha, delayLength: latencyFrames)
@@ -200,12 +187,7 @@ public final class TruePeakLimiterStage: AudioStage {
                 }
             }
         }
-        previousPeak = state.previousPeak
-        dequeHead = state.dequeHead; dequeCount = state.dequeCount; step = state.step
-        envelope = state.envelope; sustain = state.sustain
-        sum1 = state.sum1; sum2 = state.sum2; ringPos1 = state.ringPos1; ringPos2 = state.ringPos2
-        delayPos = state.delayPos
-        minimumGain = state.minimumGain
+        self.state = state
     }
 
     struct GainState {
@@ -215,6 +197,12 @@ public final class TruePeakLimiterStage: AudioStage {
         var sum1: Double, sum2: Double, ringPos1: Int, ringPos2: Int
         var delayPos: Int
         var minimumGain: Float
+
+        static func initial(box1Length: Int, box2Length: Int) -> GainState {
+            GainState(previousPeak: 0, dequeHead: 0, dequeCount: 0, step: 0, envelope: 1, sustain: 0,
+                      sum1: Double(box1Length), sum2: Double(box2Length), ringPos1: 0, ringPos2: 0, delayPos: 0,
+                      minimumGain: 1)
+        }
     }
 
     struct GainConstants {
