@@ -93,6 +93,17 @@ import Testing
         #expect(plan.decisions.contains { $0.stage == "compressor" && $0.reason.contains("loudest section") })
     }
 
+    @Test func noCompressionWhenTheTargetNeedsNoPeakControl() throws {
+        // The song peaks at −6 dBFS; at −23 LUFS it is turned down and fits under −1 dBTP with room to spare.
+        let (plan, result, before) = try Self.master(Self.song, preset: "ebu-r128")
+        #expect(!plan.compressor.enabled)
+        #expect(plan.decisions.contains { $0.stage == "compressor" && $0.reason.contains("needs no peak control") })
+        let after = try Analyzer().analyze(result.master)
+        // Only the section gain changes the dynamics: the peak-to-loudness ratio of the loudest part stays.
+        #expect(abs(after.levels.plrDB - before.levels.plrDB) < 2.5)
+        #expect(result.limitingLU < 0.05)
+    }
+
     @Test func compressorGivesAboutTheWantedReductionOnTheLoudestSection() throws {
         let a = try Analyzer().analyze(Self.song)
         let plan = Planner(options: .init(target: LoudnessTarget.presets["spotify"]!)).plan(analysis: a, checklist: Checklist(items: []), audio: Self.song)

@@ -100,10 +100,16 @@ public struct Planner: Sendable {
         // 4. Glue compressor, set on the loudest section.
         var compressor = CompressorSettings()
         let limitedIDs = ids("dynamics.bus-limiter")
+        // Room left under the ceiling once the song is at the target: if the peaks fit, nothing needs control.
+        let room = options.target.ceilingDBTP - (a.levels.truePeakDBTP + options.target.integratedLUFS - a.loudness.integratedLUFS)
         if !limitedIDs.isEmpty {
             decisions.append(PlanDecision(stage: "compressor", summary: "off",
                                           reason: "the mix is already limited on the mix bus (PLR \(fmt(a.levels.plrDB)) dB): more compression would only flatten it",
                                           itemIDs: limitedIDs))
+        } else if room >= 0 {
+            decisions.append(PlanDecision(stage: "compressor", summary: "off",
+                                          reason: "at \(fmt(options.target.integratedLUFS)) LUFS the peaks stay \(fmt(room)) dB under the ceiling: the target needs no peak control, so the dynamics are left alone",
+                                          itemIDs: ids("dynamics.healthy")))
         } else {
             compressor.enabled = true
             let range = Int(loudest.startSeconds * audio.sampleRate)..<min(audio.frameCount, Int(loudest.endSeconds * audio.sampleRate))
