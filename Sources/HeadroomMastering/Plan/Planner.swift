@@ -32,30 +32,12 @@ public struct Planner: Sendable {
         func ids(_ keys: String...) -> [Int] { checklist.items.filter { keys.contains($0.key) }.map(\.id) }
         let loudestID = ids("sections.loudest")
 
-        // 1. Section gain.
+        // 1. Section gain (decisions written once the compressor is known, see below).
         let loudest = a.loudestSection
-        var segments: [SectionGainSegment] = []
-        for s in a.sections {
+        var segments: [SectionGainSegment] = a.sections.map { s in
             let deficit = loudest.integratedLUFS - s.integratedLUFS
-            var gain = s.integratedLUFS > -70 ? options.evenOut * deficit : 0
-            gain = min(Self.maxSectionGainDB, max(0, gain))
-            gain = (gain * 10).rounded() / 10
-            segments.append(SectionGainSegment(startSeconds: s.startSeconds, endSeconds: s.endSeconds, gainDB: gain))
-            if gain > 0 {
-                let jumpIDs = checklist.items.filter { item in
-                    item.key == "sections.jump" && item.timeRanges.contains { abs($0.startSeconds + 2 - s.startSeconds) < 1 || abs($0.startSeconds + 2 - s.endSeconds) < 1 }
-                }.map(\.id)
-                decisions.append(PlanDecision(
-                    stage: "section-gain", summary: "section \(s.index + 1) (\(timeText(s.range))) +\(fmt(gain)) dB",
-                    reason: "\(fmt(deficit)) LU under the loudest section × even-out \(fmt(options.evenOut, digits: 2)), so it hits the chain closer to the loudest section's level",
-                    itemIDs: jumpIDs + loudestID))
-            }
-        }
-        let sectionGain = SectionGainSettings(enabled: segments.contains { $0.gainDB != 0 }, segments: segments)
-        if !sectionGain.enabled {
-            decisions.append(PlanDecision(stage: "section-gain", summary: "off",
-                                          reason: options.evenOut == 0 ? "even-out is 0: the song's section dynamics are kept" : "no section is quieter than the loudest one",
-                                          itemIDs: loudestID))
+            let gain = s.integratedLUFS > -70 ? min(Self.maxSectionGainDB, max(0, options.evenOut * deficit)) : 0
+            return SectionGainSegment(startSeconds: s.startSeconds, endSeconds: s.endSeconds, gainDB: gain)
         }
 
         // 2. Clean-up.
@@ -121,6 +103,45 @@ public struct Planner: Sendable {
                 reason: "set on the loudest section (\(timeText(loudest.range))) for about \(fmt(options.glueReductionDB)) dB of gain reduction there: glue without flattening",
                 itemIDs: loudestID + ids("dynamics.healthy")))
         }
+
+        // Section gain, continued: the compressor works harder on the loud sections, which evens the song out
+        // on its own; take that share off the quieter sections' gain so the result is what even-out asked for.
+        var compensation = [Double](repeating: 0, count: segments.count)
+        if compressor.enabled && segments.contains(where: { $0.gainDB > 0 }) {
+            func meanReduction(_ s: Analysis.Section, gainDB: Double) -> Double {
+                let r = Int(s.startSeconds * audio.sampleRate)..<min(audio.frameCount, Int(s.endSeconds * audio.sampleRate))
+                let levels = CompressorCalibration.detectorLevels(audio, range: r, settings: compressor).filter { $0 > -100 }
+                guard !levels.isEmpty else { return 0 }
+                return levels.reduce(0) { $0 + GlueCompressorStage.reductionDB(levelDB: $1 + gainDB, settings: compressor) } / Double(levels.count)
+            }
+            let loudestReduction = meanReduction(loudest, gainDB: 0)
+            for (i, s) in a.sections.enumerated() where segments[i].gainDB > 0 {
+                compensation[i] = max(0, loudestReduction - meanReduction(s, gainDB: segments[i].gainDB))
+                segments[i].gainDB = max(0, segments[i].gainDB - compensation[i])
+            }
+        }
+        var sectionDecisions: [PlanDecision] = []
+        for (i, s) in a.sections.enumerated() {
+            segments[i].gainDB = (segments[i].gainDB * 10).rounded() / 10
+            let gain = segments[i].gainDB
+            guard gain > 0 else { continue }
+            let deficit = loudest.integratedLUFS - s.integratedLUFS
+            let jumpIDs = checklist.items.filter { item in
+                item.key == "sections.jump" && item.timeRanges.contains { abs($0.startSeconds + 2 - s.startSeconds) < 1 || abs($0.startSeconds + 2 - s.endSeconds) < 1 }
+            }.map(\.id)
+            let compensated = compensation[i] > 0.05 ? ", less the \(fmt(compensation[i])) dB the compressor's lighter touch there already gives" : ""
+            sectionDecisions.append(PlanDecision(
+                stage: "section-gain", summary: "section \(s.index + 1) (\(timeText(s.range))) +\(fmt(gain)) dB",
+                reason: "\(fmt(deficit)) LU under the loudest section × even-out \(fmt(options.evenOut, digits: 2))\(compensated), so it hits the chain closer to the loudest section's level",
+                itemIDs: jumpIDs + loudestID))
+        }
+        let sectionGain = SectionGainSettings(enabled: segments.contains { $0.gainDB != 0 }, segments: segments)
+        if !sectionGain.enabled {
+            sectionDecisions.append(PlanDecision(stage: "section-gain", summary: "off",
+                                                 reason: options.evenOut == 0 ? "even-out is 0: the song's section dynamics are kept" : "no section is quieter than the loudest one (after the compressor's own evening)",
+                                                 itemIDs: loudestID))
+        }
+        decisions.insert(contentsOf: sectionDecisions, at: 0)
 
         // 5. Stereo lows.
         let wideIDs = ids("stereo.wide-lows")
