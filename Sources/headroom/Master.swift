@@ -32,10 +32,10 @@ struct Master: ParsableCommand {
     @Option(help: "Loudness target preset: \(LoudnessTarget.presetNames.joined(separator: ", ")).")
     var target: String = "spotify"
 
-    @Option(help: "Integrated loudness in LUFS (overrides the preset's).")
+    @Option(parsing: .unconditional, help: "Integrated loudness in LUFS (overrides the preset's), e.g. --lufs -12.")
     var lufs: Double?
 
-    @Option(help: "True-peak ceiling in dBTP (overrides the preset's).")
+    @Option(parsing: .unconditional, help: "True-peak ceiling in dBTP (overrides the preset's), e.g. --ceiling -1.5.")
     var ceiling: Double?
 
     @Option(name: .customLong("even-out"), help: "How far quieter sections are brought up towards the loudest: 0 keeps the song's section dynamics, 1 levels them.")

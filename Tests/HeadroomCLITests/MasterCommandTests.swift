@@ -113,6 +113,16 @@ import Testing
         #expect(try AudioFileReader.read(path: folder.file("m.mp3")).info.format.contains("MPEG"))
     }
 
+    @Test func negativeLoudnessAndCeilingValues() throws {
+        let folder = TempFolder()
+        let mix = try Self.writeSong(folder)
+        let r = try CLI.run(["master", mix, "-q", "--lufs", "-16", "--ceiling", "-1.5"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let a = try Analyzer().analyze(try AudioFileReader.read(path: folder.file("song.master.wav")).buffer)
+        #expect(abs(a.loudness.integratedLUFS - -16) <= 0.1)
+        #expect(a.levels.truePeakDBTP <= -1.5)
+    }
+
     @Test func jsonOnStdout() throws {
         let folder = TempFolder()
         let mix = try Self.writeSong(folder)

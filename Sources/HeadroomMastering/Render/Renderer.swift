@@ -126,36 +126,19 @@ public enum Renderer {
             gain = next
             loss = sectionLoss(gain)
         }
-        // 2. The guard: never take more than maxLimitingLU from the loudest section (secant on the loss,
-        // which grows with the gain).
-        var guardLimited = false
-        if loss > plan.maxLimitingLU {
-            guardLimited = true
-            var a = (gain: base - 6, loss: sectionLoss(base - 6)), b = (gain: gain, loss: loss)
-            for _ in 0..<6 {
-                let slope = max(1e-3, (b.loss - a.loss) / (b.gain - a.gain))
-                let next = b.gain + (plan.maxLimitingLU - b.loss) / slope
-                let nextLoss = sectionLoss(next)
-                a = b; b = (next, nextLoss)
-                if abs(nextLoss - plan.maxLimitingLU) < 0.05 { break }
-            }
-            gain = b.loss <= plan.maxLimitingLU + 0.05 ? b.gain : min(a.gain, b.gain)
-        }
         progress?(0.5)
         lap("section search")
 
-        // 3. On the whole song: correct the residual (the limiter is monotonic and nearly linear here).
+        // 2. On the whole song: correct the residual (the limiter is monotonic and nearly linear here).
         // The song loses less than its loudest section (its quieter parts are barely limited): start from
         // half the section's loss (measured: 0.4 of it on a typical song), then take secant steps.
         var settings = plan.limiter
-        if !guardLimited { gain = base + 0.5 * (gain - base) }
-        settings.inputGainDB = gain
+        settings.inputGainDB = base + 0.5 * (gain - base)
         var master = limit(pre, settings: settings, cachedPeaks: cache(settings.inputGainDB) ? songPeaks : nil)
         var achieved = integrated(master)
         var passes = 1
-        // Secant steps on the whole song (the slope starts at 1: gain passes through where nothing is limited).
         var previous: (gain: Double, lufs: Double)? = nil
-        while !guardLimited && abs(achieved - target) > 0.05 && passes < 6 {
+        while abs(achieved - target) > 0.05 && passes < 6 {
             var slope = 0.8
             if let p = previous, abs(settings.inputGainDB - p.gain) > 1e-6 {
                 slope = min(1, max(0.2, (achieved - p.lufs) / (settings.inputGainDB - p.gain)))
@@ -166,6 +149,28 @@ public enum Renderer {
             achieved = integrated(master)
             passes += 1
             progress?(min(0.9, 0.5 + 0.1 * Double(passes)))
+        }
+
+        // 3. The guard: the limiter may take at most maxLimitingLU from the loudest section. If the target
+        // needs more, find the gain where it takes exactly that (secant on the section's loss, which grows
+        // with the gain) and stop there: the master stays under the target and the checklist says so.
+        let sectionRange = sectionStart..<max(sectionEnd, sectionStart + 1)
+        var guardLimited = false
+        let finalLoss = preSection + settings.inputGainDB - integrated(master, range: sectionRange)
+        if finalLoss > plan.maxLimitingLU + 0.05 {
+            guardLimited = true
+            var a = (gain: base - 6, loss: sectionLoss(base - 6)), b = (gain: settings.inputGainDB, loss: finalLoss)
+            for _ in 0..<6 {
+                let slope = max(1e-3, (b.loss - a.loss) / (b.gain - a.gain))
+                let next = b.gain + (plan.maxLimitingLU - b.loss) / slope
+                let nextLoss = sectionLoss(next)
+                a = b; b = (next, nextLoss)
+                if abs(nextLoss - plan.maxLimitingLU) < 0.05 { break }
+            }
+            settings.inputGainDB = b.loss <= plan.maxLimitingLU + 0.05 ? b.gain : min(a.gain, b.gain)
+            master = limit(pre, settings: settings, cachedPeaks: cache(settings.inputGainDB) ? songPeaks : nil)
+            achieved = integrated(master)
+            passes += 1
         }
 
         lap("full passes \(passes)")
@@ -188,8 +193,7 @@ public enum Renderer {
         rendered.limiter.inputGainDB = (settings.inputGainDB * 1000).rounded() / 1000
         progress?(1)
         return RenderResult(master: master, preLimiter: pre, plan: rendered, achievedLUFS: achieved,
-                            limitingLU: preSection + settings.inputGainDB
-                                - integrated(master, range: sectionStart..<max(sectionEnd, sectionStart + 1)),
+                            limitingLU: preSection + settings.inputGainDB - integrated(master, range: sectionRange),
                             guardLimited: guardLimited, passes: passes,
                             compressorReductionDB: reduction, truePeak8xDBTP: truePeak, truePeaks8x: peaks8x,
                             correctivePass: corrective)
