@@ -6,10 +6,10 @@ struct Headroom: ParsableCommand {
     static let version = "0.1.0"
     static let configuration = CommandConfiguration(
         commandName: "headroom",
-        abstract: "Listens to a printed stereo mix, writes the session's checklist, and explains every measurement.",
+        abstract: "Masters a printed stereo mix: listens first, writes the session's checklist, explains every move, checks every item off.",
         discussion: """
-        Exit codes: 0 success, 1 the file could not be analyzed (the reason is printed), 2 usage error.
-        Headroom never modifies its input.
+        Start with `headroom analyze song.wav`, then `headroom master song.wav`.
+        Exit codes: 0 success, 1 a file could not be read, analyzed or written (the reason is printed, one         line), 2 usage error. Headroom never modifies its input and writes its outputs atomically.
         """,
         version: version,
         subcommands: [Analyze.self, Master.self, DemoMix.self],
