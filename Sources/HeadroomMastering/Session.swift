@@ -1,30 +1,21 @@
 import Foundation
+import HeadroomAnalysis
 import HeadroomChecklist
 
 /// The session file (`song.headroom.json`): the plan, the checklist with its statuses and the user's
 /// notes, and the last report. Edit it (notes, a stage's settings, `enabled: false`, the target) and
 /// re-render with `--session`: the same input and session give the same output bytes.
 public struct Session: Codable, Sendable, Equatable {
-    /// The input the session belongs to.
-    public struct Input: Codable, Sendable, Equatable {
-        public var path: String
-        public var frameCount: Int
-        public var sampleRateHz: Double
-        public var channelCount: Int
-        public init(path: String, frameCount: Int, sampleRateHz: Double, channelCount: Int) {
-            self.path = path; self.frameCount = frameCount; self.sampleRateHz = sampleRateHz; self.channelCount = channelCount
-        }
-    }
-
     public var schemaVersion = 1
     public var tool = "headroom"
     public var toolVersion: String
-    public var input: Input
+    /// The input the session belongs to.
+    public var input: InputFile
     public var plan: MasteringPlan
     public var checklist: Checklist
     public var report: MasterReport?
 
-    public init(toolVersion: String, input: Input, plan: MasteringPlan, checklist: Checklist, report: MasterReport?) {
+    public init(toolVersion: String, input: InputFile, plan: MasteringPlan, checklist: Checklist, report: MasterReport?) {
         self.toolVersion = toolVersion; self.input = input; self.plan = plan; self.checklist = checklist; self.report = report
     }
 

@@ -5,28 +5,16 @@ import HeadroomChecklist
 /// What `headroom analyze` reports: the input file, the analysis and the checklist. Its JSON form is the
 /// documented, stable interface for scripts (see the README).
 public struct AnalysisReport: Codable, Sendable, Equatable {
-    /// The file that was analyzed.
-    public struct Input: Codable, Sendable, Equatable {
-        public var path: String
-        public var format: String
-        public var sampleRateHz: Double
-        public var channelCount: Int
-        public var durationSeconds: Double
-        public init(path: String, format: String, sampleRateHz: Double, channelCount: Int, durationSeconds: Double) {
-            self.path = path; self.format = format; self.sampleRateHz = sampleRateHz
-            self.channelCount = channelCount; self.durationSeconds = durationSeconds
-        }
-    }
-
     /// Version of the report's layout; bumped when keys change.
     public var schemaVersion = 1
     public var tool = "headroom"
     public var toolVersion: String
-    public var input: Input
+    /// The file that was analyzed.
+    public var input: InputFile
     public var analysis: Analysis
     public var checklist: Checklist
 
-    public init(toolVersion: String, input: Input, analysis: Analysis, checklist: Checklist) {
+    public init(toolVersion: String, input: InputFile, analysis: Analysis, checklist: Checklist) {
         self.toolVersion = toolVersion
         self.input = input
         self.analysis = analysis

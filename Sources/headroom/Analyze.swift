@@ -70,19 +70,24 @@ struct Analyze: ParsableCommand {
         }
     }
 
-    func load() throws -> (AudioBuffer, AnalysisReport.Input) {
-        guard let mix else {
-            let song = SyntheticSong.demo().render()
-            return (song, .init(path: "demo mix (synthesized)", format: "32-bit float", sampleRateHz: song.sampleRate,
-                                channelCount: song.channelCount, durationSeconds: song.durationSeconds))
-        }
-        do {
-            let (buffer, info) = try AudioFileReader.read(path: mix)
-            return (buffer, .init(path: mix, format: info.format, sampleRateHz: info.sampleRateHz,
-                                  channelCount: info.channelCount, durationSeconds: info.durationSeconds))
-        } catch let error as AudioFileError {
-            throw Failure(message: error.description)
-        }
+    func load() throws -> (AudioBuffer, InputFile) {
+        try loadMix(mix)
+    }
+}
+
+/// Reads the mix (or synthesizes the demo mix when none is given), with a one-line failure.
+func loadMix(_ mix: String?) throws -> (AudioBuffer, InputFile) {
+    guard let mix else {
+        let song = SyntheticSong.demo().render()
+        return (song, InputFile(path: "demo mix (synthesized)", format: "32-bit float", sampleRateHz: song.sampleRate,
+                                channelCount: song.channelCount, frameCount: song.frameCount))
+    }
+    do {
+        let (buffer, info) = try AudioFileReader.read(path: mix)
+        return (buffer, InputFile(path: mix, format: info.format, sampleRateHz: info.sampleRateHz,
+                                  channelCount: info.channelCount, frameCount: info.frameCount))
+    } catch let error as AudioFileError {
+        throw Failure(message: error.description)
     }
 }
 

@@ -108,7 +108,8 @@ struct Master: ParsableCommand {
 
     func run() throws {
         let container = try outputContainer()
-        let (input, inputPath) = try loadInput()
+        let (input, inputFile) = try loadMix(mix)
+        let inputPath = inputFile.path
         let stem = mix.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension } ?? "headroom-demo"
         let folder = mix.map { ($0 as NSString).deletingLastPathComponent } ?? ""
         let outPath = output ?? (folder.isEmpty ? "" : folder + "/") + stem + ".master." + container.rawValue
@@ -139,12 +140,11 @@ struct Master: ParsableCommand {
                                             dither: !noDither)
             plan = Planner(options: options).plan(analysis: analysis, checklist: checklist, audio: input)
         }
-        let sessionInput = Session.Input(path: inputPath, frameCount: input.frameCount, sampleRateHz: input.sampleRate,
-                                         channelCount: input.channelCount)
+
 
         if dryRun {
             if json {
-                print(String(decoding: try Session(toolVersion: Headroom.version, input: sessionInput, plan: plan,
+                print(String(decoding: try Session(toolVersion: Headroom.version, input: inputFile, plan: plan,
                                                    checklist: checklist, report: nil).jsonData(), as: UTF8.self))
             } else {
                 print(TextReport.checklist(checklist, analysis: analysis))
@@ -185,7 +185,7 @@ struct Master: ParsableCommand {
         let after = try Analyzer().analyze(result.master, truePeaks: result.truePeaks8x)
         let (verified, report) = Verifier.verify(before: analysis, after: after, master: result.master, checklist: checklist,
                                                  plan: result.plan, render: result)
-        let saved = Session(toolVersion: Headroom.version, input: sessionInput, plan: result.plan, checklist: verified, report: report)
+        let saved = Session(toolVersion: Headroom.version, input: inputFile, plan: result.plan, checklist: verified, report: report)
         try writeText(String(decoding: try saved.jsonData(), as: UTF8.self) + "\n", to: sessionPath)
         progress.done()
 
@@ -207,13 +207,6 @@ struct Master: ParsableCommand {
         if let lufs { t.integratedLUFS = lufs; if LoudnessTarget.presets[target] != nil { t.name = "\(target) at \(lufs) LUFS" } }
         if let ceiling { t.ceilingDBTP = ceiling }
         return t
-    }
-
-    func loadInput() throws -> (AudioBuffer, String) {
-        guard let mix else { return (SyntheticSong.demo().render(), "demo mix (synthesized)") }
-        do { return (try AudioFileReader.read(path: mix).buffer, mix) } catch let e as AudioFileError {
-            throw Failure(message: e.description)
-        }
     }
 
     func loadSession(_ path: String, input: AudioBuffer) throws -> Session {
