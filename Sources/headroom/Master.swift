@@ -141,7 +141,6 @@ struct Master: ParsableCommand {
             plan = Planner(options: options).plan(analysis: analysis, checklist: checklist, audio: input)
         }
 
-
         if dryRun {
             if json {
                 print(String(decoding: try Session(toolVersion: Headroom.version, input: inputFile, plan: plan,
