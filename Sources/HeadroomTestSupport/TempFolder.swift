@@ -20,7 +20,14 @@ public final class TempFolder {
 /// A tiny tmpfs mounted for one test, to simulate a full disk (needs root). Unmounted when released.
 public final class TinyDisk {
     public let path: String
-    public static var canMount: Bool { getuid() == 0 }
+    /// Whether this machine lets the tests mount a tmpfs (root, and a sandbox that allows it): probed once.
+    public static let canMount: Bool = {
+        guard getuid() == 0 else { return false }
+        let folder = TempFolder()
+        guard let disk = try? TinyDisk(in: folder, size: "16k") else { return false }
+        _ = disk
+        return true
+    }()
 
     /// Mounts `size` (e.g. "64k") at a new folder inside `folder`.
     public init(in folder: TempFolder, size: String) throws {
