@@ -20,6 +20,8 @@ public final class TempFolder {
 /// A tiny tmpfs mounted for one test, to simulate a full disk (needs root). Unmounted when released.
 public final class TinyDisk {
     public let path: String
+    /// Kept so the folder outlives the mount (it is removed after the unmount).
+    private let folder: TempFolder
     /// Whether this machine lets the tests mount a tmpfs (root, and a sandbox that allows it): probed once.
     public static let canMount: Bool = {
         guard getuid() == 0 else { return false }
@@ -31,6 +33,7 @@ public final class TinyDisk {
 
     /// Mounts `size` (e.g. "64k") at a new folder inside `folder`.
     public init(in folder: TempFolder, size: String) throws {
+        self.folder = folder
         path = folder.file("tiny-disk")
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         try Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", path])
