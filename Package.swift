@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "HeadroomSignals", dependencies: ["HeadroomDSP"]),
         .target(name: "HeadroomChecklist", dependencies: ["HeadroomAnalysis"]),
         .target(name: "HeadroomMastering", dependencies: ["HeadroomDSP", "HeadroomAnalysis", "HeadroomChecklist"]),
-        .target(name: "HeadroomReport", dependencies: ["HeadroomAnalysis", "HeadroomChecklist", "HeadroomMastering"]),
+        .target(name: "HeadroomReport", dependencies: ["HeadroomDSP", "HeadroomAnalysis", "HeadroomChecklist", "HeadroomMastering"]),
         // Test support only: libebur128 as the independent reference meter.
         .target(name: "HeadroomTestSupport", dependencies: ["CEbur128", "HeadroomDSP"]),
         .executableTarget(

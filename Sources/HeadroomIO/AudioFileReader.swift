@@ -13,7 +13,7 @@ public enum AudioFileReader {
 
     /// Reads the whole file.
     /// - Throws: `AudioFileError` naming the file and the problem.
-    public static func read(path: String) throws -> (buffer: AudioBuffer, info: AudioFileInfo) {
+    public static func read(path: String) throws -> (buffer: AudioBuffer, info: InputFile) {
         try checkReadableFile(path)
         var sfinfo = SF_INFO()
         guard let file = sf_open(path, Int32(SFM_READ), &sfinfo) else {
@@ -82,7 +82,7 @@ public enum AudioFileReader {
                                  "is truncated or damaged: \(total) of \(declaredFrames) frames decoded (\(reason))")
         }
         guard total > 0 else { throw AudioFileError(.noAudio, path: path, "contains no audio (0 frames)") }
-        let info = AudioFileInfo(path: path, format: describeSndfileFormat(sfinfo.format), sampleRateHz: sampleRate,
+        let info = InputFile(path: path, format: describeSndfileFormat(sfinfo.format), sampleRateHz: sampleRate,
                                  channelCount: channelCount, frameCount: total)
         return (AudioBuffer(sampleRate: sampleRate, channels: channels), info)
     }

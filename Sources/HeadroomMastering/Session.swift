@@ -1,6 +1,7 @@
 import Foundation
 import HeadroomAnalysis
 import HeadroomChecklist
+import HeadroomDSP
 
 /// The session file (`song.headroom.json`): the plan, the checklist with its statuses and the user's
 /// notes, and the last report. Edit it (notes, a stage's settings, `enabled: false`, the target) and

@@ -1,6 +1,7 @@
 import Foundation
 import HeadroomAnalysis
 import HeadroomChecklist
+import HeadroomDSP
 
 /// What `headroom analyze` reports: the input file, the analysis and the checklist. Its JSON form is the
 /// documented, stable interface for scripts (see the README).

@@ -83,9 +83,7 @@ func loadMix(_ mix: String?) throws -> (AudioBuffer, InputFile) {
                                 channelCount: song.channelCount, frameCount: song.frameCount))
     }
     do {
-        let (buffer, info) = try AudioFileReader.read(path: mix)
-        return (buffer, InputFile(path: mix, format: info.format, sampleRateHz: info.sampleRateHz,
-                                  channelCount: info.channelCount, frameCount: info.frameCount))
+        return try AudioFileReader.read(path: mix)
     } catch let error as AudioFileError {
         throw Failure(message: error.description)
     }

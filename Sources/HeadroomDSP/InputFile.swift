@@ -1,4 +1,5 @@
-/// The mix a report or session is about, as read: kept so a user (and a re-render) knows what was heard.
+/// An audio file as read (what `AudioFileReader` returns, and what reports and sessions record): kept so a
+/// user, and a re-render, know what was heard.
 public struct InputFile: Codable, Sendable, Equatable {
     /// The path as given (or "demo mix (synthesized)").
     public var path: String
