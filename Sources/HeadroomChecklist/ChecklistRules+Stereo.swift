@@ -17,15 +17,15 @@ extension ChecklistRules {
                 action: "Mastering narrows the lows below ~120 Hz to mono; better still, keep bass and kick centred in the mix.")
         }
         if s.monoFoldLossLU > T.monoFoldLossLU {
-            d.add("stereo.mono-loss", .problem, .major, "Loses \(fmt(s.monoFoldLossLU, sign: false)) LU when folded to mono",
+            d.add("stereo.mono-loss", .problem, .major, "Loses \(fmt(s.monoFoldLossLU)) LU when folded to mono",
                 at: [], value: s.monoFoldLossLU, unit: "LU", expected: "at most 1.5–3 LU lost in mono",
                 action: "Check wide elements in mono; phones and many speakers play mono.")
         }
         if abs(s.balanceDB) > T.balanceDB {
             let side = s.balanceDB > 0 ? "left" : "right"
-            d.add("stereo.balance", .problem, abs(s.balanceDB) > T.severeBalanceDB ? .major : .minor, "Leans to the \(side): \(fmt(abs(s.balanceDB), sign: false)) dB louder",
+            d.add("stereo.balance", .problem, abs(s.balanceDB) > T.severeBalanceDB ? .major : .minor, "Leans to the \(side): \(fmt(abs(s.balanceDB))) dB louder",
                 at: [], value: s.balanceDB, unit: "dB L−R", expected: "within ±1 dB",
-                action: "Check the pan of the lead elements; mastering can rebalance the channels by \(fmt(abs(s.balanceDB) / 2, sign: false)) dB each.")
+                action: "Check the pan of the lead elements; mastering can rebalance the channels by \(fmt(abs(s.balanceDB) / 2)) dB each.")
         }
         if s.sideToMidDB < T.nearMonoSideToMidDB {
             d.add("stereo.near-mono", .info, .info, "The mix is (nearly) mono: side \(fmt(s.sideToMidDB)) dB under mid",
@@ -33,7 +33,7 @@ extension ChecklistRules {
                 action: "Nothing to fix if intended.")
         } else if s.monoFoldLossLU <= T.monoSafeLossLU && s.lowEndSideToMidDB <= T.lowEndSideToMidDB
                     && s.minimumCorrelation >= T.phaseTroubleCorrelation && s.correlation >= 0 {
-            d.add("stereo.mono-safe", .strength, .info, "Mono-safe stereo width: \(fmt(s.monoFoldLossLU, sign: false)) LU lost in mono, centred low end",
+            d.add("stereo.mono-safe", .strength, .info, "Mono-safe stereo width: \(fmt(s.monoFoldLossLU)) LU lost in mono, centred low end",
                 at: [], value: s.monoFoldLossLU, unit: "LU", expected: "at most 1.5 LU lost in mono",
                 action: "Keep the width as it is.")
         }

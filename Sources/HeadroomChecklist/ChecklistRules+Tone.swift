@@ -22,35 +22,31 @@ extension ChecklistRules {
         var flagged = false
         for region in tone.regions {
             guard let words = toneWords[region.name] else { continue }
-            let band = "\(hz(region.lowHz))–\(hz(region.highHz))"
+            let band = "\(NumberText.hz(region.lowHz))–\(NumberText.hz(region.highHz))"
             if region.deviationDB > T.tonalExcessDB {
                 flagged = true
                 d.add(toneKey(region: region.name, excess: true)!, .problem, region.deviationDB > 5 ? .major : .minor,
                       "\(words.excess.capitalizedFirst): \(region.name) \(fmt(region.deviationDB)) dB over the neutral target at \(band)",
                       at: song, value: region.deviationDB, unit: "dB", expected: "within ±3 dB of the target",
-                      action: "A gentle, wide cut of about \(fmt(min(3, region.deviationDB * 0.6), sign: false)) dB around \(hz(centre(region))) in mastering; if one instrument causes it, fix it in the mix.")
+                      action: "A gentle, wide cut of about \(fmt(min(3, region.deviationDB * 0.6))) dB around \(NumberText.hz(centre(region))) in mastering; if one instrument causes it, fix it in the mix.")
             } else if region.deviationDB < T.tonalLackDB && region.name != "sub" {
                 flagged = true
                 d.add(toneKey(region: region.name, excess: false)!, .problem, region.deviationDB < -6 ? .major : .minor,
                       "\(words.lack.capitalizedFirst): \(region.name) \(fmt(region.deviationDB)) dB under the neutral target at \(band)",
                       at: song, value: region.deviationDB, unit: "dB", expected: "within −4 dB of the target",
-                      action: "A gentle, wide boost of about \(fmt(min(3, -region.deviationDB * 0.6), sign: false)) dB around \(hz(centre(region))) in mastering.")
+                      action: "A gentle, wide boost of about \(fmt(min(3, -region.deviationDB * 0.6))) dB around \(NumberText.hz(centre(region))) in mastering.")
             }
         }
         let worst = tone.regions.filter { $0.name != "sub" }.map { abs($0.deviationDB) }.max() ?? 0
         if !flagged && worst <= T.tonalBalancedDB {
             d.add("tone.balanced", .strength, .info,
-                  "Balanced spectrum: every region within \(fmt(worst, sign: false)) dB of the neutral target",
+                  "Balanced spectrum: every region within \(fmt(worst)) dB of the neutral target",
                   at: song, value: worst, unit: "dB", expected: "within ±2 dB",
                   action: "Keep the EQ in mastering minimal.")
         }
     }
 
     static func centre(_ r: Analysis.Region) -> Double { (r.lowHz * r.highHz).squareRoot() }
-
-    static func hz(_ f: Double) -> String {
-        f >= 1000 ? "\(fmt(f / 1000)) kHz" : "\(Int(f.rounded())) Hz"
-    }
 
     static func sectionItems(_ a: Analysis, into d: inout Drafts) {
         let loudest = a.loudestSection

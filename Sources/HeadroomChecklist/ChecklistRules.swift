@@ -24,7 +24,7 @@ public enum ChecklistRules {
         if levels.truePeakDBTP > T.noHeadroomDBTP {
             d.add("headroom.none", .problem, .major, "No headroom: true peak at \(fmt(levels.truePeakDBTP)) dBTP",
                 value: levels.truePeakDBTP, unit: "dBTP", expected: "peaks at −6 to −3 dBTP in a premaster",
-                action: "Re-print the mix about \(fmt(levels.truePeakDBTP + 6, sign: false)) dB lower (the limiter will bring the level back).")
+                action: "Re-print the mix about \(fmt(levels.truePeakDBTP + 6)) dB lower (the limiter will bring the level back).")
         } else if levels.truePeakDBTP > T.tightHeadroomDBTP {
             d.add("headroom.tight", .problem, .minor, "Tight headroom: true peak at \(fmt(levels.truePeakDBTP)) dBTP",
                 value: levels.truePeakDBTP, unit: "dBTP", expected: "peaks at −6 to −3 dBTP",
@@ -34,7 +34,7 @@ public enum ChecklistRules {
                 value: levels.truePeakDBTP, unit: "dBTP", expected: "peaks at −6 to −3 dBTP",
                 action: "Print at 24-bit or float (or louder) so the quiet parts stay above the noise floor.")
         } else {
-            d.add("headroom.healthy", .strength, .info, "Healthy headroom: \(fmt(levels.headroomDB, sign: false)) dB below 0 dBTP",
+            d.add("headroom.healthy", .strength, .info, "Healthy headroom: \(fmt(levels.headroomDB)) dB below 0 dBTP",
                 value: levels.truePeakDBTP, unit: "dBTP", expected: "peaks at −6 to −3 dBTP",
                 action: "Keep printing mixes this way.")
         }
@@ -50,12 +50,12 @@ public enum ChecklistRules {
         let plr = levels.plrDB, lra = analysis.loudness.loudnessRangeLU
         if plr < T.limitedPLRDB && lra < T.flatLoudnessRangeLU {
             d.add("dynamics.bus-limiter", .problem, .major,
-                "Mix looks limited on the mix bus: PLR \(fmt(plr, sign: false)) dB, loudness range \(fmt(lra, sign: false)) LU",
+                "Mix looks limited on the mix bus: PLR \(fmt(plr)) dB, loudness range \(fmt(lra)) LU",
                 value: plr, unit: "dB PLR", expected: "PLR of 12–20 dB and some loudness movement in a premaster",
                 action: "Bypass the limiter (or heavy compressor) on the mix bus and re-print; mastering does the final limiting once.")
         } else if plr >= T.healthyPLRDB && levels.dynamicRangeDR >= T.healthyDR {
             d.add("dynamics.healthy", .strength, .info,
-                "Healthy dynamics: PLR \(fmt(plr, sign: false)) dB, DR\(levels.dynamicRangeDR), loudness range \(fmt(lra, sign: false)) LU",
+                "Healthy dynamics: PLR \(fmt(plr)) dB, DR\(levels.dynamicRangeDR), loudness range \(fmt(lra)) LU",
                 value: plr, unit: "dB PLR", expected: "PLR ≥ 12 dB, DR ≥ 10",
                 action: "Keep them: limit only as much as the loudness target needs.")
         }
@@ -81,13 +81,13 @@ public enum ChecklistRules {
 
         // Silence.
         if analysis.silence.leadingSeconds > T.leadingSilenceSeconds {
-            d.add("silence.start", .problem, .minor, "\(fmt(analysis.silence.leadingSeconds, sign: false)) s of silence at the start",
+            d.add("silence.start", .problem, .minor, "\(fmt(analysis.silence.leadingSeconds)) s of silence at the start",
                 at: [TimeRange(startSeconds: 0, endSeconds: analysis.silence.leadingSeconds)],
                 value: analysis.silence.leadingSeconds, unit: "s", expected: "under 1.5 s",
                 action: "Trim the start (keep a few hundred milliseconds before the first note).")
         }
         if analysis.silence.trailingSeconds > T.trailingSilenceSeconds {
-            d.add("silence.end", .problem, .minor, "\(fmt(analysis.silence.trailingSeconds, sign: false)) s of silence at the end",
+            d.add("silence.end", .problem, .minor, "\(fmt(analysis.silence.trailingSeconds)) s of silence at the end",
                 at: [TimeRange(startSeconds: analysis.durationSeconds - analysis.silence.trailingSeconds,
                                endSeconds: analysis.durationSeconds)],
                 value: analysis.silence.trailingSeconds, unit: "s", expected: "under 4 s after the last sound",
@@ -96,7 +96,7 @@ public enum ChecklistRules {
 
         let loudness = analysis.loudness
         d.add("loudness.summary", .info, .info,
-            "Integrated \(fmt(loudness.integratedLUFS, sign: false)) LUFS, loudness range \(fmt(lra, sign: false)) LU, max short-term \(fmt(loudness.maxShortTermLUFS, sign: false)) LUFS",
+            "Integrated \(fmt(loudness.integratedLUFS)) LUFS, loudness range \(fmt(lra)) LU, max short-term \(fmt(loudness.maxShortTermLUFS)) LUFS",
             value: loudness.integratedLUFS, unit: "LUFS", expected: "mastering sets the final loudness per platform",
             action: "Nothing to do in the mix.")
 
@@ -128,11 +128,8 @@ struct Drafts {
     }
 }
 
-/// Formats a number for a title: one decimal, a real minus sign.
-func fmt(_ x: Double, digits: Int = 1, sign: Bool = true) -> String {
-    let s = String(format: "%.\(digits)f", x)
-    return s.replacingOccurrences(of: "-", with: "−")
-}
+/// Shorthand for `NumberText.decimal`.
+func fmt(_ x: Double, digits: Int = 1) -> String { NumberText.decimal(x, digits: digits) }
 
 /// Times within 2 s of each other become one range.
 func mergedRanges(_ times: [Double]) -> [TimeRange] {

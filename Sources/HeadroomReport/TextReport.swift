@@ -120,12 +120,13 @@ func pad(_ s: String, _ n: Int, right: Bool = false) -> String {
     return right ? spaces + s : s + spaces
 }
 
+/// `NumberText.decimal`, with the report floor for digital silence (−200) shown as −∞.
 func num(_ x: Double, _ digits: Int) -> String {
-    x <= -199 ? "−∞" : String(format: "%.\(digits)f", x).replacingOccurrences(of: "-", with: "−")
+    x <= -199 ? "−∞" : NumberText.decimal(x, digits: digits)
 }
 func f1(_ x: Double) -> String { num(x, 1) }
 func f2(_ x: Double) -> String { num(x, 2) }
-func signed(_ x: Double) -> String { (x > 0.04 ? "+" : "") + f1(x) }
+func signed(_ x: Double) -> String { NumberText.signed(x) }
 func khz(_ hz: Double) -> String {
     hz.truncatingRemainder(dividingBy: 1000) == 0 ? "\(Int(hz / 1000)) kHz" : "\(f1(hz / 1000)) kHz"
 }

@@ -171,9 +171,7 @@ public struct Planner: Sendable {
     }
 }
 
-/// Formats for decisions.
-func fmt(_ x: Double, digits: Int = 1) -> String {
-    String(format: "%.\(digits)f", x).replacingOccurrences(of: "-", with: "−")
-}
-func signed(_ x: Double) -> String { (x > 0 ? "+" : "") + fmt(x) }
-func hz(_ f: Double) -> String { f >= 1000 ? "\(fmt(f / 1000)) kHz" : "\(Int(f.rounded())) Hz" }
+/// Shorthands for `NumberText`, in decisions and verdicts.
+func fmt(_ x: Double, digits: Int = 1) -> String { NumberText.decimal(x, digits: digits) }
+func signed(_ x: Double) -> String { NumberText.signed(x) }
+func hz(_ f: Double) -> String { NumberText.hz(f) }
