@@ -29,8 +29,8 @@ struct CorpusMasteringTests {
                 #expect(abs(reference.integrated - target.integratedLUFS) <= 0.1, "\(name) \(preset): libebur128 reads \(reference.integrated)")
                 #expect(abs(r.achievedLUFS - target.integratedLUFS) <= 0.1)
             }
-            #expect(Verifier.truePeak(r.master, factor: 4) <= target.ceilingDBTP, "\(name) \(preset)")
-            #expect(Verifier.truePeak(r.master, factor: 8) <= target.ceilingDBTP + 0.1, "\(name) \(preset)")
+            #expect(Renderer.truePeakDB(r.master, factor: 4) <= target.ceilingDBTP, "\(name) \(preset)")
+            #expect(Renderer.truePeakDB(r.master, factor: 8) <= target.ceilingDBTP + 0.1, "\(name) \(preset)")
             #expect(reference.truePeak <= target.ceilingDBTP + 0.05, "\(name) \(preset): libebur128 true peak \(reference.truePeak)")
         }
     }

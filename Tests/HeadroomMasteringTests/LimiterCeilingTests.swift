@@ -37,8 +37,8 @@ import Testing
         for (name, signal) in Self.signals() {
             for drive in [0.0, 12.0] {
                 let out = Renderer.limit(signal, settings: LimiterSettings(inputGainDB: drive, ceilingDBTP: ceiling))
-                let tp4 = Verifier.truePeak(out, factor: 4)
-                let tp8 = Verifier.truePeak(out, factor: 8)
+                let tp4 = Renderer.truePeakDB(out, factor: 4)
+                let tp8 = Renderer.truePeakDB(out, factor: 8)
                 #expect(tp4 <= ceiling, "\(name) +\(drive) dB: \(tp4) dBTP at 4x")
                 #expect(tp8 <= ceiling + 0.1, "\(name) +\(drive) dB: \(tp8) dBTP at 8x")
             }

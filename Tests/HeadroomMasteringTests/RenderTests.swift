@@ -40,7 +40,7 @@ import Testing
             #expect(abs(after.loudness.integratedLUFS - t.integratedLUFS) <= 0.1, "\(preset): \(after.loudness.integratedLUFS)")
         }
         #expect(after.levels.truePeakDBTP <= t.ceilingDBTP, "\(preset): \(after.levels.truePeakDBTP) dBTP")
-        #expect(Verifier.truePeak(r.master, factor: 8) <= t.ceilingDBTP + 0.1)
+        #expect(Renderer.truePeakDB(r.master, factor: 8) <= t.ceilingDBTP + 0.1)
         #expect(r.master.frameCount == Self.song.frameCount)
     }
 

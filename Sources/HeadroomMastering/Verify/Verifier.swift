@@ -69,11 +69,6 @@ public enum Verifier {
             meanTonalDeviationDB: regions.isEmpty ? 0 : regions.reduce(0) { $0 + abs($1.deviationDB) } / Double(regions.count))
     }
 
-    /// True peak over all channels with `factor`x oversampling.
-    public static func truePeak(_ audio: AudioBuffer, factor: Int) -> Double {
-        Renderer.truePeakDB(audio, factor: factor)
-    }
-
     /// The verdict on one item.
     static func judge(_ item: ChecklistItem, before: Analysis, after: Analysis, report: MasterReport) -> ChecklistItem {
         var item = item
