@@ -30,8 +30,6 @@ public final class TruePeakLimiterStage: AudioStage {
     private var dequeIndex: [Int] = [], dequeValue: [Float] = []
     private var ring1: [Double] = [], ring2: [Double] = []
     private var delay: [Float] = []  // channel-major, latencyFrames per channel
-    /// Smallest gain applied so far (linear), for reports.
-    public var minimumGain: Float { state.minimumGain }
 
     /// Detector peaks computed beforehand for this exact input at 0 dB input gain (see
     /// `detectorPeaks(of:)`): the detector is linear, so the peaks at any input gain are these times the
@@ -86,15 +84,18 @@ public final class TruePeakLimiterStage: AudioStage {
 
     /// The latency this limiter will have once prepared at `sampleRate`.
     public func latencyAfterPrepare(sampleRate: Double) -> Int {
-        var l = max(2, Int((settings.lookaheadMilliseconds * sampleRate / 1000).rounded()))
-        l += l % 2
-        return l + interpolator.tapsPerPhase / 2
+        lookaheadFrames(sampleRate: sampleRate) + interpolator.tapsPerPhase / 2
+    }
+
+    /// The lookahead in frames: at least 2, even (the two moving averages split it).
+    func lookaheadFrames(sampleRate: Double) -> Int {
+        let l = max(2, Int((settings.lookaheadMilliseconds * sampleRate / 1000).rounded()))
+        return l + l % 2
     }
 
     public func prepare(_ spec: ProcessSpec) {
         channelCount = spec.channelCount
-        lookahead = max(2, Int((settings.lookaheadMilliseconds * spec.sampleRate / 1000).rounded()))
-        lookahead += lookahead % 2
+        lookahead = lookaheadFrames(sampleRate: spec.sampleRate)
         box1Length = lookahead / 2 + 1
         box2Length = lookahead / 2 + 1
         ceiling = Float(Decibels.toAmplitude(settings.ceilingDBTP - settings.marginDB))
@@ -196,12 +197,10 @@ public final class TruePeakLimiterStage: AudioStage {
         var envelope: Double, sustain: Double
         var sum1: Double, sum2: Double, ringPos1: Int, ringPos2: Int
         var delayPos: Int
-        var minimumGain: Float
 
         static func initial(box1Length: Int, box2Length: Int) -> GainState {
             GainState(previousPeak: 0, dequeHead: 0, dequeCount: 0, step: 0, envelope: 1, sustain: 0,
-                      sum1: Double(box1Length), sum2: Double(box2Length), ringPos1: 0, ringPos2: 0, delayPos: 0,
-                      minimumGain: 1)
+                      sum1: Double(box1Length), sum2: Double(box2Length), ringPos1: 0, ringPos2: 0, delayPos: 0)
         }
     }
 
@@ -244,7 +243,6 @@ public final class TruePeakLimiterStage: AudioStage {
             s.sum2 += b1 - r2[s.ringPos2]; r2[s.ringPos2] = b1
             s.ringPos2 = s.ringPos2 + 1 == k.box2Length ? 0 : s.ringPos2 + 1
             let gain = Float(min(1, s.sum2 * inv2))
-            s.minimumGain = min(s.minimumGain, gain)
             s.step += 1
             // Delay line: the output is the input lookahead + T/2 samples older.
             let p = s.delayPos
