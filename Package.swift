@@ -24,8 +24,11 @@ let package = Package(
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
 
+        // Hot SIMD kernels in C: one binary, AVX2/FMA chosen at run time.
+        .target(name: "CHeadroomKernels"),
+
         // read → analyze → checklist → report. DSP never touches files.
-        .target(name: "HeadroomDSP", dependencies: ["CFFTW", "CSoxr"]),
+        .target(name: "HeadroomDSP", dependencies: ["CFFTW", "CSoxr", "CHeadroomKernels"]),
         .target(name: "HeadroomAnalysis", dependencies: ["HeadroomDSP"]),
         .target(name: "HeadroomIO", dependencies: ["CSndFile", "HeadroomDSP"]),
         .target(name: "HeadroomSignals", dependencies: ["HeadroomDSP"]),

@@ -31,13 +31,12 @@ public struct LoudnessMeter: Sendable {
     /// Mean square per channel per sub-block (mode `.perChannel`).
     public private(set) var channelEnergies: [[Double]]
 
-    private var shelf: [Biquad]
-    private var highPass: [Biquad]
+    // Both channels' K-weighting filters in SIMD2 lanes (lane 1 idles on mono).
+    private var shelf: StereoBiquad
+    private var highPass: StereoBiquad
     private var partialFrames = 0
-    private var partialSum = 0.0
+    private var partialChannel = SIMD2<Double>()
     private var partialMono = 0.0
-    private var partialChannel: [Double]
-    private var scratch: [[Double]]
 
     public init(sampleRate: Double, channelCount: Int, mode: Mode = []) {
         precondition(channelCount == 1 || channelCount == 2)
@@ -45,56 +44,49 @@ public struct LoudnessMeter: Sendable {
         self.channelCount = channelCount
         self.mode = mode
         subBlockFrames = (Int(sampleRate.rounded()) + 5) / 10
-        shelf = Array(repeating: Biquad(KWeighting.shelf(sampleRate: sampleRate)), count: channelCount)
-        highPass = Array(repeating: Biquad(KWeighting.highPass(sampleRate: sampleRate)), count: channelCount)
+        shelf = StereoBiquad(KWeighting.shelf(sampleRate: sampleRate))
+        highPass = StereoBiquad(KWeighting.highPass(sampleRate: sampleRate))
         channelEnergies = Array(repeating: [], count: channelCount)
-        partialChannel = Array(repeating: 0, count: channelCount)
-        scratch = Array(repeating: [Double](repeating: 0, count: subBlockFrames), count: channelCount)
     }
 
     /// Adds frames: one buffer per channel, all of the same length.
     public mutating func add(_ channels: [UnsafeBufferPointer<Float>]) {
         precondition(channels.count == channelCount)
         let frames = channels[0].count
+        let left = channels[0], right = channelCount == 2 ? channels[1] : channels[0]
+        let stereo: Double = channelCount == 2 ? 1 : 0  // mono: lane 1 filters zeros
         var offset = 0
         let wantMono = mode.contains(.monoFold) && channelCount == 2
         while offset < frames {
             let n = min(frames - offset, subBlockFrames - partialFrames)
-            for c in 0..<channelCount {
-                var s = shelf[c], h = highPass[c]
-                var sum = 0.0
-                let src = channels[c]
-                scratch[c].withUnsafeMutableBufferPointer { out in
-                    for i in 0..<n {
-                        let y = h.process(s.process(Double(src[offset + i])))
-                        out[i] = y
-                        sum += y * y
-                    }
-                }
-                shelf[c] = s; highPass[c] = h
-                partialSum += sum
-                partialChannel[c] += sum
-            }
+            var s = shelf, h = highPass
+            var sum = SIMD2<Double>(), mono = 0.0
             if wantMono {
-                var m = 0.0
-                scratch[0].withUnsafeBufferPointer { l in
-                    scratch[1].withUnsafeBufferPointer { r in
-                        for i in 0..<n { let x = l[i] + r[i]; m += x * x }
-                    }
+                for i in offset..<(offset + n) {
+                    let y = h.process(s.process(SIMD2(Double(left[i]), Double(right[i]))))
+                    sum = y * y + sum
+                    let m = y.x + y.y
+                    mono += m * m
                 }
-                partialMono += m / 2
+            } else {
+                for i in offset..<(offset + n) {
+                    let y = h.process(s.process(SIMD2(Double(left[i]), stereo * Double(right[i]))))
+                    sum = y * y + sum
+                }
             }
+            shelf = s; highPass = h
+            partialChannel += sum
+            partialMono += mono / 2
             partialFrames += n
             offset += n
             if partialFrames == subBlockFrames {
                 let norm = 1 / Double(subBlockFrames)
-                subBlockEnergies.append(partialSum * norm)
+                subBlockEnergies.append((partialChannel.x + partialChannel.y) * norm)
                 if wantMono { monoFoldEnergies.append(partialMono * norm) }
                 if mode.contains(.perChannel) {
                     for c in 0..<channelCount { channelEnergies[c].append(partialChannel[c] * norm) }
                 }
-                partialFrames = 0; partialSum = 0; partialMono = 0
-                for c in 0..<channelCount { partialChannel[c] = 0 }
+                partialFrames = 0; partialChannel = .zero; partialMono = 0
             }
         }
     }

@@ -1,3 +1,4 @@
+import CHeadroomKernels
 import Foundation
 
 /// A polyphase windowed-sinc interpolator that estimates the true (inter-sample) peak of a channel.
@@ -52,6 +53,8 @@ public struct TruePeakInterpolator: Sendable {
             bound = max(bound, phase.reduce(0) { $0 + abs($1) })
             for j in 0..<tapsPerPhase { taps[p * tapsPerPhase + j] = Float(phase[tapsPerPhase - 1 - j]) }
         }
+        // Phase 0 is a pure delay by T/2 − 1 (the kernel reads it as a copy of that sample).
+        precondition((0..<tapsPerPhase).allSatisfy { taps[$0] == ($0 == tapsPerPhase / 2 - 1 ? 1 : 0) })
         self.taps = taps
         self.gainBound = Float(bound)
         precondition(factor <= 8, "at most 8x")
@@ -96,8 +99,35 @@ public struct TruePeakInterpolator: Sendable {
 
     /// Per-position peaks: `out[n]` = max over phases of |interpolated| for the window `s[n ..< n+T]`
     /// (`s` holds `count + T − 1` samples: the T − 1 before the first position, then the positions).
-    @inlinable
+    /// Runs the C kernel (AVX-512 or AVX2/FMA, chosen at run time; phase 0, a pure delay, as a copy), or the
+    /// Swift kernel on a CPU without them.
     public func positionPeaks(_ s: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<Float>) {
+        positionPeaks(s, count: count, into: out, kernelLevel: Self.kernelLevel)
+    }
+
+    /// The same with a chosen C kernel: 1 AVX2/FMA, 2 AVX-512 (capped at what the CPU has); 0 runs the
+    /// Swift kernel. For tests and benchmarks.
+    public func positionPeaks(_ s: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<Float>, kernelLevel: Int) {
+        if kernelLevel == 0 {
+            positionPeaksReference(s, count: count, into: out)
+            return
+        }
+        taps.withUnsafeBufferPointer { h in
+            headroom_position_peaks_at_level(Int32(kernelLevel), h.baseAddress! + tapsPerPhase, Int32(factor - 1),
+                                             Int32(tapsPerPhase), Int32(tapsPerPhase / 2 - 1), s, count, out)
+        }
+    }
+
+    /// The best kernel this CPU runs: 0 Swift (no AVX2/FMA), 1 AVX2/FMA, 2 AVX-512.
+    public static let kernelLevel = Int(headroom_kernels_level())
+
+    /// Which implementation `positionPeaks` runs on this CPU ("avx2-fma" or "portable").
+    public static var kernelImplementation: String {
+        kernelLevel == 0 ? "swift" : String(cString: headroom_kernels_implementation())
+    }
+
+    /// The same peaks computed in Swift (SSE2 on the default target): the reference the C kernel is tested against.
+    public func positionPeaksReference(_ s: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<Float>) {
         if factor <= 4 {
             // Four phases fit a SIMD4: half the work of the 8-lane layout.
             byTap4.withUnsafeBufferPointer { Self.kernel($0.baseAddress!, s, count: count, taps: tapsPerPhase, into: out) }

@@ -1,0 +1,31 @@
+// Headroom's hot SIMD kernels, in C so that one binary can pick AVX2/FMA or AVX-512 at run time (Swift has
+// no per-function target attributes). GPL-3.0-or-later.
+#ifndef HEADROOM_KERNELS_H
+#define HEADROOM_KERNELS_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Per-position polyphase peaks: out[n] = max over the phases p < `phases` of |sum_j h[p*taps + j] * s[n + j]|,
+/// and of |s[n + sampleOffset]| when sampleOffset >= 0 (a phase that is a pure delay, passed this way
+/// instead of as a row of taps: 1 operation instead of `taps`).
+/// `h` is phase-major; `s` holds count + taps - 1 samples; `phases` is 0 to 8.
+void headroom_position_peaks(const float *h, int phases, int taps, int sampleOffset, const float *s, long count,
+                             float *out);
+
+/// The same with a given implementation (0 portable, 1 AVX2/FMA, 2 AVX-512; capped at what the CPU has),
+/// for tests and benchmarks.
+void headroom_position_peaks_at_level(int level, const float *h, int phases, int taps, int sampleOffset,
+                                      const float *s, long count, float *out);
+
+/// The best implementation level this CPU has (0 portable, 1 AVX2/FMA, 2 AVX-512).
+int headroom_kernels_level(void);
+
+/// Which implementation `headroom_position_peaks` uses on this CPU: "avx512", "avx2-fma" or "portable".
+const char *headroom_kernels_implementation(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
