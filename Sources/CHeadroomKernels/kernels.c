@@ -24,73 +24,76 @@ static void peaks_portable(const float *h, int phases, int taps, const float *s,
 #include <immintrin.h>
 #define HEADROOM_X86 1
 
-// Up to 8 phase accumulators; phases beyond `phases` are never touched. Taps split in two halves for
-// 4 phases or fewer, so at least 8 multiply-add chains run side by side (FMA latency 4, two per cycle).
+// Up to 8 phase accumulators. P is a constant at every call site (the wrappers below), so the phase
+// loops unroll and the accumulators stay in registers. With 4 phases or fewer the taps are split in two
+// halves, so at least 6 multiply-add chains run side by side (FMA latency 4, two per cycle).
+#define HEADROOM_KERNEL_BODY(VEC, ZERO, LOAD, SET1, FMADD, ADD, ABS, MAX, STORE, WIDTH)                      \
+    long n = 0;                                                                                          \
+    for (; n + WIDTH <= count; n += WIDTH) {                                                             \
+        const float *x = s + n;                                                                          \
+        VEC a[8], b[8];                                                                                  \
+        for (int p = 0; p < 8; p++) { a[p] = ZERO; b[p] = ZERO; }                                        \
+        if (P > 4) {                                                                                     \
+            for (int j = 0; j < taps; j++) {                                                             \
+                const VEC v = LOAD(x + j);                                                               \
+                for (int p = 0; p < P; p++) a[p] = FMADD(SET1(h[p * taps + j]), v, a[p]);                \
+            }                                                                                            \
+        } else {                                                                                         \
+            const int half = taps / 2;                                                                   \
+            for (int j = 0; j < half; j++) {                                                             \
+                const VEC v = LOAD(x + j), w = LOAD(x + j + half);                                       \
+                for (int p = 0; p < P; p++) {                                                            \
+                    a[p] = FMADD(SET1(h[p * taps + j]), v, a[p]);                                        \
+                    b[p] = FMADD(SET1(h[p * taps + j + half]), w, b[p]);                                 \
+                }                                                                                        \
+            }                                                                                            \
+            for (int j = 2 * half; j < taps; j++) {                                                      \
+                const VEC v = LOAD(x + j);                                                               \
+                for (int p = 0; p < P; p++) a[p] = FMADD(SET1(h[p * taps + j]), v, a[p]);                \
+            }                                                                                            \
+        }                                                                                                \
+        VEC m = ZERO;                                                                                    \
+        for (int p = 0; p < P; p++) m = MAX(m, ABS(ADD(a[p], b[p])));                                    \
+        STORE(out + n, m);                                                                               \
+    }                                                                                                    \
+    return n;
+
+#define AVX2_ABS(v) _mm256_and_ps((v), _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)))
+
+__attribute__((target("avx2,fma"), always_inline))
+static inline long peaks_avx2_p(const float *h, const int P, int taps, const float *s, long count, float *out) {
+    HEADROOM_KERNEL_BODY(__m256, _mm256_setzero_ps(), _mm256_loadu_ps, _mm256_set1_ps, _mm256_fmadd_ps,
+                         _mm256_add_ps, AVX2_ABS, _mm256_max_ps, _mm256_storeu_ps, 8)
+}
+
+__attribute__((target("avx512f"), always_inline))
+static inline long peaks_avx512_p(const float *h, const int P, int taps, const float *s, long count, float *out) {
+    HEADROOM_KERNEL_BODY(__m512, _mm512_setzero_ps(), _mm512_loadu_ps, _mm512_set1_ps, _mm512_fmadd_ps,
+                         _mm512_add_ps, _mm512_abs_ps, _mm512_max_ps, _mm512_storeu_ps, 16)
+}
+
+// One instance per phase count in use (3 and 7: 4x and 8x with phase 0 passed as a copy; 4 and 8: all
+// phases as taps); other counts go to the portable loop.
 __attribute__((target("avx2,fma")))
 static long peaks_avx2(const float *h, int phases, int taps, const float *s, long count, float *out) {
-    const __m256 absMask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
-    long n = 0;
-    for (; n + 8 <= count; n += 8) {
-        const float *x = s + n;
-        __m256 a[8], b[8];
-        for (int p = 0; p < 8; p++) { a[p] = _mm256_setzero_ps(); b[p] = _mm256_setzero_ps(); }
-        if (phases == 8) {
-            for (int j = 0; j < taps; j++) {
-                const __m256 v = _mm256_loadu_ps(x + j);
-                for (int p = 0; p < 8; p++) a[p] = _mm256_fmadd_ps(_mm256_broadcast_ss(h + p * taps + j), v, a[p]);
-            }
-        } else {
-            const int half = taps / 2;
-            for (int j = 0; j < half; j++) {
-                const __m256 v = _mm256_loadu_ps(x + j), w = _mm256_loadu_ps(x + j + half);
-                for (int p = 0; p < phases; p++) {
-                    a[p] = _mm256_fmadd_ps(_mm256_broadcast_ss(h + p * taps + j), v, a[p]);
-                    b[p] = _mm256_fmadd_ps(_mm256_broadcast_ss(h + p * taps + j + half), w, b[p]);
-                }
-            }
-            for (int j = 2 * half; j < taps; j++) {
-                const __m256 v = _mm256_loadu_ps(x + j);
-                for (int p = 0; p < phases; p++) a[p] = _mm256_fmadd_ps(_mm256_broadcast_ss(h + p * taps + j), v, a[p]);
-            }
-        }
-        __m256 m = _mm256_setzero_ps();
-        for (int p = 0; p < phases; p++) m = _mm256_max_ps(m, _mm256_and_ps(_mm256_add_ps(a[p], b[p]), absMask));
-        _mm256_storeu_ps(out + n, m);
+    switch (phases) {
+    case 3: return peaks_avx2_p(h, 3, taps, s, count, out);
+    case 4: return peaks_avx2_p(h, 4, taps, s, count, out);
+    case 7: return peaks_avx2_p(h, 7, taps, s, count, out);
+    case 8: return peaks_avx2_p(h, 8, taps, s, count, out);
+    default: return 0;
     }
-    return n;
 }
 
 __attribute__((target("avx512f")))
 static long peaks_avx512(const float *h, int phases, int taps, const float *s, long count, float *out) {
-    long n = 0;
-    for (; n + 16 <= count; n += 16) {
-        const float *x = s + n;
-        __m512 a[8], b[8];
-        for (int p = 0; p < 8; p++) { a[p] = _mm512_setzero_ps(); b[p] = _mm512_setzero_ps(); }
-        if (phases == 8) {
-            for (int j = 0; j < taps; j++) {
-                const __m512 v = _mm512_loadu_ps(x + j);
-                for (int p = 0; p < 8; p++) a[p] = _mm512_fmadd_ps(_mm512_set1_ps(h[p * taps + j]), v, a[p]);
-            }
-        } else {
-            const int half = taps / 2;
-            for (int j = 0; j < half; j++) {
-                const __m512 v = _mm512_loadu_ps(x + j), w = _mm512_loadu_ps(x + j + half);
-                for (int p = 0; p < phases; p++) {
-                    a[p] = _mm512_fmadd_ps(_mm512_set1_ps(h[p * taps + j]), v, a[p]);
-                    b[p] = _mm512_fmadd_ps(_mm512_set1_ps(h[p * taps + j + half]), w, b[p]);
-                }
-            }
-            for (int j = 2 * half; j < taps; j++) {
-                const __m512 v = _mm512_loadu_ps(x + j);
-                for (int p = 0; p < phases; p++) a[p] = _mm512_fmadd_ps(_mm512_set1_ps(h[p * taps + j]), v, a[p]);
-            }
-        }
-        __m512 m = _mm512_setzero_ps();
-        for (int p = 0; p < phases; p++) m = _mm512_max_ps(m, _mm512_abs_ps(_mm512_add_ps(a[p], b[p])));
-        _mm512_storeu_ps(out + n, m);
+    switch (phases) {
+    case 3: return peaks_avx512_p(h, 3, taps, s, count, out);
+    case 4: return peaks_avx512_p(h, 4, taps, s, count, out);
+    case 7: return peaks_avx512_p(h, 7, taps, s, count, out);
+    case 8: return peaks_avx512_p(h, 8, taps, s, count, out);
+    default: return 0;
     }
-    return n;
 }
 
 // 0: portable, 1: AVX2 + FMA, 2: AVX-512F. __builtin_cpu_init is idempotent and cheap.
@@ -137,4 +140,26 @@ const char *headroom_kernels_implementation(void) {
     case 1: return "avx2-fma";
     default: return "portable";
     }
+}
+
+float headroom_abs_max(const float *x, long count) {
+    long i = 0;
+    float m = 0;
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+    // SSE2 is part of x86-64: no dispatch needed. Four accumulators hide the max latency.
+    const __m128 absMask = _mm_castsi128_ps(_mm_set1_epi32(0x7fffffff));
+    __m128 m0 = _mm_setzero_ps(), m1 = _mm_setzero_ps(), m2 = _mm_setzero_ps(), m3 = _mm_setzero_ps();
+    for (; i + 16 <= count; i += 16) {
+        m0 = _mm_max_ps(m0, _mm_and_ps(_mm_loadu_ps(x + i), absMask));
+        m1 = _mm_max_ps(m1, _mm_and_ps(_mm_loadu_ps(x + i + 4), absMask));
+        m2 = _mm_max_ps(m2, _mm_and_ps(_mm_loadu_ps(x + i + 8), absMask));
+        m3 = _mm_max_ps(m3, _mm_and_ps(_mm_loadu_ps(x + i + 12), absMask));
+    }
+    __m128 v = _mm_max_ps(_mm_max_ps(m0, m1), _mm_max_ps(m2, m3));
+    v = _mm_max_ps(v, _mm_movehl_ps(v, v));
+    v = _mm_max_ss(v, _mm_shuffle_ps(v, v, 1));
+    m = _mm_cvtss_f32(v);
+#endif
+    for (; i < count; i++) m = fmaxf(m, fabsf(x[i]));
+    return m;
 }

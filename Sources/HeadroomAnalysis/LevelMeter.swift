@@ -69,7 +69,24 @@ public struct LevelMeter: Sendable {
                 var peak: Float = 0
                 var run = runLength[c]
                 let full = Self.fullScale
-                for i in offset..<(offset + n) {
+                // Four samples at a time while no clip run is open and none of the four is at full scale
+                // (four independent sums, so the additions do not wait on each other); else one by one.
+                var sums = SIMD4<Double>(), squares = SIMD4<Double>()
+                var i = offset
+                let end = offset + n
+                while i < end {
+                    if run == 0 && i + 4 <= end {
+                        let a0 = abs(src[i]), a1 = abs(src[i + 1]), a2 = abs(src[i + 2]), a3 = abs(src[i + 3])
+                        let m = max(max(a0, a1), max(a2, a3))
+                        if m < full {
+                            let d = SIMD4<Double>(Double(src[i]), Double(src[i + 1]), Double(src[i + 2]), Double(src[i + 3]))
+                            sums += d
+                            squares = d * d + squares
+                            peak = max(peak, m)
+                            i += 4
+                            continue
+                        }
+                    }
                     let x = src[i]
                     let d = Double(x)
                     s += d
@@ -82,7 +99,10 @@ public struct LevelMeter: Sendable {
                         if run >= Self.minimumClipRunFrames { recordRun(channel: c, endFrame: frameCount + i, length: run) }
                         run = 0
                     }
+                    i += 1
                 }
+                s += sums.sum()
+                s2 += squares.sum()
                 runLength[c] = run
                 sum[c] += s
                 sumOfSquares[c] += s2

@@ -20,17 +20,16 @@ public struct StereoMeter: Sendable {
     public let subBlockFrames: Int
     public private(set) var subBlocks: [Sums] = []
 
-    private var lowLeft: (Biquad, Biquad)
-    private var lowRight: (Biquad, Biquad)
+    // The LR4 low-pass (two biquads) for both channels at once, a SIMD2 lane each.
+    private var low: (StereoBiquad, StereoBiquad)
     private var partial = Sums()
     private var partialFrames = 0
 
     public init(sampleRate: Double, subBlockFrames: Int, lowCrossoverHz: Double = 150) {
         self.lowCrossoverHz = lowCrossoverHz
         self.subBlockFrames = subBlockFrames
-        let lp = Biquad(.lowPass(frequencyHz: lowCrossoverHz, sampleRate: sampleRate))
-        lowLeft = (lp, lp)
-        lowRight = (lp, lp)
+        let lp = StereoBiquad(.lowPass(frequencyHz: lowCrossoverHz, sampleRate: sampleRate))
+        low = (lp, lp)
     }
 
     /// Adds stereo frames.
@@ -39,16 +38,19 @@ public struct StereoMeter: Sendable {
         let frames = left.count
         while offset < frames {
             let n = min(frames - offset, subBlockFrames - partialFrames)
-            var (l1, l2) = lowLeft, (r1, r2) = lowRight
-            var s = partial
+            var (f1, f2) = low
+            var squares = SIMD2(partial.ll, partial.rr), lowSquares = SIMD2(partial.lowLL, partial.lowRR)
+            var lr = partial.lr, lowLR = partial.lowLR
             for i in offset..<(offset + n) {
-                let l = Double(left[i]), r = Double(right[i])
-                s.ll += l * l; s.rr += r * r; s.lr += l * r
-                let ll = l2.process(l1.process(l)), lr = r2.process(r1.process(r))
-                s.lowLL += ll * ll; s.lowRR += lr * lr; s.lowLR += ll * lr
+                let x = SIMD2(Double(left[i]), Double(right[i]))
+                squares = x * x + squares
+                lr += x.x * x.y
+                let y = f2.process(f1.process(x))
+                lowSquares = y * y + lowSquares
+                lowLR += y.x * y.y
             }
-            lowLeft = (l1, l2); lowRight = (r1, r2)
-            partial = s
+            low = (f1, f2)
+            partial = Sums(ll: squares.x, rr: squares.y, lr: lr, lowLL: lowSquares.x, lowRR: lowSquares.y, lowLR: lowLR)
             partialFrames += n
             offset += n
             if partialFrames == subBlockFrames {

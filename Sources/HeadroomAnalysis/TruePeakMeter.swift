@@ -31,10 +31,8 @@ public struct TruePeakMeter: Sendable {
         let blockCount = (total + b - 1) / b
         var blockPeak = [Float](repeating: 0, count: blockCount)
         for j in 0..<blockCount {
-            var m: Float = 0
             let lo = j * b, hi = min(x.count, lo + b)
-            if lo < hi { for i in lo..<hi { m = max(m, abs(x[i])) } }
-            blockPeak[j] = m
+            blockPeak[j] = lo < hi ? TruePeakInterpolator.absMax(x.baseAddress! + lo, count: hi - lo) : 0
         }
         // Output n depends on x[n-T+1 ... n]: the block itself and the one before (T ≤ block size).
         var bound = [Float](repeating: 0, count: blockCount)

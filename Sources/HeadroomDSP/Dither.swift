@@ -7,14 +7,14 @@ public struct TPDFDither: Sendable {
     @usableFromInline var rng: SplitMix64
     public init(seed: UInt64) { rng = SplitMix64(seed: seed) }
 
-    /// The next dither value in LSB (−1 ... 1, triangular).
+    /// The next dither value in LSB (−1 ... 1, triangular): the two uniform values (±0.5 LSB, 32 bits
+    /// each) are the two halves of one 64-bit draw.
     @inlinable
     public mutating func next() -> Float {
-        nextUniform() + nextUniform()
+        let z = rng.next()
+        let scale: Float = 1.0 / 4_294_967_296  // 2^-32: a signed 32-bit integer to ±0.5
+        return Float(Int32(truncatingIfNeeded: z)) * scale + Float(Int32(truncatingIfNeeded: z >> 32)) * scale
     }
-
-    @inlinable
-    mutating func nextUniform() -> Float { 0.5 * rng.nextSignedUnit() }
 }
 
 /// Turns float samples into integers of `bits` bits (16 or 24), full scale ±1.0 = ±2^(bits−1).

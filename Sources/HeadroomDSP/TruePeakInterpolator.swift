@@ -118,6 +118,10 @@ public struct TruePeakInterpolator: Sendable {
         }
     }
 
+    /// max |x[i]| over `count` samples (SIMD): the block peaks that decide where to interpolate.
+    @inline(__always)
+    public static func absMax(_ x: UnsafePointer<Float>, count: Int) -> Float { headroom_abs_max(x, count) }
+
     /// The best kernel this CPU runs: 0 Swift (no AVX2/FMA), 1 AVX2/FMA, 2 AVX-512.
     public static let kernelLevel = Int(headroom_kernels_level())
 

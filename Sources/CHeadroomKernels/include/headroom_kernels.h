@@ -14,6 +14,9 @@ extern "C" {
 void headroom_position_peaks(const float *h, int phases, int taps, int sampleOffset, const float *s, long count,
                              float *out);
 
+/// max |x[i]| over `count` samples (0 for none).
+float headroom_abs_max(const float *x, long count);
+
 /// The same with a given implementation (0 portable, 1 AVX2/FMA, 2 AVX-512; capped at what the CPU has),
 /// for tests and benchmarks.
 void headroom_position_peaks_at_level(int level, const float *h, int phases, int taps, int sampleOffset,

@@ -51,31 +51,46 @@ public final class TruePeakLimiterStage: AudioStage {
                                      interpolator: TruePeakInterpolator = TruePeakInterpolator(factor: 8, tapsPerPhase: 32),
                                      extraPositions: Int, floor: Float = 0) -> [Float] {
         let t = interpolator.tapsPerPhase
-        let total = audio.frameCount + extraPositions
+        let frames = audio.frameCount
+        let total = frames + extraPositions
+        let blockLength = 64
         var peaks = [Float](repeating: 0, count: total)
-        var padded = [Float](repeating: 0, count: total + t - 1)
-        var channelPeaks = [Float](repeating: 0, count: total)
-        for channel in audio.channels {
-            for i in padded.indices { padded[i] = 0 }
-            for i in channel.indices { padded[t - 1 + i] = channel[i] }
-            let bound = interpolator.gainBound
-            padded.withUnsafeBufferPointer { p in
-                channelPeaks.withUnsafeMutableBufferPointer { out in
-                    var start = 0
-                    while start < total {
-                        let count = min(64, total - start)
-                        var m: Float = 0
-                        for i in start..<(start + count + t - 1) { m = max(m, abs(p[i])) }
-                        if m * bound >= floor {
-                            interpolator.positionPeaks(p.baseAddress! + start, count: count, into: out.baseAddress! + start)
-                        } else {
-                            for i in start..<(start + count) { out[i] = 0 }
+        // Positions whose window reaches outside the channel read from a zero-padded copy of its edge.
+        var edge = [Float](repeating: 0, count: blockLength + t - 1)
+        var blockPeaks = [Float](repeating: 0, count: blockLength)
+        let bound = interpolator.gainBound
+        for (c, channel) in audio.channels.enumerated() {
+            channel.withUnsafeBufferPointer { x in
+                peaks.withUnsafeMutableBufferPointer { out in
+                    edge.withUnsafeMutableBufferPointer { e in
+                        blockPeaks.withUnsafeMutableBufferPointer { bp in
+                            var start = 0
+                            while start < total {
+                                let count = min(blockLength, total - start)
+                                // Position n's window is x[n − T + 1 ... n].
+                                let first = start - t + 1, end = start + count  // window samples first..<end
+                                let window: UnsafePointer<Float>
+                                if first >= 0 && end <= frames {
+                                    window = x.baseAddress! + first
+                                } else {
+                                    for i in 0..<(count + t - 1) {
+                                        let j = first + i
+                                        e[i] = j >= 0 && j < frames ? x[j] : 0
+                                    }
+                                    window = UnsafePointer(e.baseAddress!)
+                                }
+                                if TruePeakInterpolator.absMax(window, count: count + t - 1) * bound >= floor {
+                                    // The first channel writes its peaks; the others raise them.
+                                    let target = c == 0 ? out.baseAddress! + start : bp.baseAddress!
+                                    interpolator.positionPeaks(window, count: count, into: target)
+                                    if c > 0 { for i in 0..<count { out[start + i] = max(out[start + i], bp[i]) } }
+                                }
+                                start += count
+                            }
                         }
-                        start += count
                     }
                 }
             }
-            for i in 0..<total { peaks[i] = max(peaks[i], channelPeaks[i]) }
         }
         return peaks
     }
