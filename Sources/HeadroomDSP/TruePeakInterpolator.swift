@@ -122,8 +122,16 @@ public struct TruePeakInterpolator: Sendable {
     @inline(__always)
     public static func absMax(_ x: UnsafePointer<Float>, count: Int) -> Float { headroom_abs_max(x, count) }
 
-    /// The best kernel this CPU runs: 0 Swift (no AVX2/FMA), 1 AVX2/FMA, 2 AVX-512.
-    public static let kernelLevel = Int(headroom_kernels_level())
+    /// The kernel in use: 0 Swift (no AVX2/FMA), 1 AVX2/FMA, 2 AVX-512; the best this CPU runs, or less
+    /// when the environment variable HEADROOM_SIMD says `swift` or `avx2` (to benchmark the others).
+    public static let kernelLevel: Int = {
+        let best = Int(headroom_kernels_level())
+        switch ProcessInfo.processInfo.environment["HEADROOM_SIMD"] {
+        case "swift": return 0
+        case "avx2": return min(best, 1)
+        default: return best
+        }
+    }()
 
     /// Which implementation `positionPeaks` runs on this CPU ("avx2-fma" or "portable").
     public static var kernelImplementation: String {

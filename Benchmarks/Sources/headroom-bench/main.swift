@@ -36,6 +36,7 @@ try AudioFileWriter.write(song.render(), to: path, format: AudioFileFormat(.wav,
 defer { unlink(path) }
 let duration = song.durationSeconds
 print(String(format: "song: %.0f s, 44.1 kHz stereo, 24-bit WAV; %d iterations", duration, iterations))
+print("true-peak kernel: \(TruePeakInterpolator.kernelImplementation) (HEADROOM_SIMD=avx2 or swift to compare)")
 
 var readTimes: [Double] = [], analyzeTimes: [Double] = [], totalTimes: [Double] = []
 let clock = ContinuousClock()
