@@ -22,4 +22,9 @@ public enum Decibels {
     @inlinable public static func toAmplitude(_ decibels: Double) -> Double {
         pow(10, decibels / 20)
     }
+
+    /// 10^(dB/10); 0 at or below the floor.
+    @inlinable public static func toPower(_ decibels: Double) -> Double {
+        decibels <= floorDB ? 0 : pow(10, decibels / 10)
+    }
 }

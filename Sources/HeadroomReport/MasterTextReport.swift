@@ -45,6 +45,16 @@ public enum MasterTextReport {
             row("tone \(b.name) (dB vs target)", b.deviationDB, a.deviationDB)
         }
         row("mean tonal deviation (dB)", r.before.meanTonalDeviationDB, r.after.meanTonalDeviationDB)
+        if let m = r.match {
+            out.append("")
+            out.append("REFERENCE " + m.referenceName + " — distance" + pad("", 2) + pad("before", 10, right: true) + pad("after", 10, right: true) + "   matched")
+            row("tone (dB, 1/3-oct mean)", m.before.tonalDB, m.after.tonalDB, "\(Int((m.amounts.eq * 100).rounded())) %")
+            if let b = m.before.widthDB, let a = m.after.widthDB {
+                row("width (dB, side/mid)", b, a, "\(Int((m.amounts.width * 100).rounded())) %")
+            }
+            row("loudness (LU)", m.before.loudnessLU, m.after.loudnessLU, "\(Int((m.amounts.loudness * 100).rounded())) %")
+            row("loudest-section PLR (dB)", m.before.densityDB, m.after.densityDB, "\(Int((m.amounts.dynamics * 100).rounded())) %")
+        }
         out.append("  gain into the limiter \(signed(r.inputGainDB)) dB; limiting on the loudest section \(f1(r.limitingLU)) LU; glue compression \(f1(r.compressorReductionDB)) dB on average; \(r.limiterPasses) limiter pass(es)")
         out.append("")
         let items = session.checklist.items

@@ -56,6 +56,15 @@ struct Master: ParsableCommand {
     @Flag(name: .customLong("no-dither"), help: "Round instead of adding TPDF dither at 16/24 bits.")
     var noDither = false
 
+    @Option(name: .customLong("reference"), help: ArgumentHelp("A reference track to match (repeat for several); compared on the loudest sections.", valueName: "REF"))
+    var references: [String] = []
+
+    @Option(help: ArgumentHelp("Weights of several references, e.g. 0.7,0.3 (default: equal).", valueName: "W,W"))
+    var weight: String?
+
+    @Option(name: .customLong("match"), help: ArgumentHelp("How far to match each aspect, 0 to 1: eq, width, loudness, dynamics (default eq=1,width=1,loudness=1,dynamics=0.5).", valueName: "ASPECT=X,..."))
+    var matchText: String?
+
     @Option(help: "Re-render from a session file (its plan and notes); other settings come from it.")
     var session: String?
 
@@ -86,13 +95,51 @@ struct Master: ParsableCommand {
         if let sampleRate, !AudioFileReader.supportedSampleRates.contains(sampleRate) {
             throw ValidationError("--sample-rate must be between 8000 and 384000")
         }
+        _ = try matchAmounts()
+        _ = try weights()
+        if (weight != nil || matchText != nil) && references.isEmpty { throw ValidationError("--weight and --match need --reference") }
+        if session != nil && !references.isEmpty { throw ValidationError("--reference makes a new plan; it cannot be combined with --session") }
         let container = try outputContainer()
         if container == .flac && bits == "32f" { throw ValidationError("FLAC holds 16 or 24 bits, not 32f") }
         for path in [output, preLimiter, session].compactMap({ $0 }) {
             if let mix, AudioFileWriter.sameFile(path, mix) {
                 throw ValidationError("\(path) is the input mix; Headroom never writes to its input")
             }
+            if let ref = references.first(where: { AudioFileWriter.sameFile(path, $0) }) {
+                throw ValidationError("\(path) is the reference \(ref); Headroom never writes to its inputs")
+            }
         }
+    }
+
+    func matchAmounts() throws -> MatchAmounts {
+        guard let matchText else { return MatchAmounts() }
+        do { return try MatchAmounts.parse(matchText) } catch let e as MatchError { throw ValidationError("--match \(e)") }
+    }
+
+    /// One weight per reference (equal when not given).
+    func weights() throws -> [Double] {
+        guard let weight else { return Array(repeating: 1, count: references.count) }
+        let w = weight.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard w.count == references.count, w.allSatisfy({ ($0 ?? -1) > 0 }) else {
+            throw ValidationError("--weight needs one positive number per --reference (\(references.count)), e.g. 0.7,0.3")
+        }
+        return w.map { $0! }
+    }
+
+    /// Reads, analyzes and measures each reference, then blends them by weight.
+    func referenceProfile(progress: Progress) throws -> ReferenceProfile? {
+        guard !references.isEmpty else { return nil }
+        var profiles: [ReferenceProfile] = []
+        for path in references {
+            progress.say("analyzing the reference \((path as NSString).lastPathComponent)")
+            let (audio, _) = try loadMix(path)
+            let analysis: Analysis
+            do { analysis = try Analyzer().analyze(audio) } catch let e as AnalysisError {
+                throw Failure(message: "\(path): \(e)")
+            }
+            profiles.append(ReferenceProfile.measure(audio, analysis: analysis, name: (path as NSString).lastPathComponent))
+        }
+        return ReferenceProfile.blend(profiles, weights: try weights())
     }
 
     func outputContainer() throws -> AudioFileFormat.Container {
@@ -135,6 +182,8 @@ struct Master: ParsableCommand {
             var options = Planner.Options(target: targetChoice())
             options.evenOut = evenOut
             options.maxLimitingLU = maxLimiting
+            options.reference = try referenceProfile(progress: progress)
+            options.matchAmounts = try matchAmounts()
             options.output = OutputSettings(format: container.rawValue, bits: container == .wav || container == .flac ? bits : "24",
                                             sampleRateHz: sampleRate.flatMap { $0 == input.sampleRate ? nil : $0 },
                                             dither: !noDither)
@@ -170,10 +219,10 @@ struct Master: ParsableCommand {
         progress.say("writing")
         do {
             try AudioFileWriter.write(result.master, to: outPath, format: format, existing: existing,
-                                      protecting: mix.map { [$0] } ?? [], ditherSeed: seed)
+                                      protecting: (mix.map { [$0] } ?? []) + references, ditherSeed: seed)
             if let preLimiter {
                 try AudioFileWriter.write(result.preLimiter, to: preLimiter, format: format, existing: existing,
-                                          protecting: (mix.map { [$0] } ?? []) + [outPath], ditherSeed: seed)
+                                          protecting: (mix.map { [$0] } ?? []) + references + [outPath], ditherSeed: seed)
             }
         } catch let e as AudioFileError {
             throw Failure(message: e.description)

@@ -34,4 +34,30 @@ struct CorpusMasteringTests {
             #expect(reference.truePeak <= target.ceilingDBTP + 0.05, "\(name) \(preset): libebur128 true peak \(reference.truePeak)")
         }
     }
+
+    /// Each premaster matched to another track's released master: the tonal distance shrinks (never into a
+    /// worse match) to at most 3 dB on the loud part, the loudness lands on the reference's, the ceiling holds.
+    @Test(arguments: names.indices)
+    func matchingAReferenceGetsCloserAndKeepsTheCeiling(index: Int) throws {
+        let root = ProcessInfo.processInfo.environment["HEADROOM_CORPUS"]!
+        let name = Self.names[index], refName = Self.names[(index + 1) % Self.names.count]
+        let input = try AudioFileReader.read(path: "\(root)/premaster/\(name).wav").buffer
+        let refAudio = try AudioFileReader.read(path: "\(root)/orig/\(refName).wav").buffer
+        let refProfile = ReferenceProfile.measure(refAudio, analysis: try Analyzer().analyze(refAudio), name: refName)
+        let analysis = try Analyzer().analyze(input)
+        let checklist = ChecklistRules.evaluate(analysis)
+        var options = Planner.Options(target: LoudnessTarget.presets["spotify"]!)
+        options.reference = refProfile
+        let plan = Planner(options: options).plan(analysis: analysis, checklist: checklist, audio: input)
+        let r = Renderer.render(input, plan: plan)
+        #expect(r.plan.match?.refined == true)
+        let after = try Analyzer().analyze(r.master, truePeaks: r.truePeaks8x)
+        let (_, report) = Verifier.verify(before: analysis, after: after, master: r.master, checklist: checklist, plan: r.plan, render: r)
+        let m = try #require(report.match)
+        #expect(m.after.tonalDB < m.before.tonalDB, "\(name) → \(refName): \(m.before.tonalDB) → \(m.after.tonalDB)")
+        #expect(m.after.tonalDB <= 3, "\(name) → \(refName): \(m.after.tonalDB) dB")
+        if !r.guardLimited { #expect(m.after.loudnessLU <= 0.3, "\(name): \(m.after.loudnessLU) LU from the reference") }
+        #expect(Renderer.truePeakDB(r.master, factor: 8) <= -1 + 1e-6)
+        #expect(Reference.measure(r.master).truePeak <= -1 + 0.05)
+    }
 }

@@ -41,10 +41,14 @@ public struct MasteringPlan: Codable, Sendable, Equatable {
     public var sectionGain: SectionGainSettings
     public var cleanup: CleanupSettings
     public var eq: ToneEQSettings
+    /// Width per band (reference matching); absent in plans without a reference.
+    public var width: WidthSettings?
     public var compressor: CompressorSettings
     public var stereoLows: StereoLowsSettings
     public var limiter: LimiterSettings
     public var output: OutputSettings
+    /// Reference matching, when the master follows one or more references.
+    public var match: MatchSettings?
     /// The loudest section, where the chain was set up.
     public var loudestSection: TimeRange
     public var decisions: [PlanDecision]

@@ -15,6 +15,9 @@ public struct Planner: Sendable {
         /// Mean gain reduction the glue compressor aims at on the loudest section.
         public var glueReductionDB: Double = 1.5
         public var output = OutputSettings()
+        /// Reference matching: the (blended) reference's profile and how far to follow it.
+        public var reference: ReferenceProfile?
+        public var matchAmounts = MatchAmounts()
         public init(target: LoudnessTarget) { self.target = target }
     }
 
@@ -31,6 +34,11 @@ public struct Planner: Sendable {
         var decisions: [PlanDecision] = []
         func ids(_ keys: String...) -> [Int] { checklist.items.filter { keys.contains($0.key) }.map(\.id) }
         let loudestID = ids("sections.loudest")
+        // With a reference: the mix measured as the reference was, and the loudness target it implies.
+        let match = options.reference.map { MatchSettings(reference: $0, mix: ReferenceProfile.measure(audio, analysis: a, name: "mix"),
+                                                          amounts: options.matchAmounts) }
+        let target = match.map { matchedTarget($0) } ?? options.target
+        var glueReductionDB = options.glueReductionDB
 
         // 1. Section gain (decisions written once the compressor is known, see below).
         let loudest = a.loudestSection
@@ -77,30 +85,49 @@ public struct Planner: Sendable {
                     itemIDs: [item.id]))
             }
         }
+        var width: WidthSettings? = nil
+        if let match {
+            // The reference replaces the neutral target: its EQ serves the tone items too.
+            bands = []
+            decisions.removeAll { $0.stage == "eq" }
+            let toneIDs = checklist.items.filter { $0.key.hasPrefix("tone.") && $0.key != "tone.sub" }.map(\.id)
+            let (matchBands, decision) = Self.matchEQ(match, sampleRate: audio.sampleRate, itemIDs: toneIDs)
+            bands = matchBands
+            decisions.append(decision)
+            if let (settings, decision) = Self.matchWidth(match, sampleRate: audio.sampleRate, itemIDs: ids("stereo.wide-lows")) {
+                width = settings
+                decisions.append(decision)
+            }
+            let (reduction, dynamicsDecision) = Self.matchDynamics(match, base: options.glueReductionDB)
+            glueReductionDB = reduction
+            decisions.append(dynamicsDecision)
+        }
         let eq = ToneEQSettings(enabled: !bands.isEmpty, bands: bands)
 
         // 4. Glue compressor, set on the loudest section.
         var compressor = CompressorSettings()
         let limitedIDs = ids("dynamics.bus-limiter")
         // Room left under the ceiling once the song is at the target: if the peaks fit, nothing needs control.
-        let room = options.target.ceilingDBTP - (a.levels.truePeakDBTP + options.target.integratedLUFS - a.loudness.integratedLUFS)
+        let room = target.ceilingDBTP - (a.levels.truePeakDBTP + target.integratedLUFS - a.loudness.integratedLUFS)
         if !limitedIDs.isEmpty {
             decisions.append(PlanDecision(stage: "compressor", summary: "off",
                                           reason: "the mix is already limited on the mix bus (PLR \(fmt(a.levels.plrDB)) dB): more compression would only flatten it",
                                           itemIDs: limitedIDs))
-        } else if room >= 0 {
+        } else if room >= 0 || glueReductionDB <= 0 {
             decisions.append(PlanDecision(stage: "compressor", summary: "off",
-                                          reason: "at \(fmt(options.target.integratedLUFS)) LUFS the peaks stay \(fmt(room)) dB under the ceiling: the target needs no peak control, so the dynamics are left alone",
+                                          reason: room >= 0
+                                              ? "at \(fmt(target.integratedLUFS)) LUFS the peaks stay \(fmt(room)) dB under the ceiling: the target needs no peak control, so the dynamics are left alone"
+                                              : "the reference is more dynamic than the mix on its loudest section: no glue compression, the limiter alone controls the peaks",
                                           itemIDs: ids("dynamics.healthy")))
         } else {
             compressor.enabled = true
             let range = Int(loudest.startSeconds * audio.sampleRate)..<min(audio.frameCount, Int(loudest.endSeconds * audio.sampleRate))
             compressor.thresholdDB = CompressorCalibration.threshold(for: audio, range: range, settings: compressor,
-                                                                     meanReductionDB: options.glueReductionDB)
+                                                                     meanReductionDB: glueReductionDB)
             decisions.append(PlanDecision(
                 stage: "compressor",
                 summary: "glue \(fmt(compressor.ratio))∶1, threshold \(fmt(compressor.thresholdDB)) dBFS, knee \(Int(compressor.kneeDB)) dB, attack \(Int(compressor.attackMilliseconds)) ms, release \(Int(compressor.releaseMilliseconds))–\(Int(compressor.slowReleaseMilliseconds)) ms",
-                reason: "set on the loudest section (\(timeText(loudest.range))) for about \(fmt(options.glueReductionDB)) dB of gain reduction there: glue without flattening",
+                reason: "set on the loudest section (\(timeText(loudest.range))) for about \(fmt(glueReductionDB)) dB of gain reduction there: glue without flattening",
                 itemIDs: loudestID + ids("dynamics.healthy")))
         }
 
@@ -153,21 +180,21 @@ public struct Planner: Sendable {
         }
 
         // 6. Limiter.
-        let limiter = LimiterSettings(ceilingDBTP: options.target.ceilingDBTP)
+        let limiter = LimiterSettings(ceilingDBTP: target.ceilingDBTP)
         decisions.append(PlanDecision(
             stage: "limiter",
             summary: "true-peak limiter, ceiling \(fmt(limiter.ceilingDBTP)) dBTP, lookahead \(fmt(limiter.lookaheadMilliseconds)) ms, release \(Int(limiter.releaseMilliseconds)) ms",
-            reason: "\(options.target.name) asks for \(fmt(options.target.ceilingDBTP)) dBTP; peaks detected at 8x (so 4x holds too), \(fmt(limiter.marginDB)) dB margin for the overs the gain changes themselves create",
+            reason: "\(target.name) asks for \(fmt(target.ceilingDBTP)) dBTP; peaks detected at 8x (so 4x holds too), \(fmt(limiter.marginDB)) dB margin for the overs the gain changes themselves create",
             itemIDs: ids("overs.intersample", "headroom.none", "headroom.tight", "clipping")))
         decisions.append(PlanDecision(
-            stage: "loudness", summary: "target \(fmt(options.target.integratedLUFS)) LUFS integrated",
-            reason: "\(options.target.name) preset; the gain into the limiter is searched so the master lands within ±0.1 LU, and the limiter may take at most \(fmt(options.maxLimitingLU)) LU from the loudest section",
+            stage: "loudness", summary: "target \(fmt(target.integratedLUFS)) LUFS integrated",
+            reason: "\(match.map { "the reference \($0.reference.name) sits at \(fmt($0.reference.integratedLUFS)) LUFS, matched by \(Int(($0.amounts.loudness * 100).rounded())) % from the \(options.target.name) preset's \(fmt(options.target.integratedLUFS)); the preset's ceiling is kept" } ?? "\(target.name) preset"); the gain into the limiter is searched so the master lands within ±0.1 LU, and the limiter may take at most \(fmt(options.maxLimitingLU)) LU from the loudest section",
             itemIDs: ids("loudness.summary")))
 
         return MasteringPlan(
-            target: options.target, evenOut: options.evenOut, maxLimitingLU: options.maxLimitingLU,
-            sectionGain: sectionGain, cleanup: cleanup, eq: eq, compressor: compressor, stereoLows: stereoLows,
-            limiter: limiter, output: options.output, loudestSection: loudest.range, decisions: decisions)
+            target: target, evenOut: options.evenOut, maxLimitingLU: options.maxLimitingLU,
+            sectionGain: sectionGain, cleanup: cleanup, eq: eq, width: width, compressor: compressor, stereoLows: stereoLows,
+            limiter: limiter, output: options.output, match: match, loudestSection: loudest.range, decisions: decisions)
     }
 }
 

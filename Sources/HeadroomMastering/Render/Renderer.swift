@@ -24,7 +24,7 @@ public struct RenderResult: Sendable {
     public var correctivePass: Bool
 }
 
-/// Renders a plan: section gain → clean-up → EQ → compressor → stereo lows → gain → true-peak limiter,
+/// Renders a plan: section gain → clean-up → EQ → width → compressor → stereo lows → gain → true-peak limiter,
 /// with the gain searched so the master's integrated loudness hits the target. Deterministic.
 public enum Renderer {
     static let blockSize = 4096
@@ -37,7 +37,8 @@ public enum Renderer {
         let compressor = GlueCompressorStage(settings: plan.compressor)
         let stages: [AudioStage] = [
             SectionGainStage(settings: plan.sectionGain), CleanupStage(settings: plan.cleanup),
-            ToneEQStage(settings: plan.eq), compressor, StereoLowsStage(settings: plan.stereoLows),
+            ToneEQStage(settings: plan.eq), WidthStage(settings: plan.width ?? WidthSettings()), compressor,
+            StereoLowsStage(settings: plan.stereoLows),
         ]
         for stage in stages {
             stage.prepare(spec)
@@ -191,6 +192,16 @@ public enum Renderer {
         lap("8x check")
         var rendered = plan
         rendered.limiter.inputGainDB = (settings.inputGainDB * 1000).rounded() / 1000
+        // Reference matching: measure the master as the reference was measured, refine the EQ once by what
+        // remains, render again (a session re-render finds it refined and renders once).
+        if let match = plan.match, !match.refined {
+            let lufs = integrated(master)
+            let profile = ReferenceProfile.measure(master, integratedLUFS: lufs, name: "master", ranges: match.mix.sections)
+            if let refined = Planner.refineMatchEQ(rendered, master: profile, sampleRate: master.sampleRate) {
+                lap("match refinement measured")
+                return render(input, plan: refined, progress: progress)
+            }
+        }
         progress?(1)
         return RenderResult(master: master, preLimiter: pre, plan: rendered, achievedLUFS: achieved,
                             limitingLU: preSection + settings.inputGainDB - integrated(master, range: sectionRange),

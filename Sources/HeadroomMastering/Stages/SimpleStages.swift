@@ -116,34 +116,71 @@ public final class CleanupStage: AudioStage {
 /// The tonal EQ: a cascade of RBJ biquads per channel (minimum phase, latency 0).
 public final class ToneEQStage: AudioStage {
     public let settings: ToneEQSettings
-    private var filters: [[Biquad]] = []
+    // Both channels through each filter at once (SIMD2 lanes; mono uses lane 0).
+    private var filters: [StereoBiquad] = []
 
     public init(settings: ToneEQSettings) { self.settings = settings }
     public var latencyFrames: Int { 0 }
 
     public func prepare(_ spec: ProcessSpec) {
-        let chain = settings.bands.map { Biquad($0.coefficients(sampleRate: spec.sampleRate)) }
-        filters = Array(repeating: chain, count: spec.channelCount)
+        filters = settings.bands.map { StereoBiquad($0.coefficients(sampleRate: spec.sampleRate)) }
     }
 
     public func reset() {
-        for c in filters.indices { for k in filters[c].indices { filters[c][k].reset() } }
+        for k in filters.indices { filters[k].reset() }
     }
 
     public func process(_ block: AudioBlock) {
-        guard settings.enabled else { return }
-        for (c, x) in block.channels.enumerated() {
-            for k in filters[c].indices {
-                var f = filters[c][k]
-                for i in x.indices { x[i] = Float(f.process(Double(x[i]))) }
-                filters[c][k] = f
+        guard settings.enabled, !filters.isEmpty else { return }
+        let l = block.channels[0], r = block.channels.count > 1 ? block.channels[1] : block.channels[0]
+        let stereo = block.channels.count > 1
+        for k in filters.indices {
+            var f = filters[k]
+            for i in l.indices {
+                let y = f.process(SIMD2(Double(l[i]), stereo ? Double(r[i]) : 0))
+                l[i] = Float(y.x)
+                if stereo { r[i] = Float(y.y) }
             }
+            filters[k] = f
         }
     }
 }
 
-/// Mono below the crossover: the side signal is high-passed (Linkwitz-Riley, 24 dB/octave), blended by
-/// `amount`; the mid is untouched. Mono input passes unchanged. Latency 0.
+/// Width per band: the side signal through its own EQ (shelves and bells), the mid untouched. Used by
+/// reference matching to bring each band's side-to-mid ratio towards the reference's.
+public final class WidthStage: AudioStage {
+    public let settings: WidthSettings
+    private var filters: [Biquad] = []
+
+    public init(settings: WidthSettings) { self.settings = settings }
+    public var latencyFrames: Int { 0 }
+
+    public func prepare(_ spec: ProcessSpec) {
+        filters = settings.sideBands.map { Biquad($0.coefficients(sampleRate: spec.sampleRate)) }
+    }
+
+    public func reset() {
+        for k in filters.indices { filters[k].reset() }
+    }
+
+    public func process(_ block: AudioBlock) {
+        guard settings.enabled, !filters.isEmpty, block.channels.count == 2 else { return }
+        let l = block.channels[0], r = block.channels[1]
+        var chain = filters
+        let count = chain.count
+        chain.withUnsafeMutableBufferPointer { f in
+            for i in l.indices {
+                let mid = (Double(l[i]) + Double(r[i])) * 0.5
+                var side = (Double(l[i]) - Double(r[i])) * 0.5
+                for k in 0..<count { side = f[k].process(side) }
+                l[i] = Float(mid + side)
+                r[i] = Float(mid - side)
+            }
+        }
+        filters = chain
+    }
+}
+
 public final class StereoLowsStage: AudioStage {
     public let settings: StereoLowsSettings
     private var highPass: (Biquad, Biquad) = (Biquad(.identity), Biquad(.identity))

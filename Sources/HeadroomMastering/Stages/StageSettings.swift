@@ -59,6 +59,14 @@ public struct ToneEQSettings: Codable, Sendable, Equatable {
     public init(enabled: Bool = false, bands: [EQBand] = []) { self.enabled = enabled; self.bands = bands }
 }
 
+/// Width per band: an EQ on the side signal only (from reference matching).
+public struct WidthSettings: Codable, Sendable, Equatable {
+    public var enabled: Bool
+    /// Filters applied to the side signal; their gains are the changes in side-to-mid ratio (dB).
+    public var sideBands: [EQBand]
+    public init(enabled: Bool = false, sideBands: [EQBand] = []) { self.enabled = enabled; self.sideBands = sideBands }
+}
+
 /// Feed-forward, stereo-linked glue compressor.
 public struct CompressorSettings: Codable, Sendable, Equatable {
     public var enabled: Bool

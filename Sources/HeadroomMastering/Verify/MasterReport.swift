@@ -31,4 +31,6 @@ public struct MasterReport: Codable, Sendable, Equatable {
     public var compressorReductionDB: Double
     public var limiterPasses: Int
     public var sectionStartsSeconds: [Double]
+    /// Distances to the reference before and after (with a reference only).
+    public var match: MatchReport?
 }

@@ -12,7 +12,7 @@ public enum Verifier {
     public static func verify(before: Analysis, after: Analysis, master: AudioBuffer, checklist: Checklist,
                               plan: MasteringPlan, render: RenderResult) -> (Checklist, MasterReport) {
         let tp8 = render.truePeak8xDBTP
-        let report = MasterReport(
+        var report = MasterReport(
             target: plan.target, before: metrics(before, sectionLUFS: before.sections.map(\.integratedLUFS)),
             after: metrics(after, sectionLUFS: sectionLoudness(master, sections: before.sections)),
             truePeak8xDBTP: tp8,
@@ -21,6 +21,12 @@ public enum Verifier {
             inputGainDB: render.plan.limiter.inputGainDB, limitingLU: render.limitingLU, guardLimited: render.guardLimited,
             compressorReductionDB: render.compressorReductionDB, limiterPasses: render.passes,
             sectionStartsSeconds: before.sections.map(\.startSeconds))
+        if let match = plan.match {
+            let master = ReferenceProfile.measure(master, analysis: after, name: "master", ranges: match.mix.sections)
+            report.match = MatchReport(referenceName: match.reference.name, amounts: match.amounts,
+                                       before: MatchDistances(match.mix, match.reference),
+                                       after: MatchDistances(master, match.reference), master: master)
+        }
         var items = checklist.items.map { judge($0, before: before, after: after, report: report) }
         var next = (items.map(\.id).max() ?? 0) + 1
         func add(_ key: String, _ kind: ChecklistItem.Kind, _ severity: ChecklistItem.Severity, _ title: String,
@@ -43,6 +49,30 @@ public enum Verifier {
             value: max(after.levels.truePeakDBTP, tp8), unit: "dBTP", expected: "at or below \(f1(t.ceilingDBTP)) dBTP at 4x and 8x",
             action: report.ceilingHeld ? "Nothing to do." : "Lower the ceiling by 0.2 dB and re-render.",
             status: report.ceilingHeld ? .fixed : .stillOpen)
+        if let m = report.match {
+            // One item per matched aspect: closer to the reference (or already there) is fixed.
+            func aspect(_ key: String, _ name: String, _ unit: String, before: Double, after: Double, amount: Double, close: Double) {
+                let better = after <= before + 0.05 || after <= close
+                add(key, better ? .strength : .problem, better ? .info : .minor,
+                    "\(name) vs \(m.referenceName): \(f1(before)) → \(f1(after)) \(unit)",
+                    value: after, unit: unit, expected: amount == 0 ? "left alone (amount 0)" : "closer to the reference (\(Int((amount * 100).rounded())) % matched)",
+                    action: better ? "Nothing to do." : "Further from the reference than before: lower this aspect's --match amount and re-render.",
+                    status: better ? .fixed : .stillOpen)
+            }
+            aspect("match.tone", "Tonal distance", "dB", before: m.before.tonalDB, after: m.after.tonalDB, amount: m.amounts.eq, close: 1)
+            if let b = m.before.widthDB, let a = m.after.widthDB {
+                aspect("match.width", "Width distance", "dB", before: b, after: a, amount: m.amounts.width, close: 1)
+                if plan.stereoLows.enabled, a > b + 0.05, let i = items.indices.last {
+                    // Mono-safe lows come first: say so instead of blaming the amount.
+                    items[i].status = .noted
+                    items[i].action = "The lows were made mono for mono safety (stereo-lows), which the reference's wider lows do not share: a deliberate difference."
+                }
+            }
+            aspect("match.loudness", "Loudness distance", "LU", before: m.before.loudnessLU, after: m.after.loudnessLU,
+                   amount: m.amounts.loudness, close: 0.5)
+            aspect("match.density", "Loudest-section PLR distance", "dB", before: m.before.densityDB, after: m.after.densityDB,
+                   amount: m.amounts.dynamics, close: 1)
+        }
         return (Checklist(items: items), report)
     }
 
@@ -104,6 +134,9 @@ public enum Verifier {
             if item.kind == .strength {
                 item.status = present ? .kept : .stillOpen
                 if !present { item.action = "Lost in mastering: compare before/after." }
+            } else if item.key.hasPrefix("tone.") && item.key != "tone.sub" && report.match != nil {
+                item.status = .noted
+                item.action = "Judged against the reference instead of the neutral target: see the tonal distance item."
             } else if item.key.hasPrefix("tone.") {
                 let region = before.tonalBalance.regions.first { ChecklistRules.toneKey(region: $0.name, excess: $0.deviationDB > 0) == item.key }
                 let afterRegion = after.tonalBalance.regions.first { $0.name == region?.name }

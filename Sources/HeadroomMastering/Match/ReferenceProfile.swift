@@ -1,0 +1,158 @@
+import Foundation
+import HeadroomAnalysis
+import HeadroomDSP
+
+/// What reference matching compares, measured on a track's loud part — the loudest section and every
+/// section within `loudPartLU` of it — so an intro or a quiet bridge does not skew it, and neither does
+/// one short, filtered build-up that happens to be the loudest: the tonal balance, the stereo width per
+/// band, the loudness and the density.
+///
+/// Band levels are 1/3-octave levels of the mid signal relative to the section's loudness (the
+/// "loudness-normalized" spectrum): two tracks with the same tonal balance read the same whatever their
+/// levels. Width is side over mid energy per width band, in dB.
+public struct ReferenceProfile: Codable, Sendable, Equatable {
+    /// File name (or "blend of ..."), for reports.
+    public var name: String
+    public var integratedLUFS: Double
+    /// The sections the profile was measured on.
+    public var sections: [TimeRange]
+    public var sectionLUFS: Double
+    public var sectionTruePeakDBTP: Double
+    /// Largest short-term (3 s) loudness inside the section.
+    public var sectionMaxShortTermLUFS: Double
+    /// Mid-signal 1/3-octave band levels minus the section's loudness, at `SpectrumMeter.bandCentersHz`.
+    public var bandLevelsDB: [Double]
+    /// Side over mid energy per `widthBands` band, in dB (nil for a mono track).
+    public var sideToMidDB: [Double]?
+
+    /// Peak-to-loudness ratio of the section: true peak minus its loudness.
+    public var sectionPLRDB: Double { sectionTruePeakDBTP - sectionLUFS }
+
+    /// Width bands (Hz): lows, low mids, mids, presence, air.
+    public static let widthBands: [(name: String, lowHz: Double, highHz: Double)] = [
+        ("lows", 20, 150), ("low mids", 150, 600), ("mids", 600, 2500), ("presence", 2500, 8000), ("air", 8000, 20000),
+    ]
+    /// Bands the tonal distance is taken over: 40 Hz–16 kHz (as the product notes' measurements are).
+    public static let tonalBands = TonalTarget.alignmentBands
+
+    /// Sections this close to the loudest one (LU) count as the loud part.
+    public static let loudPartLU = 3.0
+
+    /// The loud part of a song: its loudest section and every section within `loudPartLU` of it.
+    public static func loudPart(_ analysis: Analysis) -> [TimeRange] {
+        let top = analysis.loudestSection.integratedLUFS
+        return analysis.sections.filter { $0.integratedLUFS >= top - loudPartLU || $0.index == analysis.loudestSectionIndex }.map(\.range)
+    }
+
+    /// Measures `audio` on `ranges` (default: the loud part of `analysis`).
+    public static func measure(_ audio: AudioBuffer, analysis: Analysis, name: String, ranges: [TimeRange]? = nil) -> ReferenceProfile {
+        measure(audio, integratedLUFS: analysis.loudness.integratedLUFS, name: name, ranges: ranges ?? loudPart(analysis))
+    }
+
+    /// Measures `audio` on `sections`, given its integrated loudness.
+    public static func measure(_ audio: AudioBuffer, integratedLUFS: Double, name: String, ranges sections: [TimeRange]) -> ReferenceProfile {
+        let sr = audio.sampleRate
+        // The sections back to back.
+        var slice = AudioBuffer(sampleRate: sr, channelCount: audio.channelCount, frameCount: 0)
+        for section in sections {
+            let a = max(0, min(audio.frameCount, Int(section.startSeconds * sr)))
+            let b = max(a, min(audio.frameCount, Int(section.endSeconds * sr)))
+            for c in 0..<audio.channelCount { slice.channels[c].append(contentsOf: audio.channels[c][a..<b]) }
+        }
+
+        var loudness = LoudnessMeter(sampleRate: sr, channelCount: slice.channelCount)
+        slice.withChannelPointers(0..<slice.frameCount) { loudness.add($0) }
+        var sectionLUFS = loudness.integratedLUFS()
+        if !sectionLUFS.isFinite { sectionLUFS = Decibels.floorDB }
+        let maxShort = loudness.maxShortTermLUFS
+        let peaks = slice.channels.map { c in c.withUnsafeBufferPointer { TruePeakMeter().measure($0).truePeak } }
+        let truePeak = Decibels.fromAmplitude(Double(peaks.max() ?? 0))
+
+        // Mid and side spectra through the analyzer's own 1/3-octave meter.
+        let n = slice.frameCount
+        var mid = [Float](repeating: 0, count: n), side = [Float](repeating: 0, count: n)
+        let stereo = slice.channelCount == 2
+        for i in 0..<n {
+            let l = slice.channels[0][i], r = stereo ? slice.channels[1][i] : slice.channels[0][i]
+            mid[i] = (l + r) * 0.5
+            side[i] = (l - r) * 0.5
+        }
+        func bandPowers(_ x: [Float]) -> [Double] {
+            var meter = SpectrumMeter(sampleRate: sr)
+            x.withUnsafeBufferPointer { meter.add([$0]) }
+            return meter.averageBandLevelsDB()
+        }
+        let midLevels = bandPowers(mid)
+        let centers = SpectrumMeter.bandCentersHz
+        // A 1 kHz sine of loudness L reads the same band level whatever the file: calibrate the FFT levels
+        // by the loudness so levels are comparable between tracks (only differences are ever used).
+        let bandLevels = midLevels.enumerated().map { b, level in
+            centers[b] * pow(2, 1.0 / 6) < sr / 2 ? level - sectionLUFS : Decibels.floorDB
+        }
+        var width: [Double]? = nil
+        if stereo {
+            let sideLevels = bandPowers(side)
+            width = widthBands.map { band in
+                var m = 0.0, s = 0.0
+                for (i, f) in centers.enumerated() where f >= band.lowHz && f < band.highHz && f * pow(2, 1.0 / 6) < sr / 2 {
+                    m += Decibels.toPower(midLevels[i]); s += Decibels.toPower(sideLevels[i])
+                }
+                guard m > 0 else { return 0 }
+                return max(-40, min(20, Decibels.fromPower(s / m)))
+            }
+        }
+        return ReferenceProfile(name: name, integratedLUFS: integratedLUFS, sections: sections,
+                                sectionLUFS: sectionLUFS, sectionTruePeakDBTP: truePeak,
+                                sectionMaxShortTermLUFS: maxShort.isFinite ? maxShort : Decibels.floorDB,
+                                bandLevelsDB: bandLevels, sideToMidDB: width)
+    }
+
+    /// Several references blended by weight (normalized to sum 1): levels and widths averaged in dB.
+    public static func blend(_ profiles: [ReferenceProfile], weights: [Double]) -> ReferenceProfile {
+        precondition(!profiles.isEmpty && profiles.count == weights.count)
+        if profiles.count == 1 { return profiles[0] }
+        let total = weights.reduce(0, +)
+        let w = weights.map { $0 / total }
+        func mix(_ value: (ReferenceProfile) -> Double) -> Double { zip(profiles, w).reduce(0) { $0 + value($1.0) * $1.1 } }
+        var out = profiles[0]
+        out.name = "blend of " + zip(profiles, w).map { "\($0.name) \(Int(($1 * 100).rounded())) %" }.joined(separator: ", ")
+        out.integratedLUFS = mix(\.integratedLUFS)
+        out.sectionLUFS = mix(\.sectionLUFS)
+        out.sectionTruePeakDBTP = mix(\.sectionTruePeakDBTP)
+        out.sectionMaxShortTermLUFS = mix(\.sectionMaxShortTermLUFS)
+        out.bandLevelsDB = profiles[0].bandLevelsDB.indices.map { b in mix { $0.bandLevelsDB[b] } }
+        let stereo = profiles.filter { $0.sideToMidDB != nil }
+        if stereo.isEmpty { out.sideToMidDB = nil } else {
+            let sw = profiles.indices.filter { profiles[$0].sideToMidDB != nil }.map { w[$0] }
+            let swTotal = sw.reduce(0, +)
+            out.sideToMidDB = ReferenceProfile.widthBands.indices.map { b in
+                zip(stereo, sw).reduce(0) { $0 + $1.0.sideToMidDB![b] * $1.1 / swTotal }
+            }
+        }
+        return out
+    }
+}
+
+/// Distances between a track and a reference, one per aspect (0 = identical).
+public struct MatchDistances: Codable, Sendable, Equatable {
+    /// Mean |difference| of the loudness-normalized 1/3-octave band levels, 40 Hz–16 kHz (dB).
+    public var tonalDB: Double
+    /// Mean |difference| of side-to-mid ratio over the width bands (dB); nil when either is mono.
+    public var widthDB: Double?
+    /// |difference| of integrated loudness (LU).
+    public var loudnessLU: Double
+    /// |difference| of the loudest section's peak-to-loudness ratio (dB).
+    public var densityDB: Double
+
+    public init(_ track: ReferenceProfile, _ reference: ReferenceProfile) {
+        let bands = ReferenceProfile.tonalBands.filter { track.bandLevelsDB[$0] > -150 && reference.bandLevelsDB[$0] > -150 }
+        tonalDB = bands.isEmpty ? 0 : bands.reduce(0) { $0 + abs(track.bandLevelsDB[$1] - reference.bandLevelsDB[$1]) } / Double(bands.count)
+        if let a = track.sideToMidDB, let b = reference.sideToMidDB {
+            widthDB = zip(a, b).reduce(0) { $0 + abs($1.0 - $1.1) } / Double(a.count)
+        } else {
+            widthDB = nil
+        }
+        loudnessLU = abs(track.integratedLUFS - reference.integratedLUFS)
+        densityDB = abs(track.sectionPLRDB - reference.sectionPLRDB)
+    }
+}

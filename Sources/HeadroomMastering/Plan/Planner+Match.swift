@@ -1,0 +1,145 @@
+import Foundation
+import HeadroomAnalysis
+import HeadroomDSP
+
+/// Reference matching: the plan decisions that bring the mix towards the reference, aspect by aspect.
+extension Planner {
+    /// Most an automatic match filter may boost or cut.
+    /// Measured on the dev corpus (six premasters, each against another track's master): ±6 dB left
+    /// 2.1–4.4 dB of tonal distance, ±9 dB 1.4–3.1 dB, ±12 dB 1.2–2.7 dB. ±9 dB follows the reference
+    /// closely without extreme moves; lower `--match eq=` for gentler ones.
+    static let maxMatchEQDB = 9.0
+    /// Penalty on neighbouring filters' gain differences (see `EQFit.fit`): a smooth curve.
+    static let matchSmoothness = 0.05
+
+    /// The preset's loudness moved towards the reference's by the loudness amount; the preset's ceiling stays.
+    func matchedTarget(_ match: MatchSettings) -> LoudnessTarget {
+        var t = options.target
+        let amount = match.amounts.loudness
+        guard amount > 0 else { return t }
+        let lufs = t.integratedLUFS + amount * (match.reference.integratedLUFS - t.integratedLUFS)
+        t.integratedLUFS = (min(-3, max(-40, lufs)) * 10).rounded() / 10
+        t.name = "\(t.name) matched to the reference"
+        return t
+    }
+
+    /// The match EQ: the difference of the loudness-normalized 1/3-octave spectra (reference − mix) on the
+    /// loudest sections, times the eq amount, balanced around 0 dB and fitted with shelves and bells.
+    static func matchEQ(_ match: MatchSettings, sampleRate: Double, itemIDs: [Int]) -> ([EQBand], PlanDecision) {
+        let (bands, before, predicted) = matchEQBands(match, sampleRate: sampleRate)
+        let largest = bands.max { abs($0.gainDB) < abs($1.gainDB) }
+        let summary = bands.isEmpty ? "match EQ: none needed"
+            : "match EQ: \(bands.count) filters, largest \(signed(largest!.gainDB)) dB at \(hz(largest!.frequencyHz))"
+        let reason = "tonal distance to \(match.reference.name): \(fmt(before)) dB mean over 1/3-octave bands (40 Hz–16 kHz) on the loudest sections; following \(Int((match.amounts.eq * 100).rounded())) % of the difference (each filter within ±\(Int(maxMatchEQDB)) dB, 2/3-octave resolution) should leave \(fmt(predicted)) dB"
+        return (bands, PlanDecision(stage: "eq", summary: summary, reason: reason, itemIDs: itemIDs))
+    }
+
+    /// The fitted bands, the distance before and the distance the fit predicts after.
+    static func matchEQBands(_ match: MatchSettings, sampleRate: Double) -> ([EQBand], Double, Double) {
+        let centers = SpectrumMeter.bandCentersHz
+        let usable = ReferenceProfile.tonalBands.filter {
+            match.mix.bandLevelsDB[$0] > -150 && match.reference.bandLevelsDB[$0] > -150 && centers[$0] < sampleRate * 0.45
+        }
+        var difference = [Double](repeating: 0, count: centers.count)
+        for b in usable {
+            difference[b] = max(-2 * maxMatchEQDB, min(2 * maxMatchEQDB, match.reference.bandLevelsDB[b] - match.mix.bandLevelsDB[b]))
+        }
+        let before = MatchDistances(match.mix, match.reference).tonalDB
+        guard !usable.isEmpty, match.amounts.eq > 0 else { return ([], before, before) }
+        // Balanced around 0 dB: the loudness search sets the level, the EQ only the shape.
+        let mean = usable.reduce(0) { $0 + difference[$1] } / Double(usable.count)
+        // The bands are 1/3-octave averages already; the 2/3-octave filters and the smoothness penalty keep the
+        // fit from chasing single bands.
+        let target = usable.map { match.amounts.eq * (difference[$0] - mean) }
+        let bands = EQFit.fit(layout: EQFit.tonalLayout, targetDB: target, frequenciesHz: usable.map { centers[$0] },
+                              sampleRate: sampleRate, maxGainDB: maxMatchEQDB, smoothness: matchSmoothness)
+        // Predicted: the mix's levels plus the EQ, compared after re-centring (the level is the loudness search's).
+        let moved = usable.map { match.mix.bandLevelsDB[$0] + EQFit.responseDB(bands, atHz: centers[$0], sampleRate: sampleRate) }
+        let offsets = zip(usable, moved).map { match.reference.bandLevelsDB[$0.0] - $0.1 }
+        let shift = offsets.sorted()[offsets.count / 2]
+        let predicted = offsets.reduce(0) { $0 + abs($1 - shift) } / Double(offsets.count)
+        return (bands, before, predicted)
+    }
+
+    /// The EQ refined on a rendered master: the difference that remains between the master and the
+    /// reference (the chain's own compression and limiting move the tone too), times the eq amount, fitted
+    /// with the same filters and added to their gains. Returns the refined plan, or nil when nothing moves.
+    static func refineMatchEQ(_ plan: MasteringPlan, master: ReferenceProfile, sampleRate: Double) -> MasteringPlan? {
+        guard var match = plan.match, !match.refined, match.amounts.eq > 0 else { return nil }
+        match.refined = true
+        var refined = plan
+        refined.match = match
+        let centers = SpectrumMeter.bandCentersHz
+        let usable = ReferenceProfile.tonalBands.filter {
+            master.bandLevelsDB[$0] > -150 && match.reference.bandLevelsDB[$0] > -150 && centers[$0] < sampleRate * 0.45
+        }
+        guard !usable.isEmpty else { return refined }
+        let residual = usable.map { max(-maxMatchEQDB, min(maxMatchEQDB, match.reference.bandLevelsDB[$0] - master.bandLevelsDB[$0])) }
+        let mean = residual.reduce(0, +) / Double(residual.count)
+        let delta = EQFit.fit(layout: EQFit.tonalLayout, targetDB: residual.map { match.amounts.eq * ($0 - mean) },
+                              frequenciesHz: usable.map { centers[$0] }, sampleRate: sampleRate,
+                              maxGainDB: maxMatchEQDB, smoothness: matchSmoothness)
+        // Add to the layout's gains (the first pass dropped filters at 0 dB).
+        var bands: [EQBand] = []
+        for layout in EQFit.tonalLayout {
+            let same = { (b: EQBand) in b.kind == layout.kind && b.frequencyHz == layout.frequencyHz }
+            let gain = (plan.eq.bands.first(where: same)?.gainDB ?? 0) + (delta.first(where: same)?.gainDB ?? 0)
+            let g = (max(-maxMatchEQDB, min(maxMatchEQDB, gain)) * 10).rounded() / 10
+            if g != 0 { var b = layout; b.gainDB = g; bands.append(b) }
+        }
+        refined.eq = ToneEQSettings(enabled: !bands.isEmpty, bands: bands)
+        let first = MatchDistances(master, match.reference).tonalDB
+        if let i = refined.decisions.firstIndex(where: { $0.stage == "eq" }) {
+            let largest = bands.max { abs($0.gainDB) < abs($1.gainDB) }
+            refined.decisions[i].summary = bands.isEmpty ? "match EQ: none needed"
+                : "match EQ: \(bands.count) filters, largest \(signed(largest!.gainDB)) dB at \(hz(largest!.frequencyHz)) (refined once on the rendered master)"
+            refined.decisions[i].reason += "; the first render measured \(fmt(first)) dB (the compressor and limiter move the tone too), so the EQ was refined by the remaining difference and the master rendered again"
+        }
+        return refined
+    }
+
+    /// Width per band: the side signal's EQ that moves each band's side-to-mid ratio towards the
+    /// reference's. The lows are never widened (they must stay mono-safe). Nil when either is mono.
+    static func matchWidth(_ match: MatchSettings, sampleRate: Double, itemIDs: [Int]) -> (WidthSettings, PlanDecision)? {
+        guard match.amounts.width > 0, let mixWidth = match.mix.sideToMidDB, let refWidth = match.reference.sideToMidDB else { return nil }
+        let bands = ReferenceProfile.widthBands
+        var change = bands.indices.map { i in max(-maxMatchEQDB, min(maxMatchEQDB, match.amounts.width * (refWidth[i] - mixWidth[i]))) }
+        change[0] = min(0, change[0])
+        let centers = SpectrumMeter.bandCentersHz
+        let points = ReferenceProfile.tonalBands.filter { centers[$0] < sampleRate * 0.45 }
+        let target = points.map { b in change[bands.firstIndex { centers[b] >= $0.lowHz && centers[b] < $0.highHz } ?? bands.count - 1] }
+        let rawFit = EQFit.fit(layout: EQFit.widthLayout, targetDB: target, frequenciesHz: points.map { centers[$0] },
+                               sampleRate: sampleRate, maxGainDB: maxMatchEQDB)
+        // The low shelf (below 150 Hz) may only narrow.
+        let fitted = rawFit.compactMap { band -> EQBand? in
+            guard band.kind == .lowShelf, band.gainDB > 0 else { return band }
+            return nil
+        }
+        let before = MatchDistances(match.mix, match.reference).widthDB ?? 0
+        let detail = bands.indices.map { "\(bands[$0].name) \(signed((change[$0] * 10).rounded() / 10))" }.joined(separator: ", ")
+        let settings = WidthSettings(enabled: !fitted.isEmpty, sideBands: fitted)
+        let decision = PlanDecision(
+            stage: "width", summary: fitted.isEmpty ? "width: unchanged" : "width per band (side level, dB): \(detail)",
+            reason: "side-to-mid ratio \(fmt(before)) dB from \(match.reference.name) on average over five bands; following \(Int((match.amounts.width * 100).rounded())) % of the difference, never widening below 150 Hz",
+            itemIDs: itemIDs)
+        return (settings, decision)
+    }
+
+    /// The glue compressor's amount from the density difference: a reference with a lower peak-to-loudness
+    /// ratio on its loudest section asks for more glue (up to 3 dB more), a more dynamic one for less.
+    static func matchDynamics(_ match: MatchSettings, base: Double) -> (Double, PlanDecision) {
+        let excess = match.mix.sectionPLRDB - match.reference.sectionPLRDB
+        let amount = match.amounts.dynamics
+        let reduction: Double
+        if excess > 0 {
+            reduction = base + amount * min(3, excess / 3)
+        } else {
+            reduction = max(0, base * (1 - amount * min(1, -excess / 3)))
+        }
+        let rounded = (reduction * 10).rounded() / 10
+        let decision = PlanDecision(
+            stage: "dynamics", summary: "glue amount \(fmt(rounded)) dB on the loudest section",
+            reason: "loudest-section peak-to-loudness ratio \(fmt(match.mix.sectionPLRDB)) dB in the mix, \(fmt(match.reference.sectionPLRDB)) dB in \(match.reference.name) (\(excess > 0 ? "denser" : "more open") reference); following \(Int((amount * 100).rounded())) % of it, the limiter does the rest at the loudness target")
+        return (rounded, decision)
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import HeadroomAnalysis
+import HeadroomDSP
+import HeadroomIO
+import HeadroomMastering
+import HeadroomSignals
+import HeadroomTestSupport
+import Testing
+
+/// `headroom master --reference` as a user runs it.
+@Suite struct ReferenceCommandTests {
+    /// A reference: the test song, brighter (+5 dB above 4 kHz) and 4 dB hotter.
+    static func writeReference(_ folder: TempFolder, name: String = "ref.wav", shelfDB: Double = 5) throws -> String {
+        var audio = try AudioFileReader.read(path: AnalyzeCommandTests.writeSong(folder, name: "tmp-\(name)")).buffer
+        let eq = ToneEQStage(settings: ToneEQSettings(enabled: true, bands: [EQBand(kind: .highShelf, frequencyHz: 4000, gainDB: shelfDB)]))
+        eq.prepare(ProcessSpec(sampleRate: audio.sampleRate, maxFrameCount: 4096, channelCount: 2))
+        audio.process(with: eq, blockSize: 4096)
+        let path = folder.file(name)
+        try AudioFileWriter.write(audio, to: path, format: AudioFileFormat(.wav, .int24))
+        return path
+    }
+
+    @Test func mastersTowardsAReferenceAndReportsTheDistances() throws {
+        let folder = TempFolder()
+        let mix = try AnalyzeCommandTests.writeSong(folder, name: "song.wav")
+        let ref = try Self.writeReference(folder)
+        let refBytes = try Data(contentsOf: URL(fileURLWithPath: ref))
+        let r = try CLI.run(["master", mix, "--reference", ref, "--match", "eq=1,dynamics=0.5"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("REFERENCE ref.wav"))
+        #expect(r.stdout.contains("match EQ"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: ref)) == refBytes)
+        let session = try Session.decode(Data(contentsOf: URL(fileURLWithPath: folder.file("song.headroom.json"))))
+        let m = try #require(session.report?.match)
+        #expect(m.after.tonalDB < 0.5 * m.before.tonalDB, "\(m.before.tonalDB) → \(m.after.tonalDB)")
+        #expect(session.plan.match?.refined == true)
+        #expect(session.checklist.item(key: "match.tone")?.status == .fixed)
+        #expect(session.report?.ceilingHeld == true)
+        // Re-rendering the session gives the same bytes (the refined EQ is kept, not refined again).
+        let again = try CLI.run(["master", mix, "-q", "--session", folder.file("song.headroom.json"), "-o", folder.file("again.wav")])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder.file("again.wav"))) == Data(contentsOf: URL(fileURLWithPath: folder.file("song.master.wav"))))
+    }
+
+    @Test func severalReferencesBlendByWeight() throws {
+        let folder = TempFolder()
+        let mix = try AnalyzeCommandTests.writeSong(folder, name: "song.wav")
+        let bright = try Self.writeReference(folder, name: "bright.wav", shelfDB: 6)
+        let dark = try Self.writeReference(folder, name: "dark.wav", shelfDB: -6)
+        let r = try CLI.run(["master", mix, "--reference", bright, "--reference", dark, "--weight", "0.75,0.25", "--json", "-o", folder.file("m.wav")])
+        #expect(r.status == 0, "\(r.stderr)")
+        let session = try Session.decode(Data(r.stdout.utf8))
+        let name = try #require(session.report?.match?.referenceName)
+        #expect(name.contains("bright.wav 75 %") && name.contains("dark.wav 25 %"))
+        // Mostly the bright one: the EQ lifts the highs.
+        let eq = session.plan.eq.bands
+        #expect(EQFit.responseDB(eq, atHz: 8000, sampleRate: 44_100) > EQFit.responseDB(eq, atHz: 500, sampleRate: 44_100) + 1)
+    }
+
+    @Test func badReferenceArguments() throws {
+        let folder = TempFolder()
+        let mix = try AnalyzeCommandTests.writeSong(folder, name: "song.wav")
+        let ref = try Self.writeReference(folder)
+        let notAudio = folder.file("notes.wav")
+        try Data("not audio at all".utf8).write(to: URL(fileURLWithPath: notAudio))
+        let cases: [([String], String)] = [
+            (["master", mix, "--reference", notAudio], "notes.wav"),
+            (["master", mix, "--reference", folder.file("missing.wav")], "missing.wav"),
+            (["master", mix, "--reference", ref, "--weight", "0.5,0.5"], "--weight"),
+            (["master", mix, "--reference", ref, "--match", "eq=2"], "--match"),
+            (["master", mix, "--reference", ref, "--match", "sparkle=1"], "sparkle"),
+            (["master", mix, "--match", "eq=1"], "need --reference"),
+            (["master", mix, "--reference", ref, "-o", ref], "reference"),
+        ]
+        for (args, message) in cases {
+            let r = try CLI.run(args)
+            #expect(r.status != 0, "\(args)")
+            #expect(r.stderr.contains(message), "\(args): \(r.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.file("song.master.wav")))
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import HeadroomAnalysis
+import HeadroomChecklist
+import HeadroomDSP
+import HeadroomMastering
+import HeadroomSignals
+import Testing
+
+/// Reference matching on synthetic pairs whose differences are known: the reference is the mix itself
+/// through a known EQ, a known width change or a known gain.
+@Suite struct MatchTests {
+    static let mix: AudioBuffer = {
+        var s = SyntheticSong(sections: [
+            .init("verse", seconds: 12, levelDB: -6),
+            .init("chorus", seconds: 16, levelDB: 0, bright: true),
+            .init("bridge", seconds: 10, levelDB: -8, drums: false),
+            .init("last chorus", seconds: 16, levelDB: 1, bright: true),
+        ])
+        s.peakDBFS = -6
+        return s.render()
+    }()
+
+    static func processed(_ audio: AudioBuffer, _ stage: AudioStage) -> AudioBuffer {
+        var out = audio
+        stage.prepare(ProcessSpec(sampleRate: out.sampleRate, maxFrameCount: 4096, channelCount: out.channelCount))
+        out.process(with: stage, blockSize: 4096)
+        return out
+    }
+
+    static func scaled(_ audio: AudioBuffer, db: Double) -> AudioBuffer {
+        var out = audio
+        let g = Float(Decibels.toAmplitude(db))
+        for c in out.channels.indices { for i in out.channels[c].indices { out.channels[c][i] *= g } }
+        return out
+    }
+
+    static func profile(_ audio: AudioBuffer, name: String) throws -> (ReferenceProfile, Analysis) {
+        let a = try Analyzer().analyze(audio)
+        return (ReferenceProfile.measure(audio, analysis: a, name: name), a)
+    }
+
+    /// Masters `mix` against `reference`; returns the verified report.
+    static func master(_ mix: AudioBuffer, reference: AudioBuffer, amounts: MatchAmounts = MatchAmounts(),
+                       preset: String = "spotify") throws -> (MasteringPlan, MasterReport, Checklist) {
+        let (ref, _) = try profile(reference, name: "reference")
+        let a = try Analyzer().analyze(mix)
+        let checklist = ChecklistRules.evaluate(a)
+        var options = Planner.Options(target: LoudnessTarget.presets[preset]!)
+        options.reference = ref
+        options.matchAmounts = amounts
+        let plan = Planner(options: options).plan(analysis: a, checklist: checklist, audio: mix)
+        let result = Renderer.render(mix, plan: plan)
+        let after = try Analyzer().analyze(result.master, truePeaks: result.truePeaks8x)
+        let (verified, report) = Verifier.verify(before: a, after: after, master: result.master, checklist: checklist,
+                                                 plan: result.plan, render: result)
+        return (result.plan, report, verified)
+    }
+
+    @Test func aKnownEQDifferenceIsMostlyUndone() throws {
+        // Reference = the mix with a bright, lean tilt: −4 dB low shelf at 120 Hz, +5 dB high shelf at 5 kHz.
+        let tilt = ToneEQStage(settings: ToneEQSettings(enabled: true, bands: [
+            EQBand(kind: .lowShelf, frequencyHz: 120, gainDB: -4), EQBand(kind: .highShelf, frequencyHz: 5000, gainDB: 5),
+        ]))
+        let reference = Self.processed(Self.mix, tilt)
+        let (plan, report, checklist) = try Self.master(Self.mix, reference: reference)
+        let m = try #require(report.match)
+        #expect(m.before.tonalDB > 1.5, "the known difference shows: \(m.before.tonalDB)")
+        #expect(m.after.tonalDB < 0.3 * m.before.tonalDB, "tonal distance \(m.before.tonalDB) → \(m.after.tonalDB)")
+        // The EQ went the right way: cut in the lows, boost in the highs.
+        let response = { (hz: Double) in EQFit.responseDB(plan.eq.bands, atHz: hz, sampleRate: 44_100) }
+        #expect(response(8000) - response(60) > 6)
+        #expect(checklist.item(key: "match.tone")?.status == .fixed)
+        #expect(report.ceilingHeld && report.targetHit)
+    }
+
+    @Test func halfTheAmountGoesAboutHalfWay() throws {
+        // With the loudness left at Spotify's −14 (the reference sits near −20), the chain's own limiting
+        // moves the tone too; the EQ amount moves the master from there towards the reference, in proportion.
+        let tilt = ToneEQStage(settings: ToneEQSettings(enabled: true, bands: [EQBand(kind: .highShelf, frequencyHz: 3000, gainDB: 6)]))
+        let reference = Self.processed(Self.mix, tilt)
+        let distance = { (eq: Double) in
+            try Self.master(Self.mix, reference: reference, amounts: MatchAmounts(eq: eq, width: 0, loudness: 0, dynamics: 0)).1.match!.after.tonalDB
+        }
+        let (none, half, full) = (try distance(0), try distance(0.5), try distance(1))
+        #expect(none > half && half > full, "\(none) → \(half) → \(full)")
+        let share = (none - half) / (none - full)
+        #expect(share > 0.3 && share < 0.7, "half the amount went \(share) of the way")
+    }
+
+    @Test func aKnownWidthDifferenceShrinks() throws {
+        // Reference = the mix with its side signal 5 dB up above 150 Hz (a wider image, mono-safe lows).
+        let wider = WidthStage(settings: WidthSettings(enabled: true, sideBands: [
+            EQBand(kind: .highShelf, frequencyHz: 250, gainDB: 5),
+        ]))
+        let reference = Self.processed(Self.mix, wider)
+        let (plan, report, _) = try Self.master(Self.mix, reference: reference, amounts: MatchAmounts(eq: 0, width: 1, loudness: 0, dynamics: 0))
+        let m = try #require(report.match)
+        let before = try #require(m.before.widthDB), after = try #require(m.after.widthDB)
+        #expect(before > 2.5, "\(before)")
+        #expect(after < 0.4 * before, "width distance \(before) → \(after)")
+        #expect(plan.width?.enabled == true)
+        // The lows were not widened.
+        #expect(plan.width!.sideBands.allSatisfy { !($0.kind == .lowShelf && $0.gainDB > 0) })
+    }
+
+    @Test func loudnessFollowsTheReferenceByItsAmount() throws {
+        // The reference is 4 dB louder than the mix (−14 − (−… )): measure where the targets land.
+        let (ref, _) = try Self.profile(Self.scaled(Self.mix, db: 10), name: "loud")
+        for amount in [0.0, 0.5, 1.0] {
+            let a = try Analyzer().analyze(Self.mix)
+            var options = Planner.Options(target: LoudnessTarget.presets["spotify"]!)
+            options.reference = ref
+            options.matchAmounts = MatchAmounts(eq: 0, width: 0, loudness: amount, dynamics: 0)
+            let plan = Planner(options: options).plan(analysis: a, checklist: ChecklistRules.evaluate(a), audio: Self.mix)
+            let expected = -14 + amount * (ref.integratedLUFS + 14)
+            #expect(abs(plan.target.integratedLUFS - expected) < 0.06, "amount \(amount): \(plan.target.integratedLUFS) vs \(expected)")
+            #expect(plan.target.ceilingDBTP == -1)
+        }
+    }
+
+    @Test func blendingWeighsTheReferences() throws {
+        let (a, _) = try Self.profile(Self.mix, name: "a")
+        let (b, _) = try Self.profile(Self.scaled(Self.mix, db: -6), name: "b")
+        let blend = ReferenceProfile.blend([a, b], weights: [0.75, 0.25])
+        #expect(abs(blend.integratedLUFS - (0.75 * a.integratedLUFS + 0.25 * b.integratedLUFS)) < 1e-9)
+        #expect(abs(a.integratedLUFS - b.integratedLUFS - 6) < 0.05)
+        // Same shape: the loudness-normalized band levels agree, so the blend's do too.
+        #expect(MatchDistances(a, b).tonalDB < 0.05)
+        #expect(blend.name.contains("75 %") && blend.name.contains("25 %"))
+    }
+
+    @Test func aMonoReferenceMatchesToneButNotWidth() throws {
+        let left = Self.mix.channels[0]
+        let mono = AudioBuffer(sampleRate: Self.mix.sampleRate, channels: [left])
+        let (plan, report, _) = try Self.master(Self.mix, reference: mono)
+        #expect(report.match?.before.widthDB == nil)
+        #expect(plan.width == nil)
+        #expect(plan.decisions.contains { $0.stage == "eq" })
+        #expect(report.ceilingHeld)
+    }
+
+    @Test func amountsParse() throws {
+        let m = try MatchAmounts.parse("eq=0.6, width=1,dynamics=0")
+        #expect(m == MatchAmounts(eq: 0.6, width: 1, loudness: 1, dynamics: 0))
+        #expect(throws: MatchError.self) { try MatchAmounts.parse("eq=1.5") }
+        #expect(throws: MatchError.self) { try MatchAmounts.parse("colour=0.5") }
+        #expect(throws: MatchError.self) { try MatchAmounts.parse("eq") }
+    }
+
+    @Test func theFitFollowsAReachableCurve() {
+        // A curve made of two of the layout's own filters is recovered to within a few tenths of a dB.
+        let truth = [EQBand(kind: .bell, frequencyHz: 500, gainDB: 4, q: 2.15), EQBand(kind: .highShelf, frequencyHz: 14000, gainDB: -3)]
+        let hz = Array(SpectrumMeter.bandCentersHz[3...29])
+        let target = hz.map { EQFit.responseDB(truth, atHz: $0, sampleRate: 48_000) }
+        let fit = EQFit.fit(layout: EQFit.tonalLayout, targetDB: target, frequenciesHz: hz, sampleRate: 48_000, maxGainDB: 9)
+        let errors = hz.map { abs(EQFit.responseDB(fit, atHz: $0, sampleRate: 48_000) - EQFit.responseDB(truth, atHz: $0, sampleRate: 48_000)) }
+        let mean = errors.reduce(0, +) / Double(errors.count)
+        // The smoothness penalty rounds the single bell's edges a little; the curve is followed.
+        #expect(mean < 0.3 && errors.max()! < 1.5, "mean error \(mean) dB, worst \(errors.max()!) dB")
+    }
+}
