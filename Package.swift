@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "HeadroomChecklist", targets: ["HeadroomChecklist"]),
         .library(name: "HeadroomMastering", targets: ["HeadroomMastering"]),
         .library(name: "HeadroomReport", targets: ["HeadroomReport"]),
+        .library(name: "HeadroomTranslation", targets: ["HeadroomTranslation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -33,15 +34,16 @@ let package = Package(
         .target(name: "HeadroomIO", dependencies: ["CSndFile", "HeadroomDSP"]),
         .target(name: "HeadroomSignals", dependencies: ["HeadroomDSP"]),
         .target(name: "HeadroomChecklist", dependencies: ["HeadroomAnalysis"]),
-        .target(name: "HeadroomMastering", dependencies: ["HeadroomDSP", "HeadroomAnalysis", "HeadroomChecklist"]),
-        .target(name: "HeadroomReport", dependencies: ["HeadroomDSP", "HeadroomAnalysis", "HeadroomChecklist", "HeadroomMastering"]),
+        .target(name: "HeadroomTranslation", dependencies: ["HeadroomDSP", "HeadroomAnalysis", "HeadroomChecklist"]),
+        .target(name: "HeadroomMastering", dependencies: ["HeadroomDSP", "HeadroomAnalysis", "HeadroomChecklist", "HeadroomTranslation"]),
+        .target(name: "HeadroomReport", dependencies: ["HeadroomDSP", "HeadroomAnalysis", "HeadroomChecklist", "HeadroomMastering", "HeadroomTranslation"]),
         // Test support only: libebur128 as the independent reference meter.
         .target(name: "HeadroomTestSupport", dependencies: ["CEbur128", "HeadroomDSP"]),
         .executableTarget(
             name: "headroom",
             dependencies: [
                 "HeadroomAnalysis", "HeadroomChecklist", "HeadroomMastering", "HeadroomIO", "HeadroomSignals",
-                "HeadroomReport",
+                "HeadroomReport", "HeadroomTranslation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -56,8 +58,9 @@ let package = Package(
             name: "HeadroomMasteringTests",
             dependencies: ["HeadroomMastering", "HeadroomAnalysis", "HeadroomChecklist", "HeadroomSignals", "HeadroomIO", "HeadroomTestSupport"]
         ),
+        .testTarget(name: "HeadroomTranslationTests", dependencies: ["HeadroomTranslation", "HeadroomAnalysis", "HeadroomSignals", "HeadroomIO"]),
         .testTarget(name: "HeadroomIOTests", dependencies: ["HeadroomIO", "HeadroomSignals", "HeadroomTestSupport"]),
         // Runs the built `headroom` executable as a user would.
-        .testTarget(name: "HeadroomCLITests", dependencies: ["headroom", "HeadroomIO", "HeadroomSignals", "HeadroomTestSupport"]),
+        .testTarget(name: "HeadroomCLITests", dependencies: ["headroom", "HeadroomIO", "HeadroomSignals", "HeadroomTestSupport", "HeadroomMastering", "HeadroomTranslation", "HeadroomAnalysis", "HeadroomDSP"]),
     ]
 )

@@ -132,6 +132,13 @@ extension Analysis {
         public var deviationDB: [Double]
         /// Mean deviation per named region (sub, lows, low mids, mids, presence, air).
         public var regions: [Region]
+        /// The same spectrum at 1/12-octave resolution (20 Hz to Nyquist), shifted like `levelDB`: for
+        /// estimates that need finer detail (speaker models with steep filters).
+        public var fineBandCentersHz: [Double]
+        public var fineLevelDB: [Double]
+        /// The side signal's spectrum at the same resolution and offset (−200 dB for mono): mid plus side
+        /// is what two speakers play.
+        public var fineSideLevelDB: [Double]
     }
 
     /// A named frequency region of the tonal balance.

@@ -214,10 +214,16 @@ public struct Analyzer: Sendable {
                                    highHz: centers[region.bands.upperBound] * pow(2, 1.0 / 6),
                                    deviationDB: (mean * 10).rounded() / 10)
         }
+        let fine = s.fineBandLevelsDB(), fineSide = s.fineBandLevelsDB(side: true)
+        func shifted(_ levels: [Double]) -> [Double] {
+            levels.map { $0 <= Decibels.floorDB ? Decibels.floorDB : (($0 - offset) * 10).rounded() / 10 }
+        }
         return Analysis.TonalBalance(
             targetName: TonalTarget.name, bandCentersHz: centers,
             levelDB: level.map { ($0 * 10).rounded() / 10 }, targetDB: target.map { ($0 * 10).rounded() / 10 },
-            deviationDB: deviation.map { ($0 * 10).rounded() / 10 }, regions: regions)
+            deviationDB: deviation.map { ($0 * 10).rounded() / 10 }, regions: regions,
+            fineBandCentersHz: fine.centersHz.map { ($0 * 10).rounded() / 10 },
+            fineLevelDB: shifted(fine.levelsDB), fineSideLevelDB: shifted(fineSide.levelsDB))
     }
 
     func findSilence(_ m: LevelMeter, subBlockSeconds: Double, duration: Double) -> Analysis.Silence {

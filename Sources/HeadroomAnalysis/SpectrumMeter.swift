@@ -17,6 +17,14 @@ public struct SpectrumMeter: Sendable {
     public let frameSize: Int
     /// Mean power per band over all frames (arbitrary but consistent units).
     public private(set) var bandPowerSum: [Double]
+    /// Power per FFT bin summed over all frames (for the fine-resolution spectrum).
+    public private(set) var binPowerSum: [Double]
+    /// The side signal's ((L−R)/2) power per bin, summed over every `sideFrameStride`-th frame (stereo only):
+    /// enough for a long-term average at a quarter of the cost.
+    public private(set) var sideBinPowerSum: [Double]
+    public private(set) var sideFrameCount = 0
+    public static let sideFrameStride = 4
+    private var pendingSide: [Float] = []
     /// Band powers of every frame (frame-major).
     public private(set) var framePowers: [[Float]] = []
     public var frameCount: Int { framePowers.count }
@@ -49,6 +57,8 @@ public struct SpectrumMeter: Sendable {
             return nearest..<(nearest + 1)
         }
         bandPowerSum = Array(repeating: 0, count: Self.bandCentersHz.count)
+        binPowerSum = Array(repeating: 0, count: size / 2 + 1)
+        sideBinPowerSum = Array(repeating: 0, count: size / 2 + 1)
         pending.reserveCapacity(size)
     }
 
@@ -61,6 +71,9 @@ public struct SpectrumMeter: Sendable {
             if channels.count == 2 {
                 let l = channels[0], r = channels[1]
                 for i in offset..<(offset + n) { pending.append((l[i] + r[i]) * 0.5) }
+                if framePowers.count % Self.sideFrameStride == 0 {
+                    for i in offset..<(offset + n) { pendingSide.append((l[i] - r[i]) * 0.5) }
+                }
             } else {
                 pending.append(contentsOf: channels[0][offset..<(offset + n)])
             }
@@ -70,8 +83,19 @@ public struct SpectrumMeter: Sendable {
     }
 
     private mutating func analyzeFrame() {
+        if pendingSide.count == frameSize {
+            pendingSide.withUnsafeBufferPointer { fft.powerSpectrum($0, window: window, into: &power) }
+            sideBinPowerSum.withUnsafeMutableBufferPointer { sum in
+                power.withUnsafeBufferPointer { p in for k in p.indices { sum[k] += Double(p[k]) } }
+            }
+            sideFrameCount += 1
+        }
+        pendingSide.removeAll(keepingCapacity: true)
         pending.withUnsafeBufferPointer { fft.powerSpectrum($0, window: window, into: &power) }
         pending.removeAll(keepingCapacity: true)
+        binPowerSum.withUnsafeMutableBufferPointer { sum in
+            power.withUnsafeBufferPointer { p in for k in p.indices { sum[k] += Double(p[k]) } }
+        }
         var bands = [Float](repeating: 0, count: bandBins.count)
         let nyquist = sampleRate / 2
         for (b, bins) in bandBins.enumerated() where Self.bandCentersHz[b] < nyquist {
@@ -85,6 +109,34 @@ public struct SpectrumMeter: Sendable {
 
     /// Whether a band lies below the Nyquist frequency of this sample rate.
     public func bandIsMeasured(_ band: Int) -> Bool { Self.bandCentersHz[band] * pow(2, 1.0 / 6) < sampleRate / 2 }
+
+    /// Long-term average spectrum in 1/12-octave bands from 20 Hz to just under Nyquist: centres and
+    /// levels in dB (same units as `averageBandLevelsDB`; bins are shared by overlap), of
+    /// the mid signal, or of the side signal (`side`; all at the floor for mono).
+    public func fineBandLevelsDB(bandsPerOctave: Double = 12, side: Bool = false) -> (centersHz: [Double], levelsDB: [Double]) {
+        let binHz = sampleRate / Double(frameSize)
+        let frames = Double(max(1, side ? sideFrameCount : frameCount))
+        let binPowerSum = side ? sideBinPowerSum : self.binPowerSum
+        var centers: [Double] = [], levels: [Double] = []
+        var f = 20.0
+        while f * pow(2, 0.5 / bandsPerOctave) < sampleRate / 2 {
+            let lo = f / pow(2, 0.5 / bandsPerOctave), hi = f * pow(2, 0.5 / bandsPerOctave)
+            // Each bin covers ±half a bin around its frequency; a band takes the share of each bin it overlaps,
+            // so narrow low bands split their bin instead of counting it twice.
+            var p = 0.0
+            let first = max(1, Int((lo / binHz - 0.5).rounded(.down))), last = min(frameSize / 2, Int((hi / binHz + 0.5).rounded(.up)))
+            if first <= last {
+                for k in first...last {
+                    let overlap = min(hi, (Double(k) + 0.5) * binHz) - max(lo, (Double(k) - 0.5) * binHz)
+                    if overlap > 0 { p += binPowerSum[k] * overlap / binHz }
+                }
+            }
+            centers.append(f)
+            levels.append(Decibels.fromPower(p / frames))
+            f *= pow(2, 1 / bandsPerOctave)
+        }
+        return (centers, levels)
+    }
 
     /// Long-term average band levels in dB (uncalibrated: compare shapes, not absolute values).
     public func averageBandLevelsDB(frames range: Range<Int>? = nil) -> [Double] {

@@ -2,6 +2,7 @@ import Foundation
 import HeadroomAnalysis
 import HeadroomChecklist
 import HeadroomDSP
+import HeadroomTranslation
 
 /// The session file (`song.headroom.json`): the plan, the checklist with its statuses and the user's
 /// notes, and the last report. Edit it (notes, a stage's settings, `enabled: false`, the target) and
@@ -15,9 +16,13 @@ public struct Session: Codable, Sendable, Equatable {
     public var plan: MasteringPlan
     public var checklist: Checklist
     public var report: MasterReport?
+    /// How the master translates (speakers, platforms, codecs on its loudest section).
+    public var translation: TranslationReport?
 
-    public init(toolVersion: String, input: InputFile, plan: MasteringPlan, checklist: Checklist, report: MasterReport?) {
+    public init(toolVersion: String, input: InputFile, plan: MasteringPlan, checklist: Checklist, report: MasterReport?,
+                translation: TranslationReport? = nil) {
         self.toolVersion = toolVersion; self.input = input; self.plan = plan; self.checklist = checklist; self.report = report
+        self.translation = translation
     }
 
     public func jsonData() throws -> Data {

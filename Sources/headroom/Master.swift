@@ -7,6 +7,7 @@ import HeadroomIO
 import HeadroomMastering
 import HeadroomReport
 import HeadroomSignals
+import HeadroomTranslation
 
 /// `headroom master`: the section-aware chain, the true-peak limiter, the loudness target, and the
 /// checklist measured again on the result.
@@ -65,6 +66,9 @@ struct Master: ParsableCommand {
     @Option(name: .customLong("match"), help: ArgumentHelp("How far to match each aspect, 0 to 1: eq, width, loudness, dynamics (default eq=1,width=1,loudness=1,dynamics=0.5).", valueName: "ASPECT=X,..."))
     var matchText: String?
 
+    @Option(help: "Codecs to check the master with, on its loudest section: any of mp3, vorbis, opus, or none.")
+    var codecs: String = "mp3,vorbis,opus"
+
     @Option(help: "Re-render from a session file (its plan and notes); other settings come from it.")
     var session: String?
 
@@ -96,6 +100,7 @@ struct Master: ParsableCommand {
             throw ValidationError("--sample-rate must be between 8000 and 384000")
         }
         _ = try matchAmounts()
+        _ = try Check.parseCodecs(codecs)
         _ = try weights()
         if (weight != nil || matchText != nil) && references.isEmpty { throw ValidationError("--weight and --match need --reference") }
         if session != nil && !references.isEmpty { throw ValidationError("--reference makes a new plan; it cannot be combined with --session") }
@@ -233,7 +238,15 @@ struct Master: ParsableCommand {
         let after = try Analyzer().analyze(result.master, truePeaks: result.truePeaks8x)
         let (verified, report) = Verifier.verify(before: analysis, after: after, master: result.master, checklist: checklist,
                                                  plan: result.plan, render: result)
-        let saved = Session(toolVersion: Headroom.version, input: inputFile, plan: result.plan, checklist: verified, report: report)
+        // Translation: speaker models and platforms from the master's analysis; codecs on its loudest section.
+        progress.say("checking codecs")
+        let loudest = result.plan.loudestSection
+        let sr = result.master.sampleRate
+        let a = max(0, Int(loudest.startSeconds * sr)), b = min(result.master.frameCount, Int(loudest.endSeconds * sr))
+        let checks = try Check.codecChecks(result.master.slice(a..<max(a, b)), codecs: try Check.parseCodecs(codecs))
+        let translation = Translation.evaluate(after, codecs: checks)
+        let saved = Session(toolVersion: Headroom.version, input: inputFile, plan: result.plan, checklist: verified, report: report,
+                            translation: translation)
         try writeText(String(decoding: try saved.jsonData(), as: UTF8.self) + "\n", to: sessionPath)
         progress.done()
 
@@ -242,6 +255,8 @@ struct Master: ParsableCommand {
         } else if !quiet {
             // The plan was printed before rendering; now the result.
             print(MasterTextReport.result(saved))
+            print("TRANSLATION (codecs checked on the loudest section)")
+            print(TranslationTextReport.render(translation))
             let dithered = seed != nil && format.sample != .float32 && container != .mp3 ? ", TPDF dither" : ""
             print("wrote \(outPath) (\(format)\(dithered))\(preLimiter.map { " and \($0)" } ?? "") and the session \(sessionPath)")
         }

@@ -1,0 +1,41 @@
+import Foundation
+import HeadroomDSP
+
+/// Encodes audio with a lossy codec through libsndfile and decodes it again, as a listener's player
+/// would, for the codec check: lossy codecs add inter-sample peaks a master's ceiling must leave room for.
+/// The round trip goes through a temporary file that is always removed.
+public enum LossyRoundTrip {
+    /// The codecs checked.
+    public enum Codec: String, CaseIterable, Sendable {
+        case mp3, vorbis, opus
+
+        /// Name for reports: "MP3", "Ogg Vorbis", "Ogg Opus".
+        public var displayName: String {
+            switch self {
+            case .mp3: return "MP3"
+            case .vorbis: return "Ogg Vorbis"
+            case .opus: return "Ogg Opus"
+            }
+        }
+
+        var container: AudioFileFormat.Container {
+            switch self {
+            case .mp3: return .mp3
+            case .vorbis: return .ogg
+            case .opus: return .opus
+            }
+        }
+    }
+
+    /// `audio` after encoding and decoding (libsndfile's default quality for each codec). Opus runs at
+    /// 48 kHz, so other rates are resampled (libsoxr) first; the decoded audio is then at 48 kHz.
+    public static func roundTrip(_ audio: AudioBuffer, codec: Codec) throws -> AudioBuffer {
+        var source = audio
+        if codec == .opus && audio.sampleRate != 48_000 { source = Resampler.resample(audio, to: 48_000) }
+        let folder = NSTemporaryDirectory()
+        let path = folder + (folder.hasSuffix("/") ? "" : "/") + "headroom-codec-\(getpid())-\(UUID().uuidString).\(codec.container.rawValue)"
+        defer { unlink(path) }
+        try AudioFileWriter.write(source, to: path, format: AudioFileFormat(codec.container), existing: .overwrite)
+        return try AudioFileReader.read(path: path).buffer
+    }
+}

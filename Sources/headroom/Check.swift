@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import HeadroomAnalysis
+import HeadroomDSP
+import HeadroomIO
+import HeadroomReport
+import HeadroomTranslation
+
+/// `headroom check`: how a mix or master translates to speakers, platforms and codecs.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check how a mix or master translates: speaker models, mono, platform normalization, lossy codecs.",
+        discussion: """
+        Speaker models: \(SpeakerModel.all.map { "\($0.name) (\($0.summary))" }.joined(separator: "; ")).
+        Codecs: MP3, Ogg Vorbis and Ogg Opus through libsndfile at its default quality, decoded again and \
+        measured (true peak 4x, clipped samples). --previews DIR writes each speaker model as a 24-bit WAV \
+        (NAME.phone.wav, ...) to listen to. The input is never modified.
+        """)
+
+    @Argument(help: "The mix or master to check (omit to check the demo mix).")
+    var file: String?
+
+    @Option(help: ArgumentHelp("Write each speaker model's rendering here (the folder is created).", valueName: "DIR"))
+    var previews: String?
+
+    @Option(help: "Codecs to check: any of mp3, vorbis, opus, comma-separated, or none.")
+    var codecs: String = "mp3,vorbis,opus"
+
+    @Flag(help: "Replace existing preview files.")
+    var force = false
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    @Flag(name: .shortAndLong, help: "No progress messages.")
+    var quiet = false
+
+    func codecList() throws -> [LossyRoundTrip.Codec] { try Self.parseCodecs(codecs) }
+
+    /// "mp3,vorbis" → the codecs; "none" → none.
+    static func parseCodecs(_ codecs: String) throws -> [LossyRoundTrip.Codec] {
+        if codecs.lowercased() == "none" { return [] }
+        return try codecs.split(separator: ",").map { name in
+            guard let c = LossyRoundTrip.Codec(rawValue: name.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                throw ValidationError("--codecs: unknown codec '\(name)'; choose mp3, vorbis, opus or none")
+            }
+            return c
+        }
+    }
+
+    func validate() throws {
+        _ = try codecList()
+        if let previews, let file, AudioFileWriter.sameFile(previews, file) {
+            throw ValidationError("--previews must be a folder, not the input file")
+        }
+    }
+
+    func run() throws {
+        let (audio, info) = try loadMix(file)
+        let progress = Progress(enabled: !quiet && !json && isatty(STDERR_FILENO) != 0)
+        progress.say("analyzing")
+        let analysis: Analysis
+        do { analysis = try Analyzer().analyze(audio) } catch let e as AnalysisError {
+            throw Failure(message: "\(info.path): \(e)")
+        }
+        let stem = file.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension } ?? "headroom-demo"
+        let previewPaths = previews.map { dir in SpeakerModel.all.map { (dir as NSString).appendingPathComponent("\(stem).\($0.name).wav") } } ?? []
+        if !force, let existing = previewPaths.first(where: { FileManager.default.fileExists(atPath: $0) }) {
+            throw Failure(message: "\(existing): already exists (kept; use --force to replace it)")
+        }
+
+        // Codec round trips, one per core.
+        let list = try codecList()
+        progress.say("encoding and decoding \(list.map(\.displayName).joined(separator: ", "))")
+        let checks = try Self.codecChecks(audio, codecs: list)
+        let report = Translation.evaluate(analysis, codecs: checks)
+
+        if let previews {
+            do { try FileManager.default.createDirectory(atPath: previews, withIntermediateDirectories: true) } catch {
+                throw Failure(message: "\(previews): cannot create the folder (\(error.localizedDescription))")
+            }
+            for (model, path) in zip(SpeakerModel.all, previewPaths) {
+                progress.say("writing the \(model.name) preview")
+                do {
+                    try AudioFileWriter.write(model.apply(to: audio), to: path, format: AudioFileFormat(.wav, .int24),
+                                              existing: force ? .overwrite : .keep, protecting: file.map { [$0] } ?? [],
+                                              ditherSeed: nil)  // 24-bit rounding: mono previews stay mono
+                } catch let e as AudioFileError {
+                    throw Failure(message: e.description)
+                }
+            }
+        }
+        progress.done()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print("Headroom check — \(info.path)\n")
+            print(TranslationTextReport.render(report), terminator: "")
+            if let previews { print("\nwrote \(previewPaths.count) previews to \(previews)") }
+        }
+    }
+
+    /// Round trips through each codec, in parallel, in the codecs' order.
+    static func codecChecks(_ audio: AudioBuffer, codecs: [LossyRoundTrip.Codec]) throws -> [TranslationReport.CodecCheck] {
+        let results = CodecResults(count: codecs.count)
+        DispatchQueue.concurrentPerform(iterations: codecs.count) { i in
+            results.set(i, Result { try LossyRoundTrip.roundTrip(audio, codec: codecs[i]) })
+        }
+        return try codecs.indices.map { i in
+            do {
+                let decoded = try results.get(i).get()
+                return Translation.codecCheck(codec: codecs[i].displayName, source: audio, decoded: decoded)
+            } catch let e as AudioFileError {
+                throw Failure(message: "the \(codecs[i].displayName) check failed: \(e.description)")
+            }
+        }
+    }
+}
+
+/// Results filled from concurrent workers.
+final class CodecResults: @unchecked Sendable {
+    private var values: [Result<AudioBuffer, Error>?]
+    private let lock = NSLock()
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ r: Result<AudioBuffer, Error>) { lock.lock(); values[i] = r; lock.unlock() }
+    func get(_ i: Int) -> Result<AudioBuffer, Error> { lock.lock(); defer { lock.unlock() }; return values[i]! }
+}
