@@ -13,7 +13,7 @@ struct Headroom: ParsableCommand {
         Headroom never modifies its input and writes its outputs atomically.
         """,
         version: version,
-        subcommands: [Analyze.self, Master.self, Check.self, DemoMix.self],
+        subcommands: [Analyze.self, Master.self, Album.self, Check.self, DemoMix.self],
         defaultSubcommand: Analyze.self)
 }
 

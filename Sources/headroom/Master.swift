@@ -131,6 +131,14 @@ struct Master: ParsableCommand {
         return w.map { $0! }
     }
 
+    /// A `Master` that only knows its references (for `album --reference`).
+    static func referenceLoader(references: [String], weight: String?) -> Master {
+        var m = Master()
+        m.references = references
+        m.weight = weight
+        return m
+    }
+
     /// Reads, analyzes and measures each reference, then blends them by weight.
     func referenceProfile(progress: Progress) throws -> ReferenceProfile? {
         guard !references.isEmpty else { return nil }
@@ -217,27 +225,12 @@ struct Master: ParsableCommand {
         }
 
         if !quiet && !json { print(MasterTextReport.plan(plan)) }
-        progress.say("rendering")
-        let result = Renderer.render(input, plan: plan) { progress.fraction("rendering", $0) }
         let format = AudioFileFormat(container, AudioFileFormat.Sample(rawValue: plan.output.bits) ?? .int24)
-        let seed = plan.output.dither ? ditherSeed(input) : nil
-        progress.say("writing")
-        do {
-            try AudioFileWriter.write(result.master, to: outPath, format: format, existing: existing,
-                                      protecting: (mix.map { [$0] } ?? []) + references, ditherSeed: seed)
-            if let preLimiter {
-                try AudioFileWriter.write(result.preLimiter, to: preLimiter, format: format, existing: existing,
-                                          protecting: (mix.map { [$0] } ?? []) + references + [outPath], ditherSeed: seed)
-            }
-        } catch let e as AudioFileError {
-            throw Failure(message: e.description)
-        }
-
-        progress.say("verifying")
-        // The master's true peak is the renderer's 8x measurement (stricter than 4x; measured once).
-        let after = try Analyzer().analyze(result.master, truePeaks: result.truePeaks8x)
-        let (verified, report) = Verifier.verify(before: analysis, after: after, master: result.master, checklist: checklist,
-                                                 plan: result.plan, render: result)
+        let job = MasterJob(input: input, analysis: analysis, checklist: checklist, plan: plan, format: format,
+                            existing: existing, protecting: (mix.map { [$0] } ?? []) + references)
+        let outcome = try job.run(to: outPath, preLimiter: preLimiter, say: { progress.say($0) },
+                                  fraction: { progress.fraction("rendering", $0) })
+        let (result, after, verified, report) = (outcome.result, outcome.after, outcome.checklist, outcome.report)
         // Translation: speaker models and platforms from the master's analysis; codecs on its loudest section.
         progress.say("checking codecs")
         let loudest = result.plan.loudestSection
@@ -257,7 +250,7 @@ struct Master: ParsableCommand {
             print(MasterTextReport.result(saved))
             print("TRANSLATION (codecs checked on the loudest section)")
             print(TranslationTextReport.render(translation))
-            let dithered = seed != nil && format.sample != .float32 && container != .mp3 ? ", TPDF dither" : ""
+            let dithered = plan.output.dither && format.sample != .float32 && container != .mp3 ? ", TPDF dither" : ""
             print("wrote \(outPath) (\(format)\(dithered))\(preLimiter.map { " and \($0)" } ?? "") and the session \(sessionPath)")
         }
         if !report.targetHit || !report.ceilingHeld {
@@ -288,14 +281,6 @@ struct Master: ParsableCommand {
         return session
     }
 
-    /// A seed from the audio itself, so the same input always gets the same dither.
-    func ditherSeed(_ audio: AudioBuffer) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ v: UInt64) { h = (h ^ v) &* 0x100_0000_01b3 }
-        mix(UInt64(audio.frameCount)); mix(UInt64(audio.sampleRate))
-        for c in audio.channels { for x in c.prefix(65_536) { mix(UInt64(x.bitPattern)) } }
-        return h
-    }
 }
 
 /// Progress on stderr for a terminal: "rendering 45%".

@@ -62,8 +62,8 @@ extension Planner {
     }
 
     /// The EQ refined on a rendered master: the difference that remains between the master and the
-    /// reference (the chain's own compression and limiting move the tone too), times the eq amount, fitted
-    /// with the same filters and added to their gains. Returns the refined plan, or nil when nothing moves.
+    /// intended curve (the mix moved towards the reference by the eq amount; the chain's own compression
+    /// and limiting move the tone too), fitted with the same filters and added to their gains. Returns the refined plan, or nil when nothing moves.
     static func refineMatchEQ(_ plan: MasteringPlan, master: ReferenceProfile, sampleRate: Double) -> MasteringPlan? {
         guard var match = plan.match, !match.refined, match.amounts.eq > 0 else { return nil }
         match.refined = true
@@ -71,12 +71,18 @@ extension Planner {
         refined.match = match
         let centers = SpectrumMeter.bandCentersHz
         let usable = ReferenceProfile.tonalBands.filter {
-            master.bandLevelsDB[$0] > -150 && match.reference.bandLevelsDB[$0] > -150 && centers[$0] < sampleRate * 0.45
+            master.bandLevelsDB[$0] > -150 && match.reference.bandLevelsDB[$0] > -150 && match.mix.bandLevelsDB[$0] > -150
+                && centers[$0] < sampleRate * 0.45
         }
         guard !usable.isEmpty else { return refined }
-        let residual = usable.map { max(-maxMatchEQDB, min(maxMatchEQDB, match.reference.bandLevelsDB[$0] - master.bandLevelsDB[$0])) }
+        // The intended curve is the mix moved by the amount towards the reference; refine by what remains.
+        let a = match.amounts.eq
+        let residual = usable.map { b -> Double in
+            let intended = match.mix.bandLevelsDB[b] + a * (match.reference.bandLevelsDB[b] - match.mix.bandLevelsDB[b])
+            return max(-maxMatchEQDB, min(maxMatchEQDB, intended - master.bandLevelsDB[b]))
+        }
         let mean = residual.reduce(0, +) / Double(residual.count)
-        let delta = EQFit.fit(layout: EQFit.tonalLayout, targetDB: residual.map { match.amounts.eq * ($0 - mean) },
+        let delta = EQFit.fit(layout: EQFit.tonalLayout, targetDB: residual.map { $0 - mean },
                               frequenciesHz: usable.map { centers[$0] }, sampleRate: sampleRate,
                               maxGainDB: maxMatchEQDB, smoothness: matchSmoothness)
         // Add to the layout's gains (the first pass dropped filters at 0 dB).

@@ -1,0 +1,327 @@
+import ArgumentParser
+import Foundation
+import HeadroomAnalysis
+import HeadroomChecklist
+import HeadroomDSP
+import HeadroomIO
+import HeadroomMastering
+import HeadroomReport
+
+/// `headroom album`: analyze every track in parallel, plan the album as a whole, master every track.
+struct Album: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Master an album: one loudness rule, one tonal target, one ceiling; every track mastered in parallel.",
+        discussion: """
+        Loudness rule: the track whose loud part (loudest section and those within 3 LU) is loudest sits at the \
+        target; every other track keeps --keep-offset of its distance to it (default 0.5: a ballad 6 LU under \
+        stays 3 LU under), at most --max-offset LU under. Tone: each track is matched towards the album's \
+        average loud-part spectrum by --album-eq (or towards --reference). Same ceiling everywhere. Writes \
+        DIR/NAME.master.wav and DIR/NAME.headroom.json per track and DIR/album.headroom.json; nothing is \
+        overwritten without --force; a track that fails is reported and the others still finish (exit 1).
+        """)
+
+    @Argument(help: "The tracks, in album order.")
+    var tracks: [String]
+
+    @Option(name: [.short, .customLong("output")], help: "Output folder (default: 'masters' next to the first track; created).")
+    var output: String?
+
+    @Option(help: "Loudness target preset: \(LoudnessTarget.presetNames.joined(separator: ", ")).")
+    var target: String = "spotify"
+
+    @Option(parsing: .unconditional, help: "Integrated loudness of the loudest track in LUFS (overrides the preset's).")
+    var lufs: Double?
+
+    @Option(parsing: .unconditional, help: "True-peak ceiling in dBTP for every track (overrides the preset's).")
+    var ceiling: Double?
+
+    @Option(name: .customLong("keep-offset"), help: "Share of each track's loudness distance to the loudest track it keeps, 0...1.")
+    var keepOffset: Double = 0.5
+
+    @Option(name: .customLong("max-offset"), help: "The most a track may sit under the target, in LU.")
+    var maxOffset: Double = 4
+
+    @Option(name: .customLong("album-eq"), help: "How far each track's tone is matched to the album's average, 0...1.")
+    var albumEQ: Double = 0.5
+
+    @Option(name: .customLong("even-out"), help: "Section even-out within each track, 0...1.")
+    var evenOut: Double = 0.4
+
+    @Option(name: .customLong("reference"), help: ArgumentHelp("Match the album's tone to a reference instead of its average (repeatable).", valueName: "REF"))
+    var references: [String] = []
+
+    @Option(help: ArgumentHelp("Weights of several references, e.g. 0.7,0.3.", valueName: "W,W"))
+    var weight: String?
+
+    @Option(name: .customLong("match"), help: ArgumentHelp("Amounts for the reference: eq, width, dynamics (loudness follows the album rule).", valueName: "ASPECT=X,..."))
+    var matchText: String?
+
+    @Option(help: "Parallel jobs (default: every core).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Output format: wav or flac.")
+    var format: String = "wav"
+
+    @Option(help: "Bits: 16, 24 or 32f (32f: WAV only).")
+    var bits: String = "24"
+
+    @Flag(help: "Replace existing output files.")
+    var force = false
+
+    @Flag(name: .shortAndLong, help: "No progress or report on the terminal.")
+    var quiet = false
+
+    @Flag(help: "Print the album report as JSON on stdout.")
+    var json = false
+
+    func validate() throws {
+        guard !tracks.isEmpty else { throw ValidationError("give at least one track") }
+        if lufs == nil && LoudnessTarget.presets[target] == nil {
+            throw ValidationError("unknown target '\(target)'; choose one of \(LoudnessTarget.presetNames.joined(separator: ", ")) or give --lufs")
+        }
+        if let lufs, !(-40.0 ... -3.0).contains(lufs) { throw ValidationError("--lufs must be between -40 and -3") }
+        if let ceiling, !(-9.0 ... 0.0).contains(ceiling) { throw ValidationError("--ceiling must be between -9 and 0 dBTP") }
+        for (name, v) in [("--keep-offset", keepOffset), ("--album-eq", albumEQ), ("--even-out", evenOut)] where !(0.0...1.0).contains(v) {
+            throw ValidationError("\(name) must be between 0 and 1")
+        }
+        guard (0.0...20.0).contains(maxOffset) else { throw ValidationError("--max-offset must be between 0 and 20 LU") }
+        guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
+        guard ["wav", "flac"].contains(format) else { throw ValidationError("--format must be wav or flac") }
+        guard ["16", "24", "32f"].contains(bits), !(format == "flac" && bits == "32f") else { throw ValidationError("--bits must be 16, 24 or 32f (FLAC: 16 or 24)") }
+        let stems = tracks.map(Self.stem)
+        if let dup = stems.first(where: { s in stems.filter { $0 == s }.count > 1 }) {
+            throw ValidationError("two tracks are named '\(dup)': their outputs would collide; rename one")
+        }
+        if (weight != nil || matchText != nil) && references.isEmpty { throw ValidationError("--weight and --match need --reference") }
+        if let matchText { do { _ = try MatchAmounts.parse(matchText) } catch let e as MatchError { throw ValidationError("--match \(e)") } }
+    }
+
+    static func stem(_ path: String) -> String { ((path as NSString).lastPathComponent as NSString).deletingPathExtension }
+
+    /// What phase 1 keeps of a track (the audio is read again when mastering, so memory stays per job).
+    struct Prepared: Sendable {
+        var index: Int
+        var info: InputFile
+        var analysis: Analysis
+        var checklist: Checklist
+        var profile: ReferenceProfile
+        var seconds: Double
+    }
+
+    func run() throws {
+        let start = ContinuousClock.now
+        let folder = output ?? {
+            let first = (tracks[0] as NSString).deletingLastPathComponent
+            return (first.isEmpty ? "" : first + "/") + "masters"
+        }()
+        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+            throw Failure(message: "\(folder): cannot create the output folder (\(error.localizedDescription))")
+        }
+        let container: AudioFileFormat.Container = format == "flac" ? .flac : .wav
+        let outPaths = tracks.map { (folder as NSString).appendingPathComponent(Self.stem($0) + ".master." + container.rawValue) }
+        let sessionPaths = tracks.map { (folder as NSString).appendingPathComponent(Self.stem($0) + ".headroom.json") }
+        let albumPath = (folder as NSString).appendingPathComponent("album.headroom.json")
+        if !force && FileManager.default.fileExists(atPath: albumPath) {
+            throw Failure(message: "\(albumPath): already exists (kept; use --force to replace the album's outputs)")
+        }
+        let inputs = tracks + references
+        let progress = TrackProgress(names: tracks.map(Self.stem), enabled: !quiet && !json && isatty(STDERR_FILENO) != 0)
+
+        // 1. Read and analyze every track, in parallel.
+        let prepared: [Result<Prepared, Failure>] = parallelMap(tracks.count, jobs: jobs) { i in
+            let t0 = ContinuousClock.now
+            progress.set(i, "analyzing")
+            do {
+                let (audio, info) = try readTrack(tracks[i])
+                let analysis: Analysis
+                do { analysis = try Analyzer().analyze(audio) } catch let e as AnalysisError { throw Failure(message: "\(tracks[i]): \(e)") }
+                let profile = ReferenceProfile.measure(audio, analysis: analysis, name: Self.stem(tracks[i]))
+                progress.set(i, "analyzed")
+                return .success(Prepared(index: i, info: info, analysis: analysis, checklist: ChecklistRules.evaluate(analysis),
+                                         profile: profile, seconds: seconds(ContinuousClock.now - t0)))
+            } catch let f as Failure {
+                progress.set(i, "failed")
+                return .failure(f)
+            } catch {
+                progress.set(i, "failed")
+                return .failure(Failure(message: "\(tracks[i]): \(error)"))
+            }
+        }
+        let ok = prepared.compactMap { try? $0.get() }
+
+        // 2. The album plan.
+        var base = LoudnessTarget.presets[target] ?? LoudnessTarget(name: "custom", integratedLUFS: lufs ?? -14, ceilingDBTP: -1)
+        if let lufs { base.integratedLUFS = lufs }
+        if let ceiling { base.ceilingDBTP = ceiling }
+        var options = AlbumPlanner.Options(target: base)
+        options.keepOffset = keepOffset
+        options.maxOffsetLU = maxOffset
+        options.eqAmount = albumEQ
+        options.evenOut = evenOut
+        options.output = OutputSettings(format: container.rawValue, bits: bits, sampleRateHz: nil, dither: true)
+        if !references.isEmpty {
+            let master = Master.referenceLoader(references: references, weight: weight)
+            options.reference = try master.referenceProfile(progress: Progress(enabled: false))
+            options.matchAmounts = try matchText.map { try MatchAmounts.parse($0) } ?? MatchAmounts()
+        }
+        let planner = AlbumPlanner(options: options)
+        let albumTracks = ok.map { AlbumPlanner.Track(name: Self.stem(tracks[$0.index]), analysis: $0.analysis, profile: $0.profile) }
+        let loudness = planner.loudness(albumTracks)
+        let trackOptions = planner.trackOptions(albumTracks)
+        let tonalTarget = options.reference ?? AlbumPlanner.averageProfile(albumTracks)
+
+        // 3. Master every track, in parallel.
+        let format = AudioFileFormat(container, AudioFileFormat.Sample(rawValue: bits) ?? .int24)
+        let mastered: [Result<(AlbumReport.Track, ReferenceProfile), Failure>] = parallelMap(ok.count, jobs: jobs) { k in
+            let p = ok[k], i = p.index
+            let t0 = ContinuousClock.now
+            var line = AlbumReport.Track(name: Self.stem(tracks[i]), input: tracks[i], status: "failed")
+            line.beforeLUFS = p.analysis.loudness.integratedLUFS
+            line.targetLUFS = loudness[k].targetLUFS
+            line.offsetLU = loudness[k].offsetLU
+            line.loudnessReason = loudness[k].reason
+            line.tonalDistanceBeforeDB = MatchDistances(p.profile, tonalTarget).tonalDB
+            do {
+                if !force, FileManager.default.fileExists(atPath: outPaths[i]) || FileManager.default.fileExists(atPath: sessionPaths[i]) {
+                    throw Failure(message: "\(outPaths[i]): already exists (kept; use --force to replace it)")
+                }
+                progress.set(i, "planning")
+                let (audio, _) = try readTrack(tracks[i])
+                let plan = Planner(options: trackOptions[k]).plan(analysis: p.analysis, checklist: p.checklist, audio: audio)
+                let job = MasterJob(input: audio, analysis: p.analysis, checklist: p.checklist, plan: plan, format: format,
+                                    existing: force ? .overwrite : .keep, protecting: inputs)
+                let outcome = try job.run(to: outPaths[i], say: { progress.set(i, $0) },
+                                          fraction: { progress.set(i, String(format: "rendering %3.0f%%", $0 * 100)) })
+                let session = Session(toolVersion: Headroom.version, input: p.info, plan: outcome.result.plan,
+                                      checklist: outcome.checklist, report: outcome.report)
+                try writeText(String(decoding: try session.jsonData(), as: UTF8.self) + "\n", to: sessionPaths[i])
+                let after = ReferenceProfile.measure(outcome.result.master, analysis: outcome.after, name: line.name,
+                                                     ranges: p.profile.sections)
+                line.status = "mastered"
+                line.output = outPaths[i]
+                line.afterLUFS = outcome.after.loudness.integratedLUFS
+                line.truePeak8xDBTP = outcome.result.truePeak8xDBTP
+                line.guardLimited = outcome.result.guardLimited
+                line.tonalDistanceAfterDB = MatchDistances(after, tonalTarget).tonalDB
+                line.seconds = p.seconds + seconds(ContinuousClock.now - t0)
+                progress.set(i, "done")
+                return .success((line, after))
+            } catch let f as Failure {
+                progress.set(i, "failed")
+                return .failure(f)
+            } catch {
+                progress.set(i, "failed")
+                return .failure(Failure(message: "\(tracks[i]): \(error)"))
+            }
+        }
+        progress.finish()
+
+        // 4. The album report.
+        var lines: [AlbumReport.Track] = []
+        var after: [ReferenceProfile] = []
+        for (i, track) in tracks.enumerated() {
+            switch prepared[i] {
+            case .failure(let f):
+                var line = AlbumReport.Track(name: Self.stem(track), input: track, status: "failed")
+                line.error = f.message
+                lines.append(line)
+            case .success:
+                let k = ok.firstIndex { $0.index == i }!
+                switch mastered[k] {
+                case .success(let (line, profile)):
+                    lines.append(line); after.append(profile)
+                case .failure(let f):
+                    var line = AlbumReport.Track(name: Self.stem(track), input: track, status: "failed")
+                    line.error = f.message
+                    line.beforeLUFS = ok[k].analysis.loudness.integratedLUFS
+                    lines.append(line)
+                }
+            }
+        }
+        let rule = "loudest track at \(NumberText.decimal(planner.baseLUFS)) LUFS\(options.reference != nil && options.matchAmounts.loudness > 0 ? " (towards the reference)" : ""); others keep \(Int((keepOffset * 100).rounded())) % of their loud-part distance to it, at most \(NumberText.decimal(maxOffset)) LU under; ceiling \(NumberText.decimal(base.ceilingDBTP)) dBTP for every track"
+        let report = AlbumReport(target: base, rule: rule,
+                                 tonalTargetName: options.reference.map { "the reference \($0.name)" } ?? "the album average, matched by \(Int((albumEQ * 100).rounded())) %",
+                                 tracks: lines, profilesBefore: ok.map(\.profile), profilesAfter: after, ceilingDBTP: base.ceilingDBTP,
+                                 wallSeconds: seconds(ContinuousClock.now - start), jobs: jobs)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(report)
+        try writeText(String(decoding: data, as: UTF8.self) + "\n", to: albumPath)
+        if json {
+            print(String(decoding: data, as: UTF8.self))
+        } else if !quiet {
+            print(AlbumTextReport.render(report))
+            print("wrote \(lines.filter { $0.status == "mastered" }.count) masters and their sessions to \(folder), and \(albumPath)")
+        }
+        let failed = lines.filter { $0.status != "mastered" }
+        if !failed.isEmpty {
+            for f in failed { note("headroom: \(f.error ?? f.name)") }
+            throw ExitCode(1)
+        }
+    }
+
+    func readTrack(_ path: String) throws -> (AudioBuffer, InputFile) {
+        do { return try AudioFileReader.read(path: path) } catch let e as AudioFileError { throw Failure(message: e.description) }
+    }
+}
+
+func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+
+/// Runs `body` for 0..<count on up to `jobs` threads at once; results in index order.
+func parallelMap<T>(_ count: Int, jobs: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
+    let box = ParallelResults<T>(count)
+    DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, count))) { _ in
+        while let i = box.take() { box.put(i, body(i)) }
+    }
+    return box.results.map { $0! }
+}
+
+/// The work queue and results of `parallelMap`, behind a lock.
+final class ParallelResults<T>: @unchecked Sendable {
+    var results: [T?]
+    private var next = 0
+    private let lock = NSLock()
+    init(_ n: Int) { results = Array(repeating: nil, count: n) }
+    func take() -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard next < results.count else { return nil }
+        next += 1
+        return next - 1
+    }
+    func put(_ i: Int, _ v: T) { lock.lock(); results[i] = v; lock.unlock() }
+}
+
+/// One status line per track on a terminal, redrawn in place.
+final class TrackProgress: @unchecked Sendable {
+    let names: [String]
+    let enabled: Bool
+    private var states: [String]
+    private var drawn = false
+    private let lock = NSLock()
+
+    init(names: [String], enabled: Bool) {
+        self.names = names; self.enabled = enabled
+        states = Array(repeating: "waiting", count: names.count)
+    }
+
+    private let trace = ProcessInfo.processInfo.environment["HEADROOM_TRACE"] != nil
+    private let start = ContinuousClock.now
+
+    func set(_ i: Int, _ state: String) {
+        if trace && !state.hasPrefix("rendering ") {
+            FileHandle.standardError.write(Data("trace: \(String(format: "%6.2f", seconds(ContinuousClock.now - start))) s \(names[i]) \(state)\n".utf8))
+        }
+        guard enabled else { return }
+        lock.lock(); defer { lock.unlock() }
+        states[i] = state
+        var text = drawn ? "\u{1B}[\(names.count)A" : ""
+        let width = min(40, names.map(\.count).max() ?? 10)
+        for (n, s) in zip(names, states) {
+            text += "\r\u{1B}[K  " + n.prefix(width) + String(repeating: " ", count: max(1, width - n.count + 2)) + s + "\n"
+        }
+        drawn = true
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    func finish() {}
+}
