@@ -103,6 +103,22 @@ import Testing
         #expect(plan.width!.sideBands.allSatisfy { !($0.kind == .lowShelf && $0.gainDB > 0) })
     }
 
+    /// A much wider reference is followed only as far as mono playback allows.
+    @Test func wideningStopsBeforeMonoBreaks() throws {
+        let wider = WidthStage(settings: WidthSettings(enabled: true, sideBands: [EQBand(kind: .highShelf, frequencyHz: 250, gainDB: 14)]))
+        let reference = Self.processed(Self.mix, wider)
+        let before = try Analyzer().analyze(Self.mix).stereo!.monoFoldLossLU
+        #expect(try Analyzer().analyze(reference).stereo!.monoFoldLossLU > 3, "the reference itself is not mono-safe")
+        let (plan, report, _) = try Self.master(Self.mix, reference: reference, amounts: MatchAmounts(eq: 0, width: 1, loudness: 0, dynamics: 0))
+        let m = try #require(report.match)
+        #expect(m.after.widthDB! < m.before.widthDB!)  // wider, towards the reference
+        #expect(plan.decisions.contains { $0.stage == "width" && $0.reason.contains("mono playback") })
+        // Measured on the master: the fold-down loss stays within the translation limit.
+        let r = Renderer.render(Self.mix, plan: plan)
+        let after = try Analyzer().analyze(r.master).stereo!.monoFoldLossLU
+        #expect(after <= max(1.5, before) + 0.1, "mono loss \(before) → \(after) LU")
+    }
+
     @Test func loudnessFollowsTheReferenceByItsAmount() throws {
         // The reference is 4 dB louder than the mix (−14 − (−… )): measure where the targets land.
         let (ref, _) = try Self.profile(Self.scaled(Self.mix, db: 10), name: "loud")

@@ -1,6 +1,7 @@
 import Foundation
 import HeadroomAnalysis
 import HeadroomDSP
+import HeadroomTranslation
 
 /// Reference matching: the plan decisions that bring the mix towards the reference, aspect by aspect.
 extension Planner {
@@ -112,6 +113,34 @@ extension Planner {
         var change = bands.indices.map { i in max(-maxMatchEQDB, min(maxMatchEQDB, match.amounts.width * (refWidth[i] - mixWidth[i]))) }
         change[0] = min(0, change[0])
         let centers = SpectrumMeter.bandCentersHz
+        // Mono compatibility: predict the fold-down loss from each band's mid energy and side-to-mid ratio;
+        // widening is scaled back so it never pushes the loss past the translation limit (or the mix's own).
+        // K-weighted, as loudness is.
+        let k = { (hz: Double) in
+            Decibels.toPower(KWeighting.shelf(sampleRate: sampleRate).magnitudeDB(atHz: hz, sampleRate: sampleRate)
+                + KWeighting.highPass(sampleRate: sampleRate).magnitudeDB(atHz: hz, sampleRate: sampleRate))
+        }
+        let midPower = bands.map { band in
+            centers.indices.filter { centers[$0] >= band.lowHz && centers[$0] < band.highHz && match.mix.bandLevelsDB[$0] > -150 }
+                .reduce(0) { $0 + Decibels.toPower(match.mix.bandLevelsDB[$1]) * k(centers[$1]) }
+        }
+        func monoLoss(_ scale: Double) -> Double {
+            let mid = midPower.reduce(0, +)
+            guard mid > 0 else { return 0 }
+            let side = bands.indices.reduce(0) { sum, i in
+                sum + midPower[i] * Decibels.toPower(mixWidth[i] + (change[i] > 0 ? scale * change[i] : change[i]))
+            }
+            return Decibels.fromPower((mid + side) / mid)
+        }
+        // A quarter LU of margin for what the five-band prediction misses.
+        let allowed = max(Translation.monoLossLU - 0.25, monoLoss(0))
+        var widening = 1.0
+        if monoLoss(1) > allowed {
+            var lo = 0.0, hi = 1.0
+            for _ in 0..<20 { let m = (lo + hi) / 2; if monoLoss(m) > allowed { hi = m } else { lo = m } }
+            widening = lo
+            for i in change.indices where change[i] > 0 { change[i] *= widening }
+        }
         let points = ReferenceProfile.tonalBands.filter { centers[$0] < sampleRate * 0.45 }
         let target = points.map { b in change[bands.firstIndex { centers[b] >= $0.lowHz && centers[b] < $0.highHz } ?? bands.count - 1] }
         let rawFit = EQFit.fit(layout: EQFit.widthLayout, targetDB: target, frequenciesHz: points.map { centers[$0] },
@@ -126,7 +155,7 @@ extension Planner {
         let settings = WidthSettings(enabled: !fitted.isEmpty, sideBands: fitted)
         let decision = PlanDecision(
             stage: "width", summary: fitted.isEmpty ? "width: unchanged" : "width per band (side level, dB): \(detail)",
-            reason: "side-to-mid ratio \(fmt(before)) dB from \(match.reference.name) on average over five bands; following \(Int((match.amounts.width * 100).rounded())) % of the difference, never widening below 150 Hz",
+            reason: "side-to-mid ratio \(fmt(before)) dB from \(match.reference.name) on average over five bands; following \(Int((match.amounts.width * 100).rounded())) % of the difference, never widening below 150 Hz" + (widening < 1 ? "; widening held to \(Int((widening * 100).rounded())) % so mono playback loses at most \(fmt(allowed)) LU (predicted)" : ""),
             itemIDs: itemIDs)
         return (settings, decision)
     }
