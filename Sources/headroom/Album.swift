@@ -26,14 +26,7 @@ struct Album: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "Output folder (default: 'masters' next to the first track; created).")
     var output: String?
 
-    @Option(help: "Loudness target preset: \(LoudnessTarget.presetNames.joined(separator: ", ")).")
-    var target: String = "spotify"
-
-    @Option(parsing: .unconditional, help: "Integrated loudness of the loudest track in LUFS (overrides the preset's).")
-    var lufs: Double?
-
-    @Option(parsing: .unconditional, help: "True-peak ceiling in dBTP for every track (overrides the preset's).")
-    var ceiling: Double?
+    @OptionGroup var loudness: LoudnessOptions
 
     @Option(name: .customLong("keep-offset"), help: "Share of each track's loudness distance to the loudest track it keeps, 0...1.")
     var keepOffset: Double = 0.5
@@ -47,14 +40,7 @@ struct Album: ParsableCommand {
     @Option(name: .customLong("even-out"), help: "Section even-out within each track, 0...1.")
     var evenOut: Double = 0.4
 
-    @Option(name: .customLong("reference"), help: ArgumentHelp("Match the album's tone to a reference instead of its average (repeatable).", valueName: "REF"))
-    var references: [String] = []
-
-    @Option(help: ArgumentHelp("Weights of several references, e.g. 0.7,0.3.", valueName: "W,W"))
-    var weight: String?
-
-    @Option(name: .customLong("match"), help: ArgumentHelp("Amounts for the reference: eq, width, dynamics (loudness follows the album rule).", valueName: "ASPECT=X,..."))
-    var matchText: String?
+    @OptionGroup var reference: ReferenceOptions
 
     @Option(help: "Parallel jobs (default: every core).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -76,11 +62,6 @@ struct Album: ParsableCommand {
 
     func validate() throws {
         guard !tracks.isEmpty else { throw ValidationError("give at least one track") }
-        if lufs == nil && LoudnessTarget.presets[target] == nil {
-            throw ValidationError("unknown target '\(target)'; choose one of \(LoudnessTarget.presetNames.joined(separator: ", ")) or give --lufs")
-        }
-        if let lufs, !(-40.0 ... -3.0).contains(lufs) { throw ValidationError("--lufs must be between -40 and -3") }
-        if let ceiling, !(-9.0 ... 0.0).contains(ceiling) { throw ValidationError("--ceiling must be between -9 and 0 dBTP") }
         for (name, v) in [("--keep-offset", keepOffset), ("--album-eq", albumEQ), ("--even-out", evenOut)] where !(0.0...1.0).contains(v) {
             throw ValidationError("\(name) must be between 0 and 1")
         }
@@ -92,8 +73,6 @@ struct Album: ParsableCommand {
         if let dup = stems.first(where: { s in stems.filter { $0 == s }.count > 1 }) {
             throw ValidationError("two tracks are named '\(dup)': their outputs would collide; rename one")
         }
-        if (weight != nil || matchText != nil) && references.isEmpty { throw ValidationError("--weight and --match need --reference") }
-        if let matchText { do { _ = try MatchAmounts.parse(matchText) } catch let e as MatchError { throw ValidationError("--match \(e)") } }
     }
 
     static func stem(_ path: String) -> String { ((path as NSString).lastPathComponent as NSString).deletingPathExtension }
@@ -124,7 +103,7 @@ struct Album: ParsableCommand {
         if !force && FileManager.default.fileExists(atPath: albumPath) {
             throw Failure(message: "\(albumPath): already exists (kept; use --force to replace the album's outputs)")
         }
-        let inputs = tracks + references
+        let inputs = tracks + reference.references
         let progress = TrackProgress(names: tracks.map(Self.stem), enabled: !quiet && !json && isatty(STDERR_FILENO) != 0)
 
         // 1. Read and analyze every track, in parallel.
@@ -139,31 +118,22 @@ struct Album: ParsableCommand {
                 progress.set(i, "analyzed")
                 return .success(Prepared(index: i, info: info, analysis: analysis, checklist: ChecklistRules.evaluate(analysis),
                                          profile: profile, seconds: seconds(ContinuousClock.now - t0)))
-            } catch let f as Failure {
-                progress.set(i, "failed")
-                return .failure(f)
             } catch {
-                progress.set(i, "failed")
-                return .failure(Failure(message: "\(tracks[i]): \(error)"))
+                return .failure(trackFailure(i, error, progress))
             }
         }
         let ok = prepared.compactMap { try? $0.get() }
 
         // 2. The album plan.
-        var base = LoudnessTarget.presets[target] ?? LoudnessTarget(name: "custom", integratedLUFS: lufs ?? -14, ceilingDBTP: -1)
-        if let lufs { base.integratedLUFS = lufs }
-        if let ceiling { base.ceilingDBTP = ceiling }
+        let base = loudness.choice()
         var options = AlbumPlanner.Options(target: base)
         options.keepOffset = keepOffset
         options.maxOffsetLU = maxOffset
         options.eqAmount = albumEQ
         options.evenOut = evenOut
         options.output = OutputSettings(format: container.rawValue, bits: bits, sampleRateHz: nil, dither: true)
-        if !references.isEmpty {
-            let master = Master.referenceLoader(references: references, weight: weight)
-            options.reference = try master.referenceProfile(progress: Progress(enabled: false))
-            options.matchAmounts = try matchText.map { try MatchAmounts.parse($0) } ?? MatchAmounts()
-        }
+        options.reference = try reference.profile()
+        options.matchAmounts = try reference.amounts()
         let planner = AlbumPlanner(options: options)
         let albumTracks = ok.map { AlbumPlanner.Track(name: Self.stem(tracks[$0.index]), analysis: $0.analysis, profile: $0.profile) }
         let loudness = planner.loudness(albumTracks)
@@ -206,15 +176,10 @@ struct Album: ParsableCommand {
                 line.seconds = p.seconds + seconds(ContinuousClock.now - t0)
                 progress.set(i, "done")
                 return .success((line, after))
-            } catch let f as Failure {
-                progress.set(i, "failed")
-                return .failure(f)
             } catch {
-                progress.set(i, "failed")
-                return .failure(Failure(message: "\(tracks[i]): \(error)"))
+                return .failure(trackFailure(i, error, progress))
             }
         }
-        progress.finish()
 
         // 4. The album report.
         var lines: [AlbumReport.Track] = []
@@ -258,6 +223,12 @@ struct Album: ParsableCommand {
             for f in failed { note("headroom: \(f.error ?? f.name)") }
             throw ExitCode(1)
         }
+    }
+
+    /// Marks track `i` failed and phrases its error.
+    func trackFailure(_ i: Int, _ error: Error, _ progress: TrackProgress) -> Failure {
+        progress.set(i, "failed")
+        return error as? Failure ?? Failure(message: "\(tracks[i]): \(error)")
     }
 
     func readTrack(_ path: String) throws -> (AudioBuffer, InputFile) {
@@ -322,6 +293,4 @@ final class TrackProgress: @unchecked Sendable {
         drawn = true
         FileHandle.standardError.write(Data(text.utf8))
     }
-
-    func finish() {}
 }

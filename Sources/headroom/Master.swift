@@ -30,14 +30,7 @@ struct Master: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "The master's path (default: next to the mix, NAME.master.wav).")
     var output: String?
 
-    @Option(help: "Loudness target preset: \(LoudnessTarget.presetNames.joined(separator: ", ")).")
-    var target: String = "spotify"
-
-    @Option(parsing: .unconditional, help: "Integrated loudness in LUFS (overrides the preset's), e.g. --lufs -12.")
-    var lufs: Double?
-
-    @Option(parsing: .unconditional, help: "True-peak ceiling in dBTP (overrides the preset's), e.g. --ceiling -1.5.")
-    var ceiling: Double?
+    @OptionGroup var loudness: LoudnessOptions
 
     @Option(name: .customLong("even-out"), help: "How far quieter sections are brought up towards the loudest: 0 keeps the song's section dynamics, 1 levels them.")
     var evenOut: Double = 0.4
@@ -57,14 +50,7 @@ struct Master: ParsableCommand {
     @Flag(name: .customLong("no-dither"), help: "Round instead of adding TPDF dither at 16/24 bits.")
     var noDither = false
 
-    @Option(name: .customLong("reference"), help: ArgumentHelp("A reference track to match (repeat for several); compared on the loudest sections.", valueName: "REF"))
-    var references: [String] = []
-
-    @Option(help: ArgumentHelp("Weights of several references, e.g. 0.7,0.3 (default: equal).", valueName: "W,W"))
-    var weight: String?
-
-    @Option(name: .customLong("match"), help: ArgumentHelp("How far to match each aspect, 0 to 1: eq, width, loudness, dynamics (default eq=1,width=1,loudness=1,dynamics=0.5).", valueName: "ASPECT=X,..."))
-    var matchText: String?
+    @OptionGroup var reference: ReferenceOptions
 
     @Option(help: "Codecs to check the master with, on its loudest section: any of mp3, vorbis, opus, or none.")
     var codecs: String = "mp3,vorbis,opus"
@@ -88,21 +74,13 @@ struct Master: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if session == nil && lufs == nil && LoudnessTarget.presets[target] == nil {
-            throw ValidationError("unknown target '\(target)'; choose one of \(LoudnessTarget.presetNames.joined(separator: ", ")) or give --lufs")
-        }
-        if let lufs, !(-40.0 ... -3.0).contains(lufs) { throw ValidationError("--lufs must be between -40 and -3") }
-        if let ceiling, !(-9.0 ... 0.0).contains(ceiling) { throw ValidationError("--ceiling must be between -9 and 0 dBTP") }
         guard (0.0...1.0).contains(evenOut) else { throw ValidationError("--even-out must be between 0 and 1") }
         guard (0.0...20.0).contains(maxLimiting) else { throw ValidationError("--max-limiting must be between 0 and 20 LU") }
         guard ["16", "24", "32f"].contains(bits) else { throw ValidationError("--bits must be 16, 24 or 32f") }
         if let sampleRate, !AudioFileReader.supportedSampleRates.contains(sampleRate) {
             throw ValidationError("--sample-rate must be between 8000 and 384000")
         }
-        _ = try matchAmounts()
         _ = try Check.parseCodecs(codecs)
-        _ = try weights()
-        if (weight != nil || matchText != nil) && references.isEmpty { throw ValidationError("--weight and --match need --reference") }
         if session != nil && !references.isEmpty { throw ValidationError("--reference makes a new plan; it cannot be combined with --session") }
         let container = try outputContainer()
         if container == .flac && bits == "32f" { throw ValidationError("FLAC holds 16 or 24 bits, not 32f") }
@@ -116,44 +94,7 @@ struct Master: ParsableCommand {
         }
     }
 
-    func matchAmounts() throws -> MatchAmounts {
-        guard let matchText else { return MatchAmounts() }
-        do { return try MatchAmounts.parse(matchText) } catch let e as MatchError { throw ValidationError("--match \(e)") }
-    }
-
-    /// One weight per reference (equal when not given).
-    func weights() throws -> [Double] {
-        guard let weight else { return Array(repeating: 1, count: references.count) }
-        let w = weight.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard w.count == references.count, w.allSatisfy({ ($0 ?? -1) > 0 }) else {
-            throw ValidationError("--weight needs one positive number per --reference (\(references.count)), e.g. 0.7,0.3")
-        }
-        return w.map { $0! }
-    }
-
-    /// A `Master` that only knows its references (for `album --reference`).
-    static func referenceLoader(references: [String], weight: String?) -> Master {
-        var m = Master()
-        m.references = references
-        m.weight = weight
-        return m
-    }
-
-    /// Reads, analyzes and measures each reference, then blends them by weight.
-    func referenceProfile(progress: Progress) throws -> ReferenceProfile? {
-        guard !references.isEmpty else { return nil }
-        var profiles: [ReferenceProfile] = []
-        for path in references {
-            progress.say("analyzing the reference \((path as NSString).lastPathComponent)")
-            let (audio, _) = try loadMix(path)
-            let analysis: Analysis
-            do { analysis = try Analyzer().analyze(audio) } catch let e as AnalysisError {
-                throw Failure(message: "\(path): \(e)")
-            }
-            profiles.append(ReferenceProfile.measure(audio, analysis: analysis, name: (path as NSString).lastPathComponent))
-        }
-        return ReferenceProfile.blend(profiles, weights: try weights())
-    }
+    var references: [String] { reference.references }
 
     func outputContainer() throws -> AudioFileFormat.Container {
         if let format {
@@ -192,11 +133,11 @@ struct Master: ParsableCommand {
             plan = loaded.plan
             checklist = Session.carryNotes(from: loaded.checklist, to: checklist)
         } else {
-            var options = Planner.Options(target: targetChoice())
+            var options = Planner.Options(target: loudness.choice())
             options.evenOut = evenOut
             options.maxLimitingLU = maxLimiting
-            options.reference = try referenceProfile(progress: progress)
-            options.matchAmounts = try matchAmounts()
+            options.reference = try reference.profile(say: { progress.say($0) })
+            options.matchAmounts = try reference.amounts()
             options.output = OutputSettings(format: container.rawValue, bits: container == .wav || container == .flac ? bits : "24",
                                             sampleRateHz: sampleRate.flatMap { $0 == input.sampleRate ? nil : $0 },
                                             dither: !noDither)
@@ -256,13 +197,6 @@ struct Master: ParsableCommand {
         if !report.targetHit || !report.ceilingHeld {
             note("headroom: the master missed its \(report.targetHit ? "ceiling" : "target"): see the checklist")
         }
-    }
-
-    func targetChoice() -> LoudnessTarget {
-        var t = LoudnessTarget.presets[target] ?? LoudnessTarget(name: "custom", integratedLUFS: lufs ?? -14, ceilingDBTP: -1)
-        if let lufs { t.integratedLUFS = lufs; if LoudnessTarget.presets[target] != nil { t.name = "\(target) at \(lufs) LUFS" } }
-        if let ceiling { t.ceilingDBTP = ceiling }
-        return t
     }
 
     func loadSession(_ path: String, input: AudioBuffer) throws -> Session {
