@@ -8,7 +8,7 @@ import HeadroomTranslation
 /// notes, and the last report. Edit it (notes, a stage's settings, `enabled: false`, the target) and
 /// re-render with `--session`: the same input and session give the same output bytes.
 public struct Session: Codable, Sendable, Equatable {
-    public var schemaVersion = 1
+    public var schemaVersion = 2
     public var tool = "headroom"
     public var toolVersion: String
     /// The input the session belongs to.

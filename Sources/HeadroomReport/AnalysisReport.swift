@@ -7,7 +7,7 @@ import HeadroomDSP
 /// documented, stable interface for scripts (see the README).
 public struct AnalysisReport: Codable, Sendable, Equatable {
     /// Version of the report's layout; bumped when keys change.
-    public var schemaVersion = 1
+    public var schemaVersion = 2
     public var tool = "headroom"
     public var toolVersion: String
     /// The file that was analyzed.

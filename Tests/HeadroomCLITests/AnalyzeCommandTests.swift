@@ -33,7 +33,7 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: mix)) == before)
 
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.file("report.json")))) as! [String: Any]
-        #expect(json["schemaVersion"] as? Int == 1)
+        #expect(json["schemaVersion"] as? Int == 2)
         let analysis = try #require(json["analysis"] as? [String: Any])
         let loudness = try #require(analysis["loudness"] as? [String: Any])
         let integrated = try #require(loudness["integratedLUFS"] as? Double)
