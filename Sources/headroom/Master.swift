@@ -52,7 +52,7 @@ struct Master: ParsableCommand {
 
     @OptionGroup var reference: ReferenceOptions
 
-    @Option(help: "Codecs to check the master with, on its loudest section: any of mp3, vorbis, opus, or none.")
+    @Option(help: "Codecs to check the master with, on 15 s around the loudest section's highest peak: any of mp3, vorbis, opus, or none.")
     var codecs: String = "mp3,vorbis,opus"
 
     @Option(help: "Re-render from a session file (its plan and notes); other settings come from it.")
@@ -172,12 +172,10 @@ struct Master: ParsableCommand {
         let outcome = try job.run(to: outPath, preLimiter: preLimiter, say: { progress.say($0) },
                                   fraction: { progress.fraction("rendering", $0) })
         let (result, after, verified, report) = (outcome.result, outcome.after, outcome.checklist, outcome.report)
-        // Translation: speaker models and platforms from the master's analysis; codecs on its loudest section.
+        // Translation: speaker models and platforms from the master's analysis; codecs on an excerpt.
         progress.say("checking codecs")
-        let loudest = result.plan.loudestSection
-        let sr = result.master.sampleRate
-        let a = max(0, Int(loudest.startSeconds * sr)), b = min(result.master.frameCount, Int(loudest.endSeconds * sr))
-        let checks = try Check.codecChecks(result.master.slice(a..<max(a, b)), codecs: try Check.parseCodecs(codecs))
+        let checks = try Check.codecChecks(Self.codecExcerpt(result.master, loudest: result.plan.loudestSection),
+                                           codecs: try Check.parseCodecs(codecs))
         let translation = Translation.evaluate(after, codecs: checks)
         let saved = Session(toolVersion: Headroom.version, input: inputFile, plan: result.plan, checklist: verified, report: report,
                             translation: translation)
@@ -189,7 +187,7 @@ struct Master: ParsableCommand {
         } else if !quiet {
             // The plan was printed before rendering; now the result.
             print(MasterTextReport.result(saved))
-            print("TRANSLATION (codecs checked on the loudest section)")
+            print("TRANSLATION (codecs checked on 15 s around the loudest section's highest peak)")
             print(TranslationTextReport.render(translation))
             let dithered = plan.output.dither && format.sample != .float32 && container != .mp3 ? ", TPDF dither" : ""
             print("wrote \(outPath) (\(format)\(dithered))\(preLimiter.map { " and \($0)" } ?? "") and the session \(sessionPath)")
@@ -197,6 +195,22 @@ struct Master: ParsableCommand {
         if !report.targetHit || !report.ceilingHeld {
             note("headroom: the master missed its \(report.targetHit ? "ceiling" : "target"): see the checklist")
         }
+    }
+
+    /// Seconds of the master the codecs are checked on (the full file: `headroom check`).
+    static let codecExcerptSeconds = 15.0
+
+    /// The excerpt the codec check encodes: `codecExcerptSeconds` of the loudest section, centred on its
+    /// highest sample peak (where decoding overs appear first), so the check costs the same for any length.
+    static func codecExcerpt(_ master: AudioBuffer, loudest: TimeRange) -> AudioBuffer {
+        let sr = master.sampleRate
+        let a = max(0, min(master.frameCount, Int(loudest.startSeconds * sr)))
+        let b = max(a, min(master.frameCount, Int(loudest.endSeconds * sr)))
+        var peakFrame = a, peak: Float = -1
+        for c in master.channels { for i in a..<b where abs(c[i]) > peak { peak = abs(c[i]); peakFrame = i } }
+        let half = Int(codecExcerptSeconds * sr / 2)
+        let start = max(a, min(b - 2 * half, peakFrame - half)), end = min(b, max(a, start) + 2 * half)
+        return master.slice(max(a, start)..<max(max(a, start), end))
     }
 
     func loadSession(_ path: String, input: AudioBuffer) throws -> Session {
