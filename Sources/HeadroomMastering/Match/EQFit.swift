@@ -4,15 +4,16 @@ import HeadroomDSP
 
 /// Fits the gains of a fixed set of minimum-phase filters (RBJ shelves and bells) to a target curve given
 /// at 1/3-octave band centres: regularized least squares on the filters' dB responses, refined with the
-/// exact responses, each gain bounded. The filters are spaced 2/3 octave apart, so the fit follows broad
-/// and medium strokes and cannot chase a single narrow band.
+/// exact responses, each gain bounded, with a penalty on neighbouring filters' differences so the curve
+/// stays smooth. The tonal layout has a bell on every 1/3-octave band the comparison measures, so the fit
+/// can follow what the distance is measured on, and nothing narrower.
 public enum EQFit {
-    /// The tonal-match filter set: a low shelf, 13 bells 2/3 octave apart (Q 2.15 spans 2/3 octave), a
-    /// high shelf.
+    /// The tonal-match filter set: a low shelf at 40 Hz, a bell on every 1/3-octave band from 50 Hz to
+    /// 12.5 kHz (Q 4.3 spans 1/3 octave), a high shelf at 14 kHz.
     public static let tonalLayout: [EQBand] = {
         var bands = [EQBand(kind: .lowShelf, frequencyHz: 40, gainDB: 0)]
-        for f in [50.0, 80, 125, 200, 315, 500, 800, 1250, 2000, 3150, 5000, 8000, 12500] {
-            bands.append(EQBand(kind: .bell, frequencyHz: f, gainDB: 0, q: 2.15))
+        for f in SpectrumMeter.bandCentersHz where f >= 50 && f <= 12_500 {
+            bands.append(EQBand(kind: .bell, frequencyHz: f, gainDB: 0, q: 4.3))
         }
         bands.append(EQBand(kind: .highShelf, frequencyHz: 14000, gainDB: 0))
         return bands
