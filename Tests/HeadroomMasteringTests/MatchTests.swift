@@ -71,6 +71,8 @@ import Testing
         #expect(response(8000) - response(60) > 6)
         #expect(checklist.item(key: "match.tone")?.status == .fixed)
         #expect(report.ceilingHeld && report.targetHit)
+        // Loudness followed too: the loudest 3 s end up close to the reference's.
+        #expect(m.after.loudnessLU < 0.15 && m.after.shortTermLU < 1, "\(m.after.loudnessLU), \(m.after.shortTermLU)")
     }
 
     @Test func halfTheAmountGoesAboutHalfWay() throws {

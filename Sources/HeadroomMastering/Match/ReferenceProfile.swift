@@ -143,6 +143,8 @@ public struct MatchDistances: Codable, Sendable, Equatable {
     public var loudnessLU: Double
     /// |difference| of the loudest section's peak-to-loudness ratio (dB).
     public var densityDB: Double
+    /// |difference| of the loud part's largest short-term (3 s) loudness (LU): how loud the loudest moment is.
+    public var shortTermLU: Double
 
     public init(_ track: ReferenceProfile, _ reference: ReferenceProfile) {
         let bands = ReferenceProfile.tonalBands.filter { track.bandLevelsDB[$0] > -150 && reference.bandLevelsDB[$0] > -150 }
@@ -154,5 +156,6 @@ public struct MatchDistances: Codable, Sendable, Equatable {
         }
         loudnessLU = abs(track.integratedLUFS - reference.integratedLUFS)
         densityDB = abs(track.sectionPLRDB - reference.sectionPLRDB)
+        shortTermLU = abs(track.sectionMaxShortTermLUFS - reference.sectionMaxShortTermLUFS)
     }
 }
