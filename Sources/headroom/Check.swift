@@ -104,26 +104,15 @@ struct Check: ParsableCommand {
 
     /// Round trips through each codec, in parallel, in the codecs' order.
     static func codecChecks(_ audio: AudioBuffer, codecs: [LossyRoundTrip.Codec]) throws -> [TranslationReport.CodecCheck] {
-        let results = CodecResults(count: codecs.count)
-        DispatchQueue.concurrentPerform(iterations: codecs.count) { i in
-            results.set(i, Result { try LossyRoundTrip.roundTrip(audio, codec: codecs[i]) })
+        let decoded = parallelMap(codecs.count, jobs: codecs.count) { i in
+            Result { try LossyRoundTrip.roundTrip(audio, codec: codecs[i]) }
         }
         return try codecs.indices.map { i in
             do {
-                let decoded = try results.get(i).get()
-                return Translation.codecCheck(codec: codecs[i].displayName, source: audio, decoded: decoded)
+                return Translation.codecCheck(codec: codecs[i].displayName, source: audio, decoded: try decoded[i].get())
             } catch let e as AudioFileError {
                 throw Failure(message: "the \(codecs[i].displayName) check failed: \(e.description)")
             }
         }
     }
-}
-
-/// Results filled from concurrent workers.
-final class CodecResults: @unchecked Sendable {
-    private var values: [Result<AudioBuffer, Error>?]
-    private let lock = NSLock()
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ r: Result<AudioBuffer, Error>) { lock.lock(); values[i] = r; lock.unlock() }
-    func get(_ i: Int) -> Result<AudioBuffer, Error> { lock.lock(); defer { lock.unlock() }; return values[i]! }
 }
