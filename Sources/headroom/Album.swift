@@ -161,7 +161,7 @@ struct Album: ParsableCommand {
                 let job = MasterJob(input: audio, analysis: p.analysis, checklist: p.checklist, plan: plan, format: format,
                                     existing: force ? .overwrite : .keep, protecting: inputs)
                 let outcome = try job.run(to: outPaths[i], say: { progress.set(i, $0) },
-                                          fraction: { progress.set(i, String(format: "rendering %3.0f%%", $0 * 100)) })
+                                          fraction: { progress.set(i, "rendering", fraction: $0) })
                 let session = Session(toolVersion: Headroom.version, input: p.info, plan: outcome.result.plan,
                                       checklist: outcome.checklist, report: outcome.report)
                 try writeText(String(decoding: try session.jsonData(), as: UTF8.self) + "\n", to: sessionPaths[i])
@@ -262,33 +262,47 @@ final class ParallelResults<T>: @unchecked Sendable {
     func put(_ i: Int, _ v: T) { lock.lock(); results[i] = v; lock.unlock() }
 }
 
-/// One status line per track on a terminal, redrawn in place.
+/// One progress bar per track on a terminal, redrawn in place:
+/// `  02 ballad   [##########..........]  52 %  rendering`.
 final class TrackProgress: @unchecked Sendable {
     let names: [String]
     let enabled: Bool
     private var states: [String]
+    private var done: [Double]
     private var drawn = false
     private let lock = NSLock()
+    private let trace = ProcessInfo.processInfo.environment["HEADROOM_TRACE"] != nil
+    private let start = ContinuousClock.now
+
+    /// Where each step sits on a track's bar; rendering fills the span from 0.3 to 0.85 by its fraction.
+    static let steps: [String: Double] = [
+        "waiting": 0, "analyzing": 0.05, "analyzed": 0.2, "planning": 0.25, "rendering": 0.3, "writing": 0.85,
+        "verifying": 0.9, "done": 1, "failed": 1,
+    ]
 
     init(names: [String], enabled: Bool) {
         self.names = names; self.enabled = enabled
         states = Array(repeating: "waiting", count: names.count)
+        done = Array(repeating: 0, count: names.count)
     }
 
-    private let trace = ProcessInfo.processInfo.environment["HEADROOM_TRACE"] != nil
-    private let start = ContinuousClock.now
-
-    func set(_ i: Int, _ state: String) {
-        if trace && !state.hasPrefix("rendering ") {
+    func set(_ i: Int, _ state: String, fraction: Double? = nil) {
+        if trace && fraction == nil {
             FileHandle.standardError.write(Data("trace: \(String(format: "%6.2f", seconds(ContinuousClock.now - start))) s \(names[i]) \(state)\n".utf8))
         }
         guard enabled else { return }
         lock.lock(); defer { lock.unlock() }
         states[i] = state
+        let base = Self.steps[state] ?? done[i]
+        done[i] = fraction.map { 0.3 + 0.55 * min(1, max(0, $0)) } ?? base
         var text = drawn ? "\u{1B}[\(names.count)A" : ""
-        let width = min(40, names.map(\.count).max() ?? 10)
-        for (n, s) in zip(names, states) {
-            text += "\r\u{1B}[K  " + n.prefix(width) + String(repeating: " ", count: max(1, width - n.count + 2)) + s + "\n"
+        let width = min(32, names.map(\.count).max() ?? 10)
+        for (k, n) in names.enumerated() {
+            let filled = Int((done[k] * 20).rounded())
+            let bar = "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: 20 - filled) + "]"
+            let name = String(n.prefix(width))
+            text += "\r\u{1B}[K  " + name + String(repeating: " ", count: width - name.count + 2) + bar
+                + String(format: " %3.0f %%  ", done[k] * 100) + states[k] + "\n"
         }
         drawn = true
         FileHandle.standardError.write(Data(text.utf8))
