@@ -49,11 +49,10 @@ struct CorpusMasteringTests {
         var options = Planner.Options(target: LoudnessTarget.presets["spotify"]!)
         options.reference = refProfile
         let plan = Planner(options: options).plan(analysis: analysis, checklist: checklist, audio: input)
-        let r = Renderer.render(input, plan: plan)
+        let outcome = try Mastering.run(input, analysis: analysis, checklist: checklist, plan: plan)
+        let r = outcome.result
         #expect(r.plan.match?.refined == true)
-        let after = try Analyzer().analyze(r.master, truePeaks: r.truePeaks8x)
-        let (_, report) = Verifier.verify(before: analysis, after: after, master: r.master, checklist: checklist, plan: r.plan, render: r)
-        let m = try #require(report.match)
+        let m = try #require(outcome.report.match)
         #expect(m.after.tonalDB < m.before.tonalDB, "\(name) → \(refName): \(m.before.tonalDB) → \(m.after.tonalDB)")
         #expect(m.after.tonalDB <= 2, "\(name) → \(refName): \(m.after.tonalDB) dB")
         if !r.guardLimited { #expect(m.after.loudnessLU <= 0.3, "\(name): \(m.after.loudnessLU) LU from the reference") }

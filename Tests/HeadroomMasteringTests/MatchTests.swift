@@ -49,11 +49,8 @@ import Testing
         options.reference = ref
         options.matchAmounts = amounts
         let plan = Planner(options: options).plan(analysis: a, checklist: checklist, audio: mix)
-        let result = Renderer.render(mix, plan: plan)
-        let after = try Analyzer().analyze(result.master, truePeaks: result.truePeaks8x)
-        let (verified, report) = Verifier.verify(before: a, after: after, master: result.master, checklist: checklist,
-                                                 plan: result.plan, render: result)
-        return (result.plan, report, verified)
+        let outcome = try Mastering.run(mix, analysis: a, checklist: checklist, plan: plan)
+        return (outcome.result.plan, outcome.report, outcome.checklist)
     }
 
     @Test func aKnownEQDifferenceIsMostlyUndone() throws {

@@ -117,10 +117,7 @@ do {
         var options = Planner.Options(target: LoudnessTarget.presets["spotify"]!)
         options.reference = profile
         let plan = Planner(options: options).plan(analysis: analysis, checklist: checklist, audio: buffer)
-        let result = Renderer.render(buffer, plan: plan)
-        let after = try Analyzer().analyze(result.master, truePeaks: result.truePeaks8x)
-        let (_, report) = Verifier.verify(before: analysis, after: after, master: result.master, checklist: checklist,
-                                          plan: result.plan, render: result)
+        let report = try Mastering.run(buffer, analysis: analysis, checklist: checklist, plan: plan).report
         times.append(seconds(clock.now - start))
         distances = String(format: "tonal distance %.2f → %.2f dB", report.match!.before.tonalDB, report.match!.after.tonalDB)
     }

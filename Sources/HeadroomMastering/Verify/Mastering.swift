@@ -1,0 +1,27 @@
+import HeadroomAnalysis
+import HeadroomChecklist
+import HeadroomDSP
+
+/// Render → analyze the master → verify: a mastering session in memory, for the command line (which adds
+/// the files), the benchmark and the tests.
+public enum Mastering {
+    /// What a session produced.
+    public struct Outcome: Sendable {
+        public var result: RenderResult
+        /// The master's analysis (its true peak is the renderer's 8x measurement).
+        public var after: Analysis
+        /// The checklist with every item's status.
+        public var checklist: Checklist
+        public var report: MasterReport
+    }
+
+    /// Renders `plan` on `input` and verifies the master against the mix's `analysis` and `checklist`.
+    public static func run(_ input: AudioBuffer, analysis: Analysis, checklist: Checklist, plan: MasteringPlan,
+                           progress: ((Double) -> Void)? = nil) throws -> Outcome {
+        let result = Renderer.render(input, plan: plan, progress: progress)
+        let after = try Analyzer().analyze(result.master, truePeaks: result.truePeaks8x)
+        let (verified, report) = Verifier.verify(before: analysis, after: after, master: result.master, checklist: checklist,
+                                                 plan: result.plan, render: result)
+        return Outcome(result: result, after: after, checklist: verified, report: report)
+    }
+}
