@@ -63,33 +63,11 @@ public struct Planner: Sendable {
                                           reason: "rumbling sub, removed below the music", itemIDs: subIDs))
         }
 
-        // 3. Tonal EQ from the flagged regions.
-        var bands: [EQBand] = []
-        let shapes: [String: (EQBand.Kind, Double, Double)] = [
-            "sub": (.lowShelf, 50, 0.7), "lows": (.bell, 100, 0.7), "low mids": (.bell, 300, 0.8),
-            "mids": (.bell, 1000, 0.8), "presence": (.bell, 3200, 0.9), "air": (.highShelf, 8000, 0.7),
-        ]
-        for region in a.tonalBalance.regions {
-            guard let shape = shapes[region.name] else { continue }
-            for excess in [true, false] {
-                guard let key = ChecklistRules.toneKey(region: region.name, excess: excess),
-                      let item = checklist.item(key: key) else { continue }
-                if region.name == "sub" && !excess { continue }
-                var gain = -Self.eqCorrection * region.deviationDB
-                gain = (min(Self.maxEQGainDB, max(-Self.maxEQGainDB, gain)) * 10).rounded() / 10
-                bands.append(EQBand(kind: shape.0, frequencyHz: shape.1, gainDB: gain, q: shape.2))
-                let kind = shape.0 == .bell ? "bell (Q \(fmt(shape.2)))" : (shape.0 == .lowShelf ? "low shelf" : "high shelf")
-                decisions.append(PlanDecision(
-                    stage: "eq", summary: "\(kind) \(signed(gain)) dB at \(hz(shape.1))",
-                    reason: "\(region.name) \(signed(region.deviationDB)) dB against the neutral target (\(hz(region.lowHz))–\(hz(region.highHz))); corrected by \(Int(Self.eqCorrection * 100)) %, at most ±\(Int(Self.maxEQGainDB)) dB",
-                    itemIDs: [item.id]))
-            }
-        }
+        // 3. Tonal EQ: towards the reference when there is one (its EQ serves the tone items too), else
+        // gentle moves on the regions the checklist flagged against the neutral target.
+        var bands: [EQBand]
         var width: WidthSettings? = nil
         if let match {
-            // The reference replaces the neutral target: its EQ serves the tone items too.
-            bands = []
-            decisions.removeAll { $0.stage == "eq" }
             let toneIDs = checklist.items.filter { $0.key.hasPrefix("tone.") && $0.key != "tone.sub" }.map(\.id)
             let (matchBands, decision) = Self.matchEQ(match, sampleRate: audio.sampleRate, itemIDs: toneIDs)
             bands = matchBands
@@ -101,6 +79,10 @@ public struct Planner: Sendable {
             let (reduction, dynamicsDecision) = Self.matchDynamics(match, base: options.glueReductionDB)
             glueReductionDB = reduction
             decisions.append(dynamicsDecision)
+        } else {
+            let (neutralBands, eqDecisions) = Self.neutralEQ(a, checklist: checklist)
+            bands = neutralBands
+            decisions += eqDecisions
         }
         let eq = ToneEQSettings(enabled: !bands.isEmpty, bands: bands)
 
@@ -195,6 +177,35 @@ public struct Planner: Sendable {
             target: target, evenOut: options.evenOut, maxLimitingLU: options.maxLimitingLU,
             sectionGain: sectionGain, cleanup: cleanup, eq: eq, width: width, compressor: compressor, stereoLows: stereoLows,
             limiter: limiter, output: options.output, match: match, loudestSection: loudest.range, decisions: decisions)
+    }
+}
+
+extension Planner {
+    /// Shelves and wide bells on the regions the checklist flagged against the neutral target, correcting
+    /// `eqCorrection` of each deviation, within ±`maxEQGainDB`.
+    static func neutralEQ(_ a: Analysis, checklist: Checklist) -> ([EQBand], [PlanDecision]) {
+        var bands: [EQBand] = [], decisions: [PlanDecision] = []
+        let shapes: [String: (EQBand.Kind, Double, Double)] = [
+            "sub": (.lowShelf, 50, 0.7), "lows": (.bell, 100, 0.7), "low mids": (.bell, 300, 0.8),
+            "mids": (.bell, 1000, 0.8), "presence": (.bell, 3200, 0.9), "air": (.highShelf, 8000, 0.7),
+        ]
+        for region in a.tonalBalance.regions {
+            guard let shape = shapes[region.name] else { continue }
+            for excess in [true, false] {
+                guard let key = ChecklistRules.toneKey(region: region.name, excess: excess),
+                      let item = checklist.item(key: key) else { continue }
+                if region.name == "sub" && !excess { continue }
+                var gain = -eqCorrection * region.deviationDB
+                gain = (min(maxEQGainDB, max(-maxEQGainDB, gain)) * 10).rounded() / 10
+                bands.append(EQBand(kind: shape.0, frequencyHz: shape.1, gainDB: gain, q: shape.2))
+                let kind = shape.0 == .bell ? "bell (Q \(fmt(shape.2)))" : (shape.0 == .lowShelf ? "low shelf" : "high shelf")
+                decisions.append(PlanDecision(
+                    stage: "eq", summary: "\(kind) \(signed(gain)) dB at \(hz(shape.1))",
+                    reason: "\(region.name) \(signed(region.deviationDB)) dB against the neutral target (\(hz(region.lowHz))–\(hz(region.highHz))); corrected by \(Int(eqCorrection * 100)) %, at most ±\(Int(maxEQGainDB)) dB",
+                    itemIDs: [item.id]))
+            }
+        }
+        return (bands, decisions)
     }
 }
 
