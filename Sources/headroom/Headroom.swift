@@ -3,7 +3,7 @@ import Foundation
 
 /// The `headroom` command: analyzes (and, in later versions, masters) printed stereo mixes.
 struct Headroom: ParsableCommand {
-    static let version = "0.1.0"
+    static let version = "0.2.0"
     static let configuration = CommandConfiguration(
         commandName: "headroom",
         abstract: "Masters a printed stereo mix: listens first, writes the session's checklist, explains every move, checks every item off.",

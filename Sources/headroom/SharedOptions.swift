@@ -39,7 +39,7 @@ struct ReferenceOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Weights of several references, e.g. 0.7,0.3 (default: equal).", valueName: "W,W"))
     var weight: String?
 
-    @Option(name: .customLong("match"), help: ArgumentHelp("How far to match each aspect, 0 to 1: eq, width, loudness, dynamics (default eq=1,width=1,loudness=1,dynamics=0.5; in an album the loudness follows the album rule).", valueName: "ASPECT=X,..."))
+    @Option(name: .customLong("match"), help: ArgumentHelp("How far to match each aspect, 0 to 1: eq, width, loudness, dynamics (default eq=1,width=1,loudness=1,dynamics=0.5; in an album, loudness moves the loudest track's target and the rule places the others).", valueName: "ASPECT=X,..."))
     var matchText: String?
 
     func validate() throws {
