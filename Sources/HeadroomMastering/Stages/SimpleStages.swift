@@ -134,14 +134,16 @@ public final class ToneEQStage: AudioStage {
         guard settings.enabled, !filters.isEmpty else { return }
         let l = block.channels[0], r = block.channels.count > 1 ? block.channels[1] : block.channels[0]
         let stereo = block.channels.count > 1
-        for k in filters.indices {
-            var f = filters[k]
+        // Sample by sample through the whole cascade: each filter's recurrence is independent of the
+        // others', so with many filters (a match EQ has 27) they overlap instead of waiting on each other.
+        let count = filters.count
+        filters.withUnsafeMutableBufferPointer { f in
             for i in l.indices {
-                let y = f.process(SIMD2(Double(l[i]), stereo ? Double(r[i]) : 0))
+                var y = SIMD2(Double(l[i]), stereo ? Double(r[i]) : 0)
+                for k in 0..<count { y = f[k].process(y) }
                 l[i] = Float(y.x)
                 if stereo { r[i] = Float(y.y) }
             }
-            filters[k] = f
         }
     }
 }
