@@ -6,10 +6,10 @@ import HeadroomDSP
 /// How a mix or master translates: through each speaker model, after each platform's loudness
 /// normalization, and after lossy encoding — with checklist items for what does not survive.
 ///
-/// Speaker figures are computed from the analysis' 1/3-octave spectrum through each model's response
-/// at 1/12 octave, mid plus side for two speakers and the mid alone for mono ones (instant, and within a
-/// few tenths of a LU of rendering the model: see the tests). Codec figures come from real encode/decode round trips
-/// (done by the caller, which owns the files).
+/// Speaker figures come from the analysis' 1/12-octave spectra through each model's response — mid plus
+/// side for two speakers, the mid alone for mono ones — instantly, and within a few tenths of a LU of
+/// rendering the model (see the tests). Codec figures come from real encode/decode round trips, done by
+/// the caller, which owns the files.
 public struct TranslationReport: Codable, Sendable, Equatable {
     /// One speaker model's view of the track.
     public struct Speaker: Codable, Sendable, Equatable {
