@@ -54,7 +54,7 @@ public enum MasterTextReport {
             }
             row("loudness (LU)", m.before.loudnessLU, m.after.loudnessLU, "\(Int((m.amounts.loudness * 100).rounded())) %")
             row("loudest 3 s (LU)", m.before.shortTermLU, m.after.shortTermLU, "follows loudness and dynamics")
-            row("loudest-section PLR (dB)", m.before.densityDB, m.after.densityDB, "\(Int((m.amounts.dynamics * 100).rounded())) %")
+            row("loud-part PLR (dB)", m.before.densityDB, m.after.densityDB, "\(Int((m.amounts.dynamics * 100).rounded())) %")
         }
         out.append("  gain into the limiter \(signed(r.inputGainDB)) dB; limiting on the loudest section \(f1(r.limitingLU)) LU; glue compression \(f1(r.compressorReductionDB)) dB on average; \(r.limiterPasses) limiter pass(es)")
         out.append("")

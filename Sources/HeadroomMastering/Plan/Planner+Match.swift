@@ -27,13 +27,13 @@ extension Planner {
     }
 
     /// The match EQ: the difference of the loudness-normalized 1/3-octave spectra (reference − mix) on the
-    /// loudest sections, times the eq amount, balanced around 0 dB and fitted with shelves and bells.
+    /// loud parts, times the eq amount, balanced around 0 dB and fitted with shelves and bells.
     static func matchEQ(_ match: MatchSettings, sampleRate: Double, itemIDs: [Int]) -> ([EQBand], PlanDecision) {
         let (bands, before, predicted) = matchEQBands(match, sampleRate: sampleRate)
         let largest = bands.max { abs($0.gainDB) < abs($1.gainDB) }
         let summary = bands.isEmpty ? "match EQ: none needed"
             : "match EQ: \(bands.count) filters, largest \(signed(largest!.gainDB)) dB at \(hz(largest!.frequencyHz))"
-        let reason = "tonal distance to \(match.reference.name): \(fmt(before)) dB mean over 1/3-octave bands (40 Hz–16 kHz) on the loudest sections; following \(Int((match.amounts.eq * 100).rounded())) % of the difference (each filter within ±\(Int(maxMatchEQDB)) dB, 1/3-octave resolution, smoothed) should leave \(fmt(predicted)) dB"
+        let reason = "tonal distance to \(match.reference.name): \(fmt(before)) dB mean over 1/3-octave bands (40 Hz–16 kHz) on the loud parts (loudest section and those within 3 LU); following \(Int((match.amounts.eq * 100).rounded())) % of the difference (each filter within ±\(Int(maxMatchEQDB)) dB, 1/3-octave resolution, smoothed) should leave \(fmt(predicted)) dB"
         return (bands, PlanDecision(stage: "eq", summary: summary, reason: reason, itemIDs: itemIDs))
     }
 
@@ -176,7 +176,7 @@ extension Planner {
         let rounded = (reduction * 10).rounded() / 10
         let decision = PlanDecision(
             stage: "dynamics", summary: "glue amount \(fmt(rounded)) dB on the loudest section",
-            reason: "loudest-section peak-to-loudness ratio \(fmt(match.mix.sectionPLRDB)) dB in the mix, \(fmt(match.reference.sectionPLRDB)) dB in \(match.reference.name) (\(excess > 0 ? "denser" : "more open") reference); following \(Int((amount * 100).rounded())) % of it, the limiter does the rest at the loudness target")
+            reason: "loud-part peak-to-loudness ratio \(fmt(match.mix.sectionPLRDB)) dB in the mix, \(fmt(match.reference.sectionPLRDB)) dB in \(match.reference.name) (\(excess > 0 ? "denser" : "more open") reference); following \(Int((amount * 100).rounded())) % of it, the limiter does the rest at the loudness target")
         return (rounded, decision)
     }
 }

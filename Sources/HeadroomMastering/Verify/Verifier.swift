@@ -70,7 +70,7 @@ public enum Verifier {
             }
             aspect("match.loudness", "Loudness distance", "LU", before: m.before.loudnessLU, after: m.after.loudnessLU,
                    amount: m.amounts.loudness, close: 0.5)
-            aspect("match.density", "Loudest-section PLR distance", "dB", before: m.before.densityDB, after: m.after.densityDB,
+            aspect("match.density", "Loud-part PLR distance", "dB", before: m.before.densityDB, after: m.after.densityDB,
                    amount: m.amounts.dynamics, close: 1)
         }
         return (Checklist(items: items), report)
