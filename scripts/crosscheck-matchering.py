@@ -15,7 +15,9 @@ def profile(path):
     x,sr=sf.read(path, always_2d=True)
     L=pyln.Meter(sr).integrated_loudness(x)
     m=x.mean(1); N=8192; P=np.zeros(N//2+1); w=np.hanning(N)
-    for i in range(0,len(m)-N,N): P+=np.abs(np.fft.rfft(m[i:i+N]*w))**2
+    n=0
+    for i in range(0,len(m)-N,N): P+=np.abs(np.fft.rfft(m[i:i+N]*w))**2; n+=1
+    P/=max(1,n)  # the long-term average: independent of the track's length
     f=np.fft.rfftfreq(N,1/sr)
     b=np.array([10*np.log10(P[(f>=c/2**(1/6))&(f<c*2**(1/6))].sum()+1e-30) for c in centers])
     return b-L, L, x, sr
@@ -26,7 +28,9 @@ for i,m in enumerate(T):
     r=T[(i+1)%6]
     ref=f'{C}/orig/{r}.wav'; pre=f'{C}/premaster/{m}.wav'
     bref,Lref,_,_=profile(ref)
-    if mode=='matchering':
+    if mode=='matchering-files':
+        out=f'/tmp/mg/{m}.wav'; dt=0
+    elif mode=='matchering':
         import matchering as mg
         out=f'/tmp/mg/{m}.wav'; os.makedirs('/tmp/mg', exist_ok=True)
         t0=time.time(); mg.process(target=pre, reference=ref, results=[mg.pcm24(out)]); dt=time.time()-t0

@@ -114,7 +114,7 @@ struct Album: ParsableCommand {
                 let (audio, info) = try readTrack(tracks[i])
                 let analysis: Analysis
                 do { analysis = try Analyzer().analyze(audio) } catch let e as AnalysisError { throw Failure(message: "\(tracks[i]): \(e)") }
-                let profile = ReferenceProfile.measure(audio, analysis: analysis, name: Self.stem(tracks[i]))
+                let profile = ReferenceProfile.measure(audio, analysis: analysis, name: Self.stem(tracks[i]), span: reference.span)
                 progress.set(i, "analyzed")
                 return .success(Prepared(index: i, info: info, analysis: analysis, checklist: ChecklistRules.evaluate(analysis),
                                          profile: profile, seconds: seconds(ContinuousClock.now - t0)))
@@ -134,6 +134,7 @@ struct Album: ParsableCommand {
         options.output = OutputSettings(format: container.rawValue, bits: bits, sampleRateHz: nil, dither: true)
         options.reference = try reference.profile()
         options.matchAmounts = try reference.amounts()
+        options.matchSpan = reference.span
         let planner = AlbumPlanner(options: options)
         let albumTracks = ok.map { AlbumPlanner.Track(name: Self.stem(tracks[$0.index]), analysis: $0.analysis, profile: $0.profile) }
         let loudness = planner.loudness(albumTracks)

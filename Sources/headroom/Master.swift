@@ -81,6 +81,7 @@ struct Master: ParsableCommand {
             throw ValidationError("--sample-rate must be between 8000 and 384000")
         }
         _ = try Check.parseCodecs(codecs)
+        if reference.span != .loud && references.isEmpty { throw ValidationError("--match-on needs --reference") }
         if session != nil && !references.isEmpty { throw ValidationError("--reference makes a new plan; it cannot be combined with --session") }
         let container = try outputContainer()
         if container == .flac && bits == "32f" { throw ValidationError("FLAC holds 16 or 24 bits, not 32f") }
@@ -138,6 +139,7 @@ struct Master: ParsableCommand {
             options.maxLimitingLU = maxLimiting
             options.reference = try reference.profile(say: { progress.say($0) })
             options.matchAmounts = try reference.amounts()
+            options.matchSpan = reference.span
             options.output = OutputSettings(format: container.rawValue, bits: container == .wav || container == .flac ? bits : "24",
                                             sampleRateHz: sampleRate.flatMap { $0 == input.sampleRate ? nil : $0 },
                                             dither: !noDither)

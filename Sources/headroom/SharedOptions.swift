@@ -3,6 +3,8 @@ import Foundation
 import HeadroomAnalysis
 import HeadroomMastering
 
+extension ReferenceProfile.Span: ExpressibleByArgument {}
+
 /// The loudness target options of `master` and `album`.
 struct LoudnessOptions: ParsableArguments {
     @Option(help: "Loudness target preset: \(LoudnessTarget.presetNames.joined(separator: ", ")).")
@@ -42,6 +44,9 @@ struct ReferenceOptions: ParsableArguments {
     @Option(name: .customLong("match"), help: ArgumentHelp("How far to match each aspect, 0 to 1: eq, width, loudness, dynamics (default eq=1,width=1,loudness=1,dynamics=0.5; in an album, loudness moves the loudest track's target and the rule places the others).", valueName: "ASPECT=X,..."))
     var matchText: String?
 
+    @Option(name: .customLong("match-on"), help: "What mixes and references are compared on: loud (the loudest section and those within 3 LU) or whole (the whole track, as Matchering does).")
+    var span: ReferenceProfile.Span = .loud
+
     func validate() throws {
         _ = try amounts()
         _ = try weights()
@@ -74,7 +79,7 @@ struct ReferenceOptions: ParsableArguments {
             do { analysis = try Analyzer().analyze(audio) } catch let e as AnalysisError {
                 throw Failure(message: "\(path): \(e)")
             }
-            profiles.append(ReferenceProfile.measure(audio, analysis: analysis, name: (path as NSString).lastPathComponent))
+            profiles.append(ReferenceProfile.measure(audio, analysis: analysis, name: (path as NSString).lastPathComponent, span: span))
         }
         return ReferenceProfile.blend(profiles, weights: try weights())
     }

@@ -47,9 +47,11 @@ import Testing
         let mix = try AnalyzeCommandTests.writeSong(folder, name: "song.wav")
         let bright = try Self.writeReference(folder, name: "bright.wav", shelfDB: 6)
         let dark = try Self.writeReference(folder, name: "dark.wav", shelfDB: -6)
-        let r = try CLI.run(["master", mix, "--reference", bright, "--reference", dark, "--weight", "0.75,0.25", "--json", "-o", folder.file("m.wav")])
+        let r = try CLI.run(["master", mix, "--reference", bright, "--reference", dark, "--weight", "0.75,0.25", "--match-on", "whole",
+                             "--json", "-o", folder.file("m.wav")])
         #expect(r.status == 0, "\(r.stderr)")
         let session = try Session.decode(Data(r.stdout.utf8))
+        #expect(session.plan.match?.mix.sections.count == 1 && session.plan.match?.mix.sections[0].startSeconds == 0)
         let name = try #require(session.report?.match?.referenceName)
         #expect(name.contains("bright.wav 75 %") && name.contains("dark.wav 25 %"))
         // Mostly the bright one: the EQ lifts the highs.
@@ -70,6 +72,8 @@ import Testing
             (["master", mix, "--reference", ref, "--match", "eq=2"], "--match"),
             (["master", mix, "--reference", ref, "--match", "sparkle=1"], "sparkle"),
             (["master", mix, "--match", "eq=1"], "need --reference"),
+            (["master", mix, "--match-on", "whole"], "--match-on needs --reference"),
+            (["master", mix, "--reference", ref, "--match-on", "chorus"], "chorus"),
             (["master", mix, "--reference", ref, "-o", ref], "reference"),
         ]
         for (args, message) in cases {

@@ -154,6 +154,22 @@ import Testing
         #expect(report.ceilingHeld)
     }
 
+    @Test func wholeTrackSpanComparesTheWholeSong() throws {
+        let (ref, _) = try Self.profile(Self.mix, name: "ref")
+        let a = try Analyzer().analyze(Self.mix)
+        let whole = ReferenceProfile.measure(Self.mix, analysis: a, name: "whole", span: .whole)
+        #expect(whole.sections == [TimeRange(startSeconds: 0, endSeconds: a.durationSeconds)])
+        #expect(abs(whole.sectionLUFS - a.loudness.integratedLUFS) < 0.05)
+        // The loud part of this song is its two choruses, louder than the whole.
+        #expect(ref.sections.count < a.sections.count && ref.sectionLUFS > whole.sectionLUFS + 0.5)
+        var options = Planner.Options(target: LoudnessTarget.presets["spotify"]!)
+        options.reference = whole
+        options.matchSpan = .whole
+        let plan = Planner(options: options).plan(analysis: a, checklist: ChecklistRules.evaluate(a), audio: Self.mix)
+        #expect(plan.match?.mix.sections == whole.sections)
+        #expect(MatchDistances(plan.match!.mix, whole).tonalDB < 0.01)  // the same song, measured the same way
+    }
+
     @Test func amountsParse() throws {
         let m = try MatchAmounts.parse("eq=0.6, width=1,dynamics=0")
         #expect(m == MatchAmounts(eq: 0.6, width: 1, loudness: 1, dynamics: 0))

@@ -26,6 +26,8 @@ public struct AlbumPlanner: Sendable {
         /// A reference to match instead of the album average, with its amounts.
         public var reference: ReferenceProfile?
         public var matchAmounts = MatchAmounts()
+        /// What tracks (and the reference) are compared on; the tracks' profiles must be measured on it.
+        public var matchSpan = ReferenceProfile.Span.loud
         public init(target: LoudnessTarget) { self.target = target }
     }
 
@@ -96,6 +98,7 @@ public struct AlbumPlanner: Sendable {
             o.maxLimitingLU = options.maxLimitingLU
             o.output = options.output
             o.reference = tonal
+            o.matchSpan = options.matchSpan
             // The album rule owns the loudness; the reference (or album average) owns the tone.
             o.matchAmounts = options.reference == nil
                 ? MatchAmounts(eq: options.eqAmount, width: 0, loudness: 0, dynamics: 0)

@@ -44,9 +44,26 @@ public struct ReferenceProfile: Codable, Sendable, Equatable {
         return analysis.sections.filter { $0.integratedLUFS >= top - loudPartLU || $0.index == analysis.loudestSectionIndex }.map(\.range)
     }
 
-    /// Measures `audio` on `ranges` (default: the loud part of `analysis`).
-    public static func measure(_ audio: AudioBuffer, analysis: Analysis, name: String, ranges: [TimeRange]? = nil) -> ReferenceProfile {
-        measure(audio, integratedLUFS: analysis.loudness.integratedLUFS, name: name, ranges: ranges ?? loudPart(analysis))
+    /// What part of a track a profile is measured on.
+    public enum Span: String, Codable, Sendable, CaseIterable {
+        /// The loudest section and every section within `loudPartLU` of it (the default).
+        case loud
+        /// The whole track, as Matchering compares.
+        case whole
+
+        /// The time ranges of this span in an analyzed track.
+        public func ranges(_ analysis: Analysis) -> [TimeRange] {
+            switch self {
+            case .loud: return ReferenceProfile.loudPart(analysis)
+            case .whole: return [TimeRange(startSeconds: 0, endSeconds: analysis.durationSeconds)]
+            }
+        }
+    }
+
+    /// Measures `audio` on `ranges` (default: the `span` of `analysis`, its loud part unless told).
+    public static func measure(_ audio: AudioBuffer, analysis: Analysis, name: String, ranges: [TimeRange]? = nil,
+                               span: Span = .loud) -> ReferenceProfile {
+        measure(audio, integratedLUFS: analysis.loudness.integratedLUFS, name: name, ranges: ranges ?? span.ranges(analysis))
     }
 
     /// Measures `audio` on `sections`, given its integrated loudness.

@@ -18,6 +18,8 @@ public struct Planner: Sendable {
         /// Reference matching: the (blended) reference's profile and how far to follow it.
         public var reference: ReferenceProfile?
         public var matchAmounts = MatchAmounts()
+        /// What the mix is compared on (the reference must have been measured on the same span).
+        public var matchSpan = ReferenceProfile.Span.loud
         public init(target: LoudnessTarget) { self.target = target }
     }
 
@@ -35,7 +37,7 @@ public struct Planner: Sendable {
         func ids(_ keys: String...) -> [Int] { checklist.items.filter { keys.contains($0.key) }.map(\.id) }
         let loudestID = ids("sections.loudest")
         // With a reference: the mix measured as the reference was, and the loudness target it implies.
-        let match = options.reference.map { MatchSettings(reference: $0, mix: ReferenceProfile.measure(audio, analysis: a, name: "mix"),
+        let match = options.reference.map { MatchSettings(reference: $0, mix: ReferenceProfile.measure(audio, analysis: a, name: "mix", span: options.matchSpan),
                                                           amounts: options.matchAmounts) }
         let target = match.map { matchedTarget($0) } ?? options.target
         var glueReductionDB = options.glueReductionDB
