@@ -27,4 +27,11 @@ public enum KWeighting {
         let a0 = 1 + k / q + k * k
         return BiquadCoefficients(b0: 1, b1: -2, b2: 1, a1: 2 * (k * k - 1) / a0, a2: (1 - k / q + k * k) / a0)
     }
+
+    /// The power gain of the whole K-weighting (shelf and high-pass) at `hz`: how much a component at
+    /// that frequency counts towards loudness.
+    public static func powerGain(atHz hz: Double, sampleRate: Double) -> Double {
+        Decibels.toPower(shelf(sampleRate: sampleRate).magnitudeDB(atHz: hz, sampleRate: sampleRate)
+            + highPass(sampleRate: sampleRate).magnitudeDB(atHz: hz, sampleRate: sampleRate))
+    }
 }

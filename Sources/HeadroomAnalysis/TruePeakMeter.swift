@@ -53,4 +53,9 @@ public struct TruePeakMeter: Sendable {
         overs.sort()
         return Result(truePeak: best, overFrames: overs.map { max(0, min(x.count - 1, $0)) })
     }
+
+    /// The true peak over all channels of `audio`, in dBTP.
+    public func truePeakDBTP(of audio: AudioBuffer) -> Double {
+        Decibels.fromAmplitude(Double(audio.channels.map { c in c.withUnsafeBufferPointer { measure($0).truePeak } }.max() ?? 0))
+    }
 }

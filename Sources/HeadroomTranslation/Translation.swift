@@ -77,10 +77,7 @@ public enum Translation {
         let side = bands.map { Decibels.toPower(analysis.tonalBalance.fineSideLevelDB[$0]) }
         // Two speakers play L² + R² = 2(M² + S²); a mono system plays the mid alone (on both: 2M²).
         let power = zip(mid, side).map { $0 + $1 }
-        let kWeight = bands.map { b in
-            Decibels.toPower(KWeighting.shelf(sampleRate: sr).magnitudeDB(atHz: centers[b], sampleRate: sr)
-                + KWeighting.highPass(sampleRate: sr).magnitudeDB(atHz: centers[b], sampleRate: sr))
-        }
+        let kWeight = bands.map { KWeighting.powerGain(atHz: centers[$0], sampleRate: sr) }
         func share(_ p: [Double], _ range: Range<Double>) -> Double {
             let total = p.reduce(0, +)
             let part = zip(bands, p).filter { range.contains(centers[$0.0]) }.reduce(0) { $0 + $1.1 }
@@ -114,10 +111,8 @@ public enum Translation {
 
     /// The codec check of a decoded round trip.
     public static func codecCheck(codec: String, source: AudioBuffer, decoded: AudioBuffer) -> TranslationReport.CodecCheck {
-        func truePeak(_ audio: AudioBuffer) -> Double {
-            Decibels.fromAmplitude(Double(audio.channels.map { c in c.withUnsafeBufferPointer { TruePeakMeter().measure($0).truePeak } }.max() ?? 0))
-        }
-        let tp = truePeak(decoded), sourceTP = truePeak(source)
+        let meter = TruePeakMeter()
+        let tp = meter.truePeakDBTP(of: decoded), sourceTP = meter.truePeakDBTP(of: source)
         let clipped = decoded.channels.reduce(0) { n, c in n + c.reduce(0) { $0 + (abs($1) >= 1 ? 1 : 0) } }
         let overs = tp > codecOverDBTP || clipped > 0
         // The rise the codec adds, taken off the source's peak, plus a tenth for safety.

@@ -82,8 +82,7 @@ public struct ReferenceProfile: Codable, Sendable, Equatable {
         var sectionLUFS = loudness.integratedLUFS()
         if !sectionLUFS.isFinite { sectionLUFS = Decibels.floorDB }
         let maxShort = loudness.maxShortTermLUFS
-        let peaks = slice.channels.map { c in c.withUnsafeBufferPointer { TruePeakMeter().measure($0).truePeak } }
-        let truePeak = Decibels.fromAmplitude(Double(peaks.max() ?? 0))
+        let truePeak = TruePeakMeter().truePeakDBTP(of: slice)
 
         // Mid and side spectra through the analyzer's own 1/3-octave meter.
         let n = slice.frameCount

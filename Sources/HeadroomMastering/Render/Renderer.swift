@@ -212,7 +212,7 @@ public enum Renderer {
 
     /// True peak over all channels, in dBTP, with `factor`x oversampling.
     public static func truePeakDB(_ audio: AudioBuffer, factor: Int = 4) -> Double {
-        dB(truePeaks(audio, factor: factor))
+        TruePeakMeter(interpolator: TruePeakInterpolator(factor: factor, tapsPerPhase: 32)).truePeakDBTP(of: audio)
     }
 
     /// Per-channel true peaks with `factor`x oversampling.
