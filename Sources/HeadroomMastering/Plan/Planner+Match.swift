@@ -30,32 +30,45 @@ extension Planner {
     /// loud parts, times the eq amount, balanced around 0 dB and fitted with shelves and bells.
     static func matchEQ(_ match: MatchSettings, sampleRate: Double, itemIDs: [Int]) -> ([EQBand], PlanDecision) {
         let (bands, before, predicted) = matchEQBands(match, sampleRate: sampleRate)
-        let largest = bands.max { abs($0.gainDB) < abs($1.gainDB) }
-        let summary = bands.isEmpty ? "match EQ: none needed"
-            : "match EQ: \(bands.count) filters, largest \(signed(largest!.gainDB)) dB at \(hz(largest!.frequencyHz))"
+        let summary = matchEQSummary(bands)
         let reason = "tonal distance to \(match.reference.name): \(fmt(before)) dB mean over 1/3-octave bands (40 Hz–16 kHz) on the loud parts (loudest section and those within 3 LU); following \(Int((match.amounts.eq * 100).rounded())) % of the difference (each filter within ±\(Int(maxMatchEQDB)) dB, 1/3-octave resolution, smoothed) should leave \(fmt(predicted)) dB"
         return (bands, PlanDecision(stage: "eq", summary: summary, reason: reason, itemIDs: itemIDs))
+    }
+
+    /// "match EQ: 27 filters, largest +4.2 dB at 80 Hz".
+    static func matchEQSummary(_ bands: [EQBand]) -> String {
+        guard let largest = bands.max(by: { abs($0.gainDB) < abs($1.gainDB) }) else { return "match EQ: none needed" }
+        return "match EQ: \(bands.count) filters, largest \(signed(largest.gainDB)) dB at \(hz(largest.frequencyHz))"
+    }
+
+    /// The 1/3-octave bands (40 Hz–16 kHz) measured in every profile and safely under Nyquist.
+    static func usableTonalBands(_ profiles: [ReferenceProfile], sampleRate: Double) -> [Int] {
+        ReferenceProfile.tonalBands.filter { b in
+            SpectrumMeter.bandCentersHz[b] < sampleRate * 0.45 && profiles.allSatisfy { $0.bandLevelsDB[b] > -150 }
+        }
+    }
+
+    /// The match filters following `curve` (dB at `bands`), balanced around 0 dB first: the loudness search
+    /// sets the level, the EQ only the shape. The bands are 1/3-octave averages and the smoothness penalty
+    /// keeps neighbouring filters together, so the fit does not chase single bands.
+    static func fitTone(_ curve: [Double], bands: [Int], sampleRate: Double) -> [EQBand] {
+        let mean = curve.reduce(0, +) / Double(max(1, curve.count))
+        return EQFit.fit(layout: EQFit.tonalLayout, targetDB: curve.map { $0 - mean },
+                         frequenciesHz: bands.map { SpectrumMeter.bandCentersHz[$0] }, sampleRate: sampleRate,
+                         maxGainDB: maxMatchEQDB, smoothness: matchSmoothness)
     }
 
     /// The fitted bands, the distance before and the distance the fit predicts after.
     static func matchEQBands(_ match: MatchSettings, sampleRate: Double) -> ([EQBand], Double, Double) {
         let centers = SpectrumMeter.bandCentersHz
-        let usable = ReferenceProfile.tonalBands.filter {
-            match.mix.bandLevelsDB[$0] > -150 && match.reference.bandLevelsDB[$0] > -150 && centers[$0] < sampleRate * 0.45
-        }
+        let usable = usableTonalBands([match.mix, match.reference], sampleRate: sampleRate)
         var difference = [Double](repeating: 0, count: centers.count)
         for b in usable {
             difference[b] = max(-2 * maxMatchEQDB, min(2 * maxMatchEQDB, match.reference.bandLevelsDB[b] - match.mix.bandLevelsDB[b]))
         }
         let before = MatchDistances(match.mix, match.reference).tonalDB
         guard !usable.isEmpty, match.amounts.eq > 0 else { return ([], before, before) }
-        // Balanced around 0 dB: the loudness search sets the level, the EQ only the shape.
-        let mean = usable.reduce(0) { $0 + difference[$1] } / Double(usable.count)
-        // The bands are 1/3-octave averages already; the 2/3-octave filters and the smoothness penalty keep the
-        // fit from chasing single bands.
-        let target = usable.map { match.amounts.eq * (difference[$0] - mean) }
-        let bands = EQFit.fit(layout: EQFit.tonalLayout, targetDB: target, frequenciesHz: usable.map { centers[$0] },
-                              sampleRate: sampleRate, maxGainDB: maxMatchEQDB, smoothness: matchSmoothness)
+        let bands = fitTone(usable.map { match.amounts.eq * difference[$0] }, bands: usable, sampleRate: sampleRate)
         // Predicted: the mix's levels plus the EQ, compared after re-centring (the level is the loudness search's).
         let moved = usable.map { match.mix.bandLevelsDB[$0] + EQFit.responseDB(bands, atHz: centers[$0], sampleRate: sampleRate) }
         let offsets = zip(usable, moved).map { match.reference.bandLevelsDB[$0.0] - $0.1 }
@@ -66,17 +79,14 @@ extension Planner {
 
     /// The EQ refined on a rendered master: the difference that remains between the master and the
     /// intended curve (the mix moved towards the reference by the eq amount; the chain's own compression
-    /// and limiting move the tone too), fitted with the same filters and added to their gains. Returns the refined plan, or nil when nothing moves.
+    /// and limiting move the tone too), fitted with the same filters and added to their gains. Returns the
+    /// refined plan, or nil when nothing moves.
     static func refineMatchEQ(_ plan: MasteringPlan, master: ReferenceProfile, sampleRate: Double) -> MasteringPlan? {
         guard var match = plan.match, !match.refined, match.amounts.eq > 0 else { return nil }
         match.refined = true
         var refined = plan
         refined.match = match
-        let centers = SpectrumMeter.bandCentersHz
-        let usable = ReferenceProfile.tonalBands.filter {
-            master.bandLevelsDB[$0] > -150 && match.reference.bandLevelsDB[$0] > -150 && match.mix.bandLevelsDB[$0] > -150
-                && centers[$0] < sampleRate * 0.45
-        }
+        let usable = usableTonalBands([master, match.reference, match.mix], sampleRate: sampleRate)
         guard !usable.isEmpty else { return refined }
         // The intended curve is the mix moved by the amount towards the reference; refine by what remains.
         let a = match.amounts.eq
@@ -84,10 +94,7 @@ extension Planner {
             let intended = match.mix.bandLevelsDB[b] + a * (match.reference.bandLevelsDB[b] - match.mix.bandLevelsDB[b])
             return max(-maxMatchEQDB, min(maxMatchEQDB, intended - master.bandLevelsDB[b]))
         }
-        let mean = residual.reduce(0, +) / Double(residual.count)
-        let delta = EQFit.fit(layout: EQFit.tonalLayout, targetDB: residual.map { $0 - mean },
-                              frequenciesHz: usable.map { centers[$0] }, sampleRate: sampleRate,
-                              maxGainDB: maxMatchEQDB, smoothness: matchSmoothness)
+        let delta = fitTone(residual, bands: usable, sampleRate: sampleRate)
         // Add to the layout's gains (the first pass dropped filters at 0 dB).
         var bands: [EQBand] = []
         for layout in EQFit.tonalLayout {
@@ -99,9 +106,7 @@ extension Planner {
         refined.eq = ToneEQSettings(enabled: !bands.isEmpty, bands: bands)
         let first = MatchDistances(master, match.reference).tonalDB
         if let i = refined.decisions.firstIndex(where: { $0.stage == "eq" }) {
-            let largest = bands.max { abs($0.gainDB) < abs($1.gainDB) }
-            refined.decisions[i].summary = bands.isEmpty ? "match EQ: none needed"
-                : "match EQ: \(bands.count) filters, largest \(signed(largest!.gainDB)) dB at \(hz(largest!.frequencyHz)) (refined once on the rendered master)"
+            refined.decisions[i].summary = matchEQSummary(bands) + (bands.isEmpty ? "" : " (refined once on the rendered master)")
             refined.decisions[i].reason += "; the first render measured \(fmt(first)) dB (the compressor and limiter move the tone too), so the EQ was refined by the remaining difference and the master rendered again"
         }
         return refined
@@ -118,10 +123,7 @@ extension Planner {
         // Mono compatibility: predict the fold-down loss from each band's mid energy and side-to-mid ratio;
         // widening is scaled back so it never pushes the loss past the translation limit (or the mix's own).
         // K-weighted, as loudness is.
-        let k = { (hz: Double) in
-            Decibels.toPower(KWeighting.shelf(sampleRate: sampleRate).magnitudeDB(atHz: hz, sampleRate: sampleRate)
-                + KWeighting.highPass(sampleRate: sampleRate).magnitudeDB(atHz: hz, sampleRate: sampleRate))
-        }
+        let k = { (hz: Double) in KWeighting.powerGain(atHz: hz, sampleRate: sampleRate) }
         let midPower = bands.map { band in
             centers.indices.filter { centers[$0] >= band.lowHz && centers[$0] < band.highHz && match.mix.bandLevelsDB[$0] > -150 }
                 .reduce(0) { $0 + Decibels.toPower(match.mix.bandLevelsDB[$1]) * k(centers[$1]) }
