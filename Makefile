@@ -1,9 +1,8 @@
 # Headroom: two commands do all the set-up on a fresh Debian 12 machine (as root):
 #   make demo   installs what the build needs, builds, and masters the demo mix (or MIX=path/to/mix.wav)
-#   make test   installs, builds the dev corpus, and runs every test
+#   make test   installs, builds the test corpus (scripts/make-corpus.sh), and runs every test
 SHELL := /bin/bash
 CORPUS ?= /tmp/headroom-dev-corpus
-SHARED ?= $(firstword $(wildcard ../shared) $(wildcard ../../shared))
 MIX ?=
 
 .PHONY: setup build demo test corpus bench clean
@@ -22,10 +21,10 @@ else
 	.build/release/headroom master "$(MIX)"
 endif
 
+# The project's own recipe (Debian packages only); if it cannot build the corpus, its tests are skipped.
 corpus: setup
-	@if [ -n "$(SHARED)" ] && [ -x "$(SHARED)/corpus/make-dev-corpus.sh" -o -f "$(SHARED)/corpus/make-dev-corpus.sh" ]; then \
-	  bash "$(SHARED)/corpus/make-dev-corpus.sh" "$(CORPUS)" >/dev/null && echo "dev corpus: $(CORPUS)"; \
-	else echo "dev corpus script not found (../shared/corpus); corpus tests will be skipped"; fi
+	@bash scripts/make-corpus.sh "$(CORPUS)" >/dev/null && echo "test corpus: $(CORPUS)" \
+	  || echo "test corpus could not be built; corpus tests will be skipped"
 
 test: corpus
 	HEADROOM_CORPUS=$(CORPUS) swift test -c release

@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "HeadroomMastering", targets: ["HeadroomMastering"]),
         .library(name: "HeadroomReport", targets: ["HeadroomReport"]),
         .library(name: "HeadroomTranslation", targets: ["HeadroomTranslation"]),
+        .library(name: "HeadroomSession", targets: ["HeadroomSession"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -37,13 +38,19 @@ let package = Package(
         .target(name: "HeadroomTranslation", dependencies: ["HeadroomDSP", "HeadroomAnalysis", "HeadroomChecklist"]),
         .target(name: "HeadroomMastering", dependencies: ["HeadroomDSP", "HeadroomAnalysis", "HeadroomChecklist", "HeadroomTranslation"]),
         .target(name: "HeadroomReport", dependencies: ["HeadroomDSP", "HeadroomAnalysis", "HeadroomChecklist", "HeadroomMastering", "HeadroomTranslation"]),
+        // One entry point for a job (open mix → analyze → plan → render → verify → write master + session
+        // together): the CLI and the studio both call it.
+        .target(name: "HeadroomSession", dependencies: [
+            "HeadroomDSP", "HeadroomAnalysis", "HeadroomChecklist", "HeadroomMastering", "HeadroomTranslation", "HeadroomIO",
+            "HeadroomSignals",
+        ]),
         // Test support only: libebur128 as the independent reference meter.
         .target(name: "HeadroomTestSupport", dependencies: ["CEbur128", "HeadroomDSP"]),
         .executableTarget(
             name: "headroom",
             dependencies: [
                 "HeadroomAnalysis", "HeadroomChecklist", "HeadroomMastering", "HeadroomIO", "HeadroomSignals",
-                "HeadroomReport", "HeadroomTranslation",
+                "HeadroomReport", "HeadroomTranslation", "HeadroomSession",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,6 +65,7 @@ let package = Package(
             name: "HeadroomMasteringTests",
             dependencies: ["HeadroomMastering", "HeadroomAnalysis", "HeadroomChecklist", "HeadroomSignals", "HeadroomIO", "HeadroomTestSupport"]
         ),
+        .testTarget(name: "HeadroomSessionTests", dependencies: ["HeadroomSession", "HeadroomIO", "HeadroomSignals", "HeadroomMastering", "HeadroomTestSupport"]),
         .testTarget(name: "HeadroomTranslationTests", dependencies: ["HeadroomTranslation", "HeadroomAnalysis", "HeadroomSignals", "HeadroomIO"]),
         .testTarget(name: "HeadroomIOTests", dependencies: ["HeadroomIO", "HeadroomSignals", "HeadroomTestSupport"]),
         // Runs the built `headroom` executable as a user would.

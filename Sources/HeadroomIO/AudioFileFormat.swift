@@ -5,6 +5,12 @@ public struct AudioFileFormat: Sendable, Equatable, Codable, CustomStringConvert
     /// File container.
     public enum Container: String, Sendable, Codable, CaseIterable {
         case wav, aiff, flac, ogg, opus, mp3
+
+        /// MP3, Ogg Vorbis and Opus.
+        public var isLossy: Bool { self == .ogg || self == .opus || self == .mp3 }
+
+        /// The usual file extension.
+        public var fileExtension: String { rawValue }
     }
     /// Sample encoding (ignored for the lossy containers).
     public enum Sample: String, Sendable, Codable, CaseIterable {
@@ -13,11 +19,21 @@ public struct AudioFileFormat: Sendable, Equatable, Codable, CustomStringConvert
 
     public var container: Container
     public var sample: Sample
+    /// For MP3, Ogg Vorbis and Opus: libsndfile's compression level, 0 (best quality: MP3 at 320 kbps
+    /// constant bit rate) to 1 (smallest file).
+    public var compressionLevel: Double
+    /// MP3: constant bit rate (a delivery's 320 kbps) rather than libsndfile's default variable rate.
+    public var constantBitrate: Bool
 
-    public init(_ container: Container, _ sample: Sample = .int24) {
+    public init(_ container: Container, _ sample: Sample = .int24, compressionLevel: Double = 0, constantBitrate: Bool = true) {
         self.container = container
         self.sample = sample
+        self.compressionLevel = compressionLevel
+        self.constantBitrate = constantBitrate
     }
+
+    /// Whether the container holds lossy audio (word length and dither do not apply).
+    public var isLossy: Bool { container.isLossy }
 
     /// Guesses the container from a path's extension (`.wav`, `.flac`, ...).
     public static func container(forPath path: String) -> Container? {

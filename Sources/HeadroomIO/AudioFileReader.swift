@@ -11,6 +11,14 @@ public enum AudioFileReader {
     public static let maxDecodedBytes = 6 << 30
     private static let chunkFrames = 1 << 16
 
+    /// The file's text tags (empty when it has none or cannot be opened).
+    public static func readTags(path: String) -> AudioTags {
+        var sfinfo = SF_INFO()
+        guard let file = sf_open(path, Int32(SFM_READ), &sfinfo) else { return AudioTags() }
+        defer { sf_close(file) }
+        return AudioTags.read(from: file)
+    }
+
     /// Reads the whole file.
     /// - Throws: `AudioFileError` naming the file and the problem.
     public static func read(path: String) throws -> (buffer: AudioBuffer, info: InputFile) {

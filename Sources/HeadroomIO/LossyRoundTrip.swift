@@ -27,7 +27,11 @@ public enum LossyRoundTrip {
         }
     }
 
-    /// `audio` after encoding and decoding (libsndfile's default quality for each codec). Opus runs at
+    /// The compression level the check encodes at: a streaming-grade encode (MP3 around 128 kbps), which
+    /// adds more inter-sample peaks than a 320 kbps delivery, so a ceiling that survives it survives both.
+    public static let checkCompressionLevel = 0.9
+
+    /// `audio` after encoding and decoding (at `checkCompressionLevel`). Opus runs at
     /// 48 kHz, so other rates are resampled (libsoxr) first; the decoded audio is then at 48 kHz.
     public static func roundTrip(_ audio: AudioBuffer, codec: Codec) throws -> AudioBuffer {
         var source = audio
@@ -35,7 +39,8 @@ public enum LossyRoundTrip {
         let folder = NSTemporaryDirectory()
         let path = folder + (folder.hasSuffix("/") ? "" : "/") + "headroom-codec-\(getpid())-\(UUID().uuidString).\(codec.container.rawValue)"
         defer { unlink(path) }
-        try AudioFileWriter.write(source, to: path, format: AudioFileFormat(codec.container), existing: .overwrite)
+        try AudioFileWriter.write(source, to: path, format: AudioFileFormat(codec.container, compressionLevel: checkCompressionLevel, constantBitrate: false),
+                                  existing: .overwrite)
         return try AudioFileReader.read(path: path).buffer
     }
 }

@@ -177,7 +177,7 @@ public enum Translation {
                 add(key, .problem, .major,
                     "After \(c.codec) encoding the peaks reach \(NumberText.decimal(c.truePeakDBTP, digits: 2)) dBTP (\(c.clippedSamples) clipped samples)",
                     value: c.truePeakDBTP, unit: "dBTP", expected: "under \(d(codecOverDBTP)) dBTP after decoding",
-                    action: "Lower the ceiling to \(d(c.suggestedCeilingDBTP ?? -1.5)) dBTP (--ceiling) and re-render.")
+                    action: "Lower the ceiling to \(d(c.suggestedCeilingDBTP ?? -1.5)) dBTP and re-render (--ceiling \(String(format: "%.1f", c.suggestedCeilingDBTP ?? -1.5))).")
             } else {
                 add(key, .strength, .info,
                     "Survives \(c.codec) encoding: \(NumberText.decimal(c.truePeakDBTP, digits: 2)) dBTP after decoding",

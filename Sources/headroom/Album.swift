@@ -6,6 +6,7 @@ import HeadroomDSP
 import HeadroomIO
 import HeadroomMastering
 import HeadroomReport
+import HeadroomSession
 
 /// `headroom album`: analyze every track in parallel, plan the album as a whole, master every track.
 struct Album: ParsableCommand {
@@ -16,8 +17,9 @@ struct Album: ParsableCommand {
         target; every other track keeps --keep-offset of its distance to it (default 0.5: a ballad 6 LU under \
         stays 3 LU under), at most --max-offset LU under. Tone: each track is matched towards the album's \
         average loud-part spectrum by --album-eq (or towards --reference). Same ceiling everywhere. Writes \
-        DIR/NAME.master.wav and DIR/NAME.headroom.json per track and DIR/album.headroom.json; nothing is \
-        overwritten without --force; a track that fails is reported and the others still finish (exit 1).
+        DIR/NAME.master.wav and its session DIR/NAME.master.headroom.json per track and DIR/album.headroom.json; \
+        nothing is overwritten without --force; a track that fails is reported and the others still finish (exit \
+        1); a track whose target or ceiling was missed is written and reported (exit 3).
         """)
 
     @Argument(help: "The tracks, in album order.")
@@ -62,6 +64,7 @@ struct Album: ParsableCommand {
 
     func validate() throws {
         guard !tracks.isEmpty else { throw ValidationError("give at least one track") }
+        if loudness.presetNames.count > 1 { throw ValidationError("an album has one target; give one --target") }
         for (name, v) in [("--keep-offset", keepOffset), ("--album-eq", albumEQ), ("--even-out", evenOut)] where !(0.0...1.0).contains(v) {
             throw ValidationError("\(name) must be between 0 and 1")
         }
@@ -98,7 +101,6 @@ struct Album: ParsableCommand {
         }
         let container: AudioFileFormat.Container = format == "flac" ? .flac : .wav
         let outPaths = tracks.map { (folder as NSString).appendingPathComponent(Self.stem($0) + ".master." + container.rawValue) }
-        let sessionPaths = tracks.map { (folder as NSString).appendingPathComponent(Self.stem($0) + ".headroom.json") }
         let albumPath = (folder as NSString).appendingPathComponent("album.headroom.json")
         if !force && FileManager.default.fileExists(atPath: albumPath) {
             throw Failure(message: "\(albumPath): already exists (kept; use --force to replace the album's outputs)")
@@ -153,19 +155,17 @@ struct Album: ParsableCommand {
             line.loudnessReason = loudness[k].reason
             line.tonalDistanceBeforeDB = MatchDistances(p.profile, tonalTarget).tonalDB
             do {
-                if !force, FileManager.default.fileExists(atPath: outPaths[i]) || FileManager.default.fileExists(atPath: sessionPaths[i]) {
-                    throw Failure(message: "\(outPaths[i]): already exists (kept; use --force to replace it)")
-                }
                 progress.set(i, "planning")
-                let (audio, _) = try readTrack(tracks[i])
-                let plan = Planner(options: trackOptions[k]).plan(analysis: p.analysis, checklist: p.checklist, audio: audio)
-                let job = MasterJob(input: audio, analysis: p.analysis, checklist: p.checklist, plan: plan, format: format,
-                                    existing: force ? .overwrite : .keep, protecting: inputs)
-                let outcome = try job.run(to: outPaths[i], say: { progress.set(i, $0) },
-                                          fraction: { progress.set(i, "rendering", fraction: $0) })
-                let session = Session(toolVersion: Headroom.version, input: p.info, plan: outcome.result.plan,
-                                      checklist: outcome.checklist, report: outcome.report)
-                try writeText(String(decoding: try session.jsonData(), as: UTF8.self) + "\n", to: sessionPaths[i])
+                let mix = try Mix.load(tracks[i])
+                let plan = Planner(options: trackOptions[k]).plan(analysis: p.analysis, checklist: p.checklist, audio: mix.audio)
+                var job = MasterJob(mix: mix, analysis: p.analysis, checklist: p.checklist, plan: plan,
+                                    deliverable: Deliverable(path: outPaths[i], format: format), toolVersion: Headroom.version)
+                job.existing = force ? .overwrite : .keep
+                job.protecting = inputs
+                let done = try job.run(progress: { s in
+                    if let f = s.fraction { progress.set(i, s.step.rawValue, fraction: f) } else { progress.set(i, s.step.rawValue) }
+                })
+                let outcome = done.mastering
                 let after = ReferenceProfile.measure(outcome.result.master, analysis: outcome.after, name: line.name,
                                                      ranges: p.profile.sections)
                 line.status = "mastered"
@@ -224,44 +224,26 @@ struct Album: ParsableCommand {
             for f in failed { note("headroom: \(f.error ?? f.name)") }
             throw ExitCode(1)
         }
+        let open = lines.filter { $0.guardLimited == true || ($0.truePeak8xDBTP ?? -100) > base.ceilingDBTP + 1e-6 }
+        if !open.isEmpty {
+            for t in open { note("headroom: \(t.name): a check is still open (the limiting guard stopped it short of its target, or the ceiling was missed)") }
+            throw ExitCode(Headroom.checksOpenExitCode)
+        }
     }
 
     /// Marks track `i` failed and phrases its error.
     func trackFailure(_ i: Int, _ error: Error, _ progress: TrackProgress) -> Failure {
         progress.set(i, "failed")
+        if let e = error as? JobError { return Failure(message: e.message) }
         return error as? Failure ?? Failure(message: "\(tracks[i]): \(error)")
     }
 
     func readTrack(_ path: String) throws -> (AudioBuffer, InputFile) {
-        do { return try AudioFileReader.read(path: path) } catch let e as AudioFileError { throw Failure(message: e.description) }
+        let mix = try Mix.load(path)
+        return (mix.audio, mix.info)
     }
 }
 
-func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
-
-/// Runs `body` for 0..<count on up to `jobs` threads at once; results in index order.
-func parallelMap<T>(_ count: Int, jobs: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
-    let box = ParallelResults<T>(count)
-    DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, count))) { _ in
-        while let i = box.take() { box.put(i, body(i)) }
-    }
-    return box.results.map { $0! }
-}
-
-/// The work queue and results of `parallelMap`, behind a lock.
-final class ParallelResults<T>: @unchecked Sendable {
-    var results: [T?]
-    private var next = 0
-    private let lock = NSLock()
-    init(_ n: Int) { results = Array(repeating: nil, count: n) }
-    func take() -> Int? {
-        lock.lock(); defer { lock.unlock() }
-        guard next < results.count else { return nil }
-        next += 1
-        return next - 1
-    }
-    func put(_ i: Int, _ v: T) { lock.lock(); results[i] = v; lock.unlock() }
-}
 
 /// One progress bar per track on a terminal, redrawn in place:
 /// `  02 ballad   [##########..........]  52 %  rendering`.
@@ -277,8 +259,8 @@ final class TrackProgress: @unchecked Sendable {
 
     /// Where each step sits on a track's bar; rendering fills the span from 0.3 to 0.85 by its fraction.
     static let steps: [String: Double] = [
-        "waiting": 0, "analyzing": 0.05, "analyzed": 0.2, "planning": 0.25, "rendering": 0.3, "writing": 0.85,
-        "verifying": 0.9, "done": 1, "failed": 1,
+        "waiting": 0, "analyzing": 0.05, "analyzed": 0.2, "planning": 0.25, "rendering": 0.3, "checking codecs": 0.86,
+        "writing": 0.92, "done": 1, "failed": 1,
     ]
 
     init(names: [String], enabled: Bool) {
@@ -295,7 +277,8 @@ final class TrackProgress: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         states[i] = state
         let base = Self.steps[state] ?? done[i]
-        done[i] = fraction.map { 0.3 + 0.55 * min(1, max(0, $0)) } ?? base
+        // Never backwards: a bar that went down would read as lost work.
+        done[i] = max(done[i], fraction.map { 0.3 + 0.55 * min(1, max(0, $0)) } ?? base)
         var text = drawn ? "\u{1B}[\(names.count)A" : ""
         let width = min(32, names.map(\.count).max() ?? 10)
         for (k, n) in names.enumerated() {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HeadroomSession
 import HeadroomAnalysis
 import HeadroomChecklist
 import HeadroomDSP
@@ -77,16 +78,8 @@ struct Analyze: ParsableCommand {
 
 /// Reads the mix (or synthesizes the demo mix when none is given), with a one-line failure.
 func loadMix(_ mix: String?) throws -> (AudioBuffer, InputFile) {
-    guard let mix else {
-        let song = SyntheticSong.demo().render()
-        return (song, InputFile(path: "demo mix (synthesized)", format: "32-bit float", sampleRateHz: song.sampleRate,
-                                channelCount: song.channelCount, frameCount: song.frameCount))
-    }
-    do {
-        return try AudioFileReader.read(path: mix)
-    } catch let error as AudioFileError {
-        throw Failure(message: error.description)
-    }
+    let m = try Mix.load(mix)
+    return (m.audio, m.info)
 }
 
 /// Writes a text file atomically (temp file + rename), refusing folders.

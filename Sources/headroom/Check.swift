@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HeadroomSession
 import HeadroomAnalysis
 import HeadroomDSP
 import HeadroomIO
@@ -37,16 +38,7 @@ struct Check: ParsableCommand {
 
     func codecList() throws -> [LossyRoundTrip.Codec] { try Self.parseCodecs(codecs) }
 
-    /// "mp3,vorbis" → the codecs; "none" → none.
-    static func parseCodecs(_ codecs: String) throws -> [LossyRoundTrip.Codec] {
-        if codecs.lowercased() == "none" { return [] }
-        return try codecs.split(separator: ",").map { name in
-            guard let c = LossyRoundTrip.Codec(rawValue: name.trimmingCharacters(in: .whitespaces).lowercased()) else {
-                throw ValidationError("--codecs: unknown codec '\(name)'; choose mp3, vorbis, opus or none")
-            }
-            return c
-        }
-    }
+    static func parseCodecs(_ codecs: String) throws -> [LossyRoundTrip.Codec] { try usage { try CodecChecks.parse(codecs) } }
 
     func validate() throws {
         _ = try codecList()
@@ -72,7 +64,7 @@ struct Check: ParsableCommand {
         // Codec round trips, one per core.
         let list = try codecList()
         progress.say("encoding and decoding \(list.map(\.displayName).joined(separator: ", "))")
-        let checks = try Self.codecChecks(audio, codecs: list)
+        let checks = try CodecChecks.run(audio, codecs: list)
         let report = Translation.evaluate(analysis, codecs: checks)
 
         if let previews {
@@ -99,20 +91,6 @@ struct Check: ParsableCommand {
             print("Headroom check — \(info.path)\n")
             print(TranslationTextReport.render(report), terminator: "")
             if let previews { print("\nwrote \(previewPaths.count) previews to \(previews)") }
-        }
-    }
-
-    /// Round trips through each codec, in parallel, in the codecs' order.
-    static func codecChecks(_ audio: AudioBuffer, codecs: [LossyRoundTrip.Codec]) throws -> [TranslationReport.CodecCheck] {
-        let decoded = parallelMap(codecs.count, jobs: codecs.count) { i in
-            Result { try LossyRoundTrip.roundTrip(audio, codec: codecs[i]) }
-        }
-        return try codecs.indices.map { i in
-            do {
-                return Translation.codecCheck(codec: codecs[i].displayName, source: audio, decoded: try decoded[i].get())
-            } catch let e as AudioFileError {
-                throw Failure(message: "the \(codecs[i].displayName) check failed: \(e.description)")
-            }
         }
     }
 }

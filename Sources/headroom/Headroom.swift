@@ -1,15 +1,20 @@
 import ArgumentParser
 import Foundation
+import HeadroomIO
+import HeadroomSession
 
 /// The `headroom` command: analyzes (and, in later versions, masters) printed stereo mixes.
 struct Headroom: ParsableCommand {
-    static let version = "0.2.0"
+    static let version = "0.3.0"
+    /// Exit code when the outputs were written but a check is still open (target or ceiling missed, codec overs).
+    static let checksOpenExitCode: Int32 = 3
     static let configuration = CommandConfiguration(
         commandName: "headroom",
         abstract: "Masters a printed stereo mix: listens first, writes the session's checklist, explains every move, checks every item off.",
         discussion: """
         Start with `headroom analyze song.wav`, then `headroom master song.wav`.
-        Exit codes: 0 success, 1 a file could not be read, analyzed or written (the reason is printed, one line), 2 usage error.
+        Exit codes: 0 success; 3 written, but a check is still open (a target or ceiling missed, codec overs); \
+        1 a file could not be read, analyzed or written (the reason is printed, one line); 2 usage error.
         Headroom never modifies its input and writes its outputs atomically.
         """,
         version: version,
@@ -20,19 +25,24 @@ struct Headroom: ParsableCommand {
 @main
 enum Main {
     static func main() {
+        TemporaryFiles.installSignalCleanup()
         do {
             var command = try Headroom.parseAsRoot()
             try command.run()
         } catch let failure as Failure {
             FileHandle.standardError.write(Data("headroom: \(failure.message)\n".utf8))
             exit(1)
+        } catch let error as JobError {
+            FileHandle.standardError.write(Data("headroom: \(error.message)\n".utf8))
+            exit(error.kind == .usage ? 2 : 1)
         } catch {
             let code = Headroom.exitCode(for: error)
             if code == .success || code == .failure || error is ExitCode {
                 Headroom.exit(withError: error)
             }
-            // Usage errors: ArgumentParser's message and the usage line, exit code 2.
-            FileHandle.standardError.write(Data((Headroom.fullMessage(for: error) + "\n").utf8))
+            // Usage errors: one line with Headroom's prefix, then where to find help; exit code 2.
+            let message = Headroom.message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
+            FileHandle.standardError.write(Data("headroom: \(message)\n(see 'headroom --help' or 'headroom COMMAND --help')\n".utf8))
             exit(2)
         }
     }

@@ -6,7 +6,7 @@ import HeadroomDSP
 import HeadroomIO
 import HeadroomMastering
 import HeadroomReport
-import HeadroomSignals
+import HeadroomSession
 import HeadroomTranslation
 
 /// `headroom master`: the section-aware chain, the true-peak limiter, the loudness target, and the
@@ -19,43 +19,52 @@ struct Master: ParsableCommand {
             let t = LoudnessTarget.presets[name]!
             return "\(name) (\(Int(t.integratedLUFS)) LUFS, \(t.ceilingDBTP) dBTP)"
         }.joined(separator: ", ")).
-        Writes MIX's folder/NAME.master.wav (or -o) and NAME.headroom.json (the session: plan, checklist, report). \
-        Edit the session (notes, settings, "enabled": false) and re-render with --session. Without MIX, masters \
-        the demo mix. The input is never modified; outputs are written atomically.
+        Writes NAME.master.wav next to the mix (or -o OUT; the format follows the extension: wav, aiff, flac, \
+        ogg, opus, mp3) and its session beside it, OUT without its extension + .headroom.json (plan, checklist, \
+        report). Several targets (--target spotify,apple,loud) make one master each, NAME.spotify.wav, ..., \
+        from one analysis. Edit a session (notes, settings, "enabled": false) and re-render with --session; \
+        --target, --lufs, --ceiling and the output options apply to the re-render. Tags (title, artist, ...) \
+        are carried from the mix; --tag KEY=VALUE sets one. The input is never modified; each master and its \
+        session are written together or not at all; nothing is replaced without --force (regular files only).
+        Exit codes: 0 written and every check passed; 3 written but a check is still open (target missed \
+        because of the limiting guard, ceiling missed); 1 a file could not be read, analyzed or written; 2 usage.
         """)
 
     @Argument(help: "The printed mix (omit to master the demo mix).")
     var mix: String?
 
-    @Option(name: [.short, .customLong("output")], help: "The master's path (default: next to the mix, NAME.master.wav).")
+    @Option(name: [.short, .customLong("output")], help: "The master's path (default: next to the mix, NAME.master.wav); its extension sets the format. With several targets, each gets the target's name before the extension.")
     var output: String?
 
     @OptionGroup var loudness: LoudnessOptions
 
-    @Option(name: .customLong("even-out"), help: "How far quieter sections are brought up towards the loudest: 0 keeps the song's section dynamics, 1 levels them.")
-    var evenOut: Double = 0.4
+    @Option(name: .customLong("even-out"), help: "How far quieter sections are brought up towards the loudest: 0 keeps the song's section dynamics, 1 levels them (default 0.4).")
+    var evenOut: Double?
 
-    @Option(name: .customLong("max-limiting"), help: "Most loudness (LU) the limiter may take from the loudest section.")
-    var maxLimiting: Double = 4
+    @Option(name: .customLong("max-limiting"), help: "Most loudness (LU) the limiter may take from the loudest section (default 4).")
+    var maxLimiting: Double?
 
-    @Option(help: "Output format: wav, flac or mp3 (default: from the output's extension, else wav).")
+    @Option(help: "Output format: \(Deliverable.formatNames) (default: from the output's extension, else wav).")
     var format: String?
 
-    @Option(help: "Bits: 16, 24 or 32f (WAV only).")
-    var bits: String = "24"
+    @Option(help: "Bits: 16, 24 or 32f, for WAV, AIFF (16/24/32f) and FLAC (16/24); default 24. Lossy formats have none (MP3: 320 kbps).")
+    var bits: String?
 
-    @Option(name: .customLong("sample-rate"), help: "Output sample rate in Hz (libsoxr, very high quality).")
-    var sampleRate: Double?
+    @Option(name: .customLong("sample-rate"), help: "Output sample rate (libsoxr, very high quality), e.g. 48000 or 48k.")
+    var sampleRate: SampleRate?
 
     @Flag(name: .customLong("no-dither"), help: "Round instead of adding TPDF dither at 16/24 bits.")
     var noDither = false
+
+    @Option(name: .customLong("tag"), help: ArgumentHelp("Set a tag in the master: title, artist, album, date, comment, genre, track, copyright (repeat for several); the mix's own tags are kept otherwise.", valueName: "KEY=VALUE"))
+    var tags: [String] = []
 
     @OptionGroup var reference: ReferenceOptions
 
     @Option(help: "Codecs to check the master with, on 15 s around the loudest section's highest peak: any of mp3, vorbis, opus, or none.")
     var codecs: String = "mp3,vorbis,opus"
 
-    @Option(help: "Re-render from a session file (its plan and notes); other settings come from it.")
+    @Option(help: "Re-render from a session file (its plan, edits and notes).")
     var session: String?
 
     @Option(name: .customLong("pre-limiter"), help: "Also write the chain's output before the limiter to this file.")
@@ -64,28 +73,42 @@ struct Master: ParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Print the plan, render nothing.")
     var dryRun = false
 
-    @Flag(help: "Replace existing output files.")
+    @Flag(help: "Replace existing output files (regular files only).")
     var force = false
 
     @Flag(name: .shortAndLong, help: "No progress or plan on the terminal.")
     var quiet = false
 
-    @Flag(help: "Print the session (plan, checklist, report) as JSON on stdout.")
+    @Flag(help: "Print the session (plan, checklist, report) as JSON on stdout (several targets: a JSON array).")
     var json = false
 
+    var references: [String] { reference.references }
+
     func validate() throws {
-        guard (0.0...1.0).contains(evenOut) else { throw ValidationError("--even-out must be between 0 and 1") }
-        guard (0.0...20.0).contains(maxLimiting) else { throw ValidationError("--max-limiting must be between 0 and 20 LU") }
-        guard ["16", "24", "32f"].contains(bits) else { throw ValidationError("--bits must be 16, 24 or 32f") }
-        if let sampleRate, !AudioFileReader.supportedSampleRates.contains(sampleRate) {
-            throw ValidationError("--sample-rate must be between 8000 and 384000")
+        if let evenOut, !(0.0...1.0).contains(evenOut) { throw ValidationError("--even-out must be between 0 and 1") }
+        if let maxLimiting, !(0.0...20.0).contains(maxLimiting) { throw ValidationError("--max-limiting must be between 0 and 20 LU") }
+        if let bits, !["16", "24", "32f"].contains(bits) { throw ValidationError("--bits must be 16, 24 or 32f") }
+        if let sampleRate, !AudioFileReader.supportedSampleRates.contains(sampleRate.hertz) {
+            throw ValidationError("--sample-rate must be between 8000 and 384000 Hz (or 8k to 384k)")
         }
-        _ = try Check.parseCodecs(codecs)
+        _ = try usage { try CodecChecks.parse(codecs) }
+        _ = try usage { try parsedTags() }
         if reference.span != .loud && references.isEmpty { throw ValidationError("--match-on needs --reference") }
-        if session != nil && !references.isEmpty { throw ValidationError("--reference makes a new plan; it cannot be combined with --session") }
-        let container = try outputContainer()
-        if container == .flac && bits == "32f" { throw ValidationError("FLAC holds 16 or 24 bits, not 32f") }
-        for path in [output, preLimiter, session].compactMap({ $0 }) {
+        let several = loudness.presetNames.count > 1
+        if let session {
+            if !references.isEmpty { throw ValidationError("--reference makes a new plan; it cannot be combined with --session") }
+            if evenOut != nil || maxLimiting != nil {
+                throw ValidationError("--even-out and --max-limiting make a new plan; with --session, edit the session's sectionGain or maxLimitingLU instead")
+            }
+            if several { throw ValidationError("--session re-renders one master; give one --target") }
+            if let mix, AudioFileWriter.sameFile(session, mix) { throw ValidationError("--session \(session) is the input mix") }
+        }
+        if several && preLimiter != nil { throw ValidationError("--pre-limiter goes with one target") }
+        _ = try usage { try Deliverable.format(outputPath: output, formatName: format, bits: bits) }
+        if let preLimiter, let output, AudioFileWriter.sameFile(preLimiter, output) || preLimiter == output {
+            throw ValidationError("--pre-limiter and -o name the same file (\(output)); give the pre-limiter print its own path")
+        }
+        for path in [output, preLimiter].compactMap({ $0 }) {
             if let mix, AudioFileWriter.sameFile(path, mix) {
                 throw ValidationError("\(path) is the input mix; Headroom never writes to its input")
             }
@@ -95,146 +118,163 @@ struct Master: ParsableCommand {
         }
     }
 
-    var references: [String] { reference.references }
-
-    func outputContainer() throws -> AudioFileFormat.Container {
-        if let format {
-            guard let c = AudioFileFormat.Container(rawValue: format.lowercased()), [.wav, .flac, .mp3].contains(c) else {
-                throw ValidationError("--format must be wav, flac or mp3")
+    /// `--tag` values as tags.
+    func parsedTags() throws -> AudioTags {
+        var out = AudioTags()
+        for t in tags {
+            guard let eq = t.firstIndex(of: "="), let key = AudioTags.Key(name: String(t[..<eq])) else {
+                throw JobError.usage("--tag \(t): use KEY=VALUE with a key of \(AudioTags.Key.allCases.map { $0 == .trackNumber ? "track" : $0.rawValue }.joined(separator: ", "))")
             }
-            return c
+            out[key] = String(t[t.index(after: eq)...])
         }
-        if let output, let c = AudioFileFormat.container(forPath: output), [.wav, .flac, .mp3].contains(c) { return c }
-        return .wav
+        return out
+    }
+
+    /// The output settings: the file's format, and what the options give; a session's own settings stay
+    /// where no option was given.
+    func outputSettings(_ format: AudioFileFormat, base: OutputSettings?, mixRate: Double) -> OutputSettings {
+        var o = base ?? OutputSettings()
+        o.format = format.container.rawValue
+        if bits != nil || base == nil || format.container == .flac && o.bits == "32f" {
+            o.bits = format.isLossy ? "24" : format.sample.rawValue
+        }
+        if let sampleRate { o.sampleRateHz = sampleRate.hertz == mixRate ? nil : sampleRate.hertz }
+        if noDither { o.dither = false }
+        return o
+    }
+
+    /// The deliverables: one per target.
+    func deliverables(_ mix: Mix, targets: [LoudnessTarget]) throws -> [Deliverable] {
+        let fmt = try Deliverable.format(outputPath: output, formatName: format, bits: bits)
+        if targets.count == 1 {
+            let path = output ?? Deliverable.defaultPath(stem: mix.stem, mixPath: mix.path, label: "master", container: fmt.container)
+            return [Deliverable(path: path, format: fmt, preLimiterPath: preLimiter)]
+        }
+        return loudness.presetNames.map { name in
+            let path = output.map { Deliverable.labelled($0, name) }
+                ?? Deliverable.defaultPath(stem: mix.stem, mixPath: mix.path, label: name, container: fmt.container)
+            return Deliverable(path: path, format: fmt)
+        }
     }
 
     func run() throws {
-        let container = try outputContainer()
-        let (input, inputFile) = try loadMix(mix)
-        let inputPath = inputFile.path
-        let stem = mix.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension } ?? "headroom-demo"
-        let folder = mix.map { ($0 as NSString).deletingLastPathComponent } ?? ""
-        let outPath = output ?? (folder.isEmpty ? "" : folder + "/") + stem + ".master." + container.rawValue
-        let sessionPath = session ?? ((outPath as NSString).deletingLastPathComponent.isEmpty ? "" : (outPath as NSString).deletingLastPathComponent + "/") + stem + ".headroom.json"
-        if let mix, AudioFileWriter.sameFile(outPath, mix) || AudioFileWriter.sameFile(sessionPath, mix) {
-            throw Failure(message: "\(outPath): is the input mix; Headroom never writes to its input")
-        }
-
+        let mix = try Mix.load(mix)
+        let targets = loudness.choices()
+        let deliverables = try deliverables(mix, targets: targets)
         let progress = Progress(enabled: !quiet && !json && isatty(STDERR_FILENO) != 0)
         progress.say("analyzing")
-        let analysis: Analysis
-        do { analysis = try Analyzer().analyze(input) } catch let e as AnalysisError {
-            throw Failure(message: "\(inputPath): \(e)")
-        }
+        let analysis = try mix.analyze()
         var checklist = ChecklistRules.evaluate(analysis)
-
-        var plan: MasteringPlan
+        var plans: [MasteringPlan]
         if let session {
-            let loaded = try loadSession(session, input: input)
-            plan = loaded.plan
+            let loaded = try SessionFile.load(session, for: mix)
+            var plan = loaded.plan
+            let output = outputSettings(deliverables[0].format, base: plan.output, mixRate: mix.audio.sampleRate)
+            PlanOverrides(target: loudness.given ? targets[0] : nil, output: output).apply(to: &plan)
+            SessionEdits.describe(&plan)
             checklist = Session.carryNotes(from: loaded.checklist, to: checklist)
+            plans = [plan]
         } else {
-            var options = Planner.Options(target: loudness.choice())
-            options.evenOut = evenOut
-            options.maxLimitingLU = maxLimiting
+            var options = Planner.Options(target: targets[0])
+            options.evenOut = evenOut ?? options.evenOut
+            options.maxLimitingLU = maxLimiting ?? options.maxLimitingLU
             options.reference = try reference.profile(say: { progress.say($0) })
             options.matchAmounts = try reference.amounts()
             options.matchSpan = reference.span
-            options.output = OutputSettings(format: container.rawValue, bits: container == .wav || container == .flac ? bits : "24",
-                                            sampleRateHz: sampleRate.flatMap { $0 == input.sampleRate ? nil : $0 },
-                                            dither: !noDither)
-            plan = Planner(options: options).plan(analysis: analysis, checklist: checklist, audio: input)
+            options.output = outputSettings(deliverables[0].format, base: nil, mixRate: mix.audio.sampleRate)
+            plans = targets.map { target in
+                var o = options
+                o.target = target
+                return Planner(options: o).plan(analysis: analysis, checklist: checklist, audio: mix.audio)
+            }
         }
 
         if dryRun {
             if json {
-                print(String(decoding: try Session(toolVersion: Headroom.version, input: inputFile, plan: plan,
-                                                   checklist: checklist, report: nil).jsonData(), as: UTF8.self))
+                let sessions = try plans.map { try Session(toolVersion: Headroom.version, input: mix.info, plan: $0, checklist: checklist, report: nil).jsonData() }
+                printJSON(sessions)
             } else {
                 print(TextReport.checklist(checklist, analysis: analysis))
-                print(MasterTextReport.plan(plan), terminator: "")
+                for plan in plans { print(MasterTextReport.plan(plan), terminator: "") }
                 print("(dry run: nothing rendered or written)")
             }
             return
         }
 
-        // Refuse to overwrite before spending time on the render.
-        let existing: AudioFileWriter.ExistingFile = force ? .overwrite : .keep
-        for path in [outPath, preLimiter].compactMap({ $0 }) where FileManager.default.fileExists(atPath: path) && !force {
-            throw Failure(message: "\(path): already exists (kept; use --force to replace it)")
+        let jobs = zip(plans, deliverables).map { plan, d in
+            // The word length the plan settled on (a session's, unless --bits was given).
+            var deliverable = d
+            deliverable.format.sample = AudioFileFormat.Sample(rawValue: plan.output.bits) ?? .int24
+            var job = MasterJob(mix: mix, analysis: analysis, checklist: checklist, plan: plan, deliverable: deliverable,
+                                toolVersion: Headroom.version)
+            job.codecs = (try? CodecChecks.parse(codecs)) ?? []
+            job.existing = force ? .overwrite : .keep
+            job.protecting += references
+            job.tagOverrides = (try? parsedTags()) ?? AudioTags()
+            return job
         }
-        if session == nil && FileManager.default.fileExists(atPath: sessionPath) && !force {
-            throw Failure(message: "\(sessionPath): a session already exists (kept, it may hold your notes); re-render with --session \(sessionPath), or use --force")
-        }
+        // Refuse before spending time on any render.
+        for job in jobs { try job.checkOutputs() }
 
-        if !quiet && !json { print(MasterTextReport.plan(plan)) }
-        let format = AudioFileFormat(container, AudioFileFormat.Sample(rawValue: plan.output.bits) ?? .int24)
-        let job = MasterJob(input: input, analysis: analysis, checklist: checklist, plan: plan, format: format,
-                            existing: existing, protecting: (mix.map { [$0] } ?? []) + references)
-        let outcome = try job.run(to: outPath, preLimiter: preLimiter, say: { progress.say($0) },
-                                  fraction: { progress.fraction("rendering", $0) })
-        let (result, after, verified, report) = (outcome.result, outcome.after, outcome.checklist, outcome.report)
-        // Translation: speaker models and platforms from the master's analysis; codecs on an excerpt.
-        progress.say("checking codecs")
-        let checks = try Check.codecChecks(Self.codecExcerpt(result.master, loudest: result.plan.loudestSection),
-                                           codecs: try Check.parseCodecs(codecs))
-        let translation = Translation.evaluate(after, codecs: checks)
-        let saved = Session(toolVersion: Headroom.version, input: inputFile, plan: result.plan, checklist: verified, report: report,
-                            translation: translation)
-        try writeText(String(decoding: try saved.jsonData(), as: UTF8.self) + "\n", to: sessionPath)
-        progress.done()
-
-        if json {
-            print(String(decoding: try saved.jsonData(), as: UTF8.self))
-        } else if !quiet {
-            // The plan was printed before rendering; now the result.
-            print(MasterTextReport.result(saved))
-            print("TRANSLATION (codecs checked on 15 s around the loudest section's highest peak)")
-            print(TranslationTextReport.render(translation))
-            let dithered = plan.output.dither && format.sample != .float32 && container != .mp3 ? ", TPDF dither" : ""
-            print("wrote \(outPath) (\(format)\(dithered))\(preLimiter.map { " and \($0)" } ?? "") and the session \(sessionPath)")
+        var outcomes: [MasterJob.Outcome] = []
+        for i in jobs.indices {
+            if !quiet && !json {
+                progress.done()
+                print(MasterTextReport.plan(jobs[i].plan))
+            }
+            let outcome = try jobs[i].run(progress: { p in
+                if let f = p.fraction { progress.fraction(p.step.rawValue, f) } else { progress.say(p.step.rawValue) }
+            })
+            progress.done()
+            outcomes.append(outcome)
+            if !quiet && !json { printResult(outcome, jobs[i]) }
         }
-        if !report.targetHit || !report.ceilingHeld {
-            note("headroom: the master missed its \(report.targetHit ? "ceiling" : "target"): see the checklist")
+        if json { printJSON(try outcomes.map { try $0.session.jsonData() }) }
+        if outcomes.count > 1 && !quiet && !json { print(summary(outcomes, jobs.map(\.deliverable))) }
+        let open = outcomes.filter { !$0.allChecksPassed }
+        if !open.isEmpty {
+            for o in open {
+                note("headroom: the \(o.session.plan.target.name) master missed its \(o.mastering.report.targetHit ? "ceiling" : "target"): see the checklist")
+            }
+            throw ExitCode(Headroom.checksOpenExitCode)
         }
     }
 
-    /// Seconds of the master the codecs are checked on (the full file: `headroom check`).
-    static let codecExcerptSeconds = 15.0
-
-    /// The excerpt the codec check encodes: `codecExcerptSeconds` of the loudest section, centred on its
-    /// highest sample peak (where decoding overs appear first), so the check costs the same for any length.
-    static func codecExcerpt(_ master: AudioBuffer, loudest: TimeRange) -> AudioBuffer {
-        let sr = master.sampleRate
-        let a = max(0, min(master.frameCount, Int(loudest.startSeconds * sr)))
-        let b = max(a, min(master.frameCount, Int(loudest.endSeconds * sr)))
-        var peakFrame = a, peak: Float = -1
-        for c in master.channels { for i in a..<b where abs(c[i]) > peak { peak = abs(c[i]); peakFrame = i } }
-        let half = Int(codecExcerptSeconds * sr / 2)
-        let start = max(a, min(b - 2 * half, peakFrame - half)), end = min(b, max(a, start) + 2 * half)
-        return master.slice(max(a, start)..<max(max(a, start), end))
+    func printJSON(_ sessions: [Data]) {
+        let texts = sessions.map { String(decoding: $0, as: UTF8.self) }
+        print(texts.count == 1 ? texts[0] : "[\n" + texts.joined(separator: ",\n") + "\n]")
     }
 
-    func loadSession(_ path: String, input: AudioBuffer) throws -> Session {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw Failure(message: "\(path): cannot read the session (\(error.localizedDescription))")
-        }
-        let session: Session
-        do { session = try Session.decode(data) } catch {
-            throw Failure(message: "\(path): not a Headroom session file (\(error))")
-        }
-        guard session.input.frameCount == input.frameCount, session.input.channelCount == input.channelCount,
-              session.input.sampleRateHz == input.sampleRate else {
-            throw Failure(message: "\(path): this session belongs to another file (\(session.input.path))")
-        }
-        return session
+    func printResult(_ outcome: MasterJob.Outcome, _ job: MasterJob) {
+        let format = job.deliverable.format
+        print(MasterTextReport.result(outcome.session))
+        print("TRANSLATION (codecs checked on 15 s around the loudest section's highest peak)")
+        print(TranslationTextReport.render(outcome.translation))
+        let dithered = job.plan.output.dither && format.sample != .float32 && !format.isLossy ? ", TPDF dither" : ""
+        print("wrote \(job.deliverable.path) (\(format)\(dithered))\(job.deliverable.preLimiterPath.map { " and \($0)" } ?? "") and the session \(job.deliverable.sessionPath)")
     }
 
+    /// One line per deliverable, after several targets.
+    func summary(_ outcomes: [MasterJob.Outcome], _ deliverables: [Deliverable]) -> String {
+        var lines = ["SUMMARY (one analysis, \(outcomes.count) masters)",
+                     "  target              LUFS   true peak   LRA   verdict   file"]
+        for (o, d) in zip(outcomes, deliverables) {
+            let r = o.mastering.report
+            lines.append("  " + o.session.plan.target.name.padding(toLength: 16, withPad: " ", startingAt: 0)
+                         + String(format: "%8.1f %9.2f %7.1f   ", r.after.integratedLUFS, r.truePeak8xDBTP, r.after.loudnessRangeLU)
+                         + (o.allChecksPassed ? "✓" : "✗ open").padding(toLength: 10, withPad: " ", startingAt: 0) + d.path)
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Runs `body`, turning a usage `JobError` into ArgumentParser's validation error (exit code 2).
+func usage<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let e as JobError where e.kind == .usage { throw ValidationError(e.message) }
 }
 
 /// Progress on stderr for a terminal: "rendering 45%".
-final class Progress {
+final class Progress: @unchecked Sendable {
     let enabled: Bool
     init(enabled: Bool) { self.enabled = enabled }
     func say(_ what: String) { if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K\(what)…".utf8)) } }

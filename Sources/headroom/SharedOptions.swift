@@ -2,35 +2,77 @@ import ArgumentParser
 import Foundation
 import HeadroomAnalysis
 import HeadroomMastering
+import HeadroomSession
 
 extension ReferenceProfile.Span: ExpressibleByArgument {}
 
+/// A number as a person types or copies it: "-1.6", or "−1.6" with the Unicode minus Headroom's reports print.
+struct Number: ExpressibleByArgument, Sendable {
+    let value: Double
+    init?(argument: String) {
+        let text = argument.replacingOccurrences(of: "\u{2212}", with: "-").trimmingCharacters(in: .whitespaces)
+        guard let v = Double(text), v.isFinite else { return nil }
+        value = v
+    }
+    init(_ value: Double) { self.value = value }
+}
+
+/// A sample rate: "48000", "48k", "44.1k", "96 kHz".
+struct SampleRate: ExpressibleByArgument, Sendable {
+    let hertz: Double
+    init?(argument: String) {
+        var text = argument.lowercased().replacingOccurrences(of: " ", with: "")
+        var scale = 1.0
+        if text.hasSuffix("khz") { text.removeLast(3); scale = 1000 } else if text.hasSuffix("k") { text.removeLast(); scale = 1000 }
+        else if text.hasSuffix("hz") { text.removeLast(2) }
+        guard let v = Double(text), v.isFinite else { return nil }
+        hertz = (v * scale).rounded()
+    }
+}
+
 /// The loudness target options of `master` and `album`.
 struct LoudnessOptions: ParsableArguments {
-    @Option(help: "Loudness target preset: \(LoudnessTarget.presetNames.joined(separator: ", ")).")
-    var target: String = "spotify"
+    @Option(help: "Loudness target preset: \(LoudnessTarget.presetNames.joined(separator: ", ")) (default spotify). master: several, comma-separated, make one master each from one analysis.")
+    var target: String?
 
     @Option(parsing: .unconditional, help: "Integrated loudness in LUFS (overrides the preset's; for an album, the loudest track's), e.g. --lufs -12.")
-    var lufs: Double?
+    var lufs: Number?
 
     @Option(parsing: .unconditional, help: "True-peak ceiling in dBTP (overrides the preset's), e.g. --ceiling -1.5.")
-    var ceiling: Double?
+    var ceiling: Number?
+
+    /// The preset names given (["spotify"] when none).
+    var presetNames: [String] {
+        (target ?? "spotify").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+    }
+
+    /// Whether the user chose a target (preset, LUFS or ceiling) on the command line.
+    var given: Bool { target != nil || lufs != nil || ceiling != nil }
 
     func validate() throws {
-        if lufs == nil && LoudnessTarget.presets[target] == nil {
-            throw ValidationError("unknown target '\(target)'; choose one of \(LoudnessTarget.presetNames.joined(separator: ", ")) or give --lufs")
+        for name in presetNames where LoudnessTarget.presets[name] == nil && !(lufs != nil && target == nil) {
+            throw ValidationError("unknown target '\(name)'; choose one of \(LoudnessTarget.presetNames.joined(separator: ", ")) or give --lufs")
         }
-        if let lufs, !(-40.0 ... -3.0).contains(lufs) { throw ValidationError("--lufs must be between -40 and -3") }
-        if let ceiling, !(-9.0 ... 0.0).contains(ceiling) { throw ValidationError("--ceiling must be between -9 and 0 dBTP") }
+        if Set(presetNames).count != presetNames.count { throw ValidationError("--target names a preset twice") }
+        if let lufs, !(-40.0 ... -3.0).contains(lufs.value) { throw ValidationError("--lufs must be between -40 and -3") }
+        if let ceiling, !(-9.0 ... 0.0).contains(ceiling.value) { throw ValidationError("--ceiling must be between -9 and 0 dBTP") }
     }
 
-    /// The preset with the overrides applied.
-    func choice() -> LoudnessTarget {
-        var t = LoudnessTarget.presets[target] ?? LoudnessTarget(name: "custom", integratedLUFS: lufs ?? -14, ceilingDBTP: -1)
-        if let lufs { t.integratedLUFS = lufs; if LoudnessTarget.presets[target] != nil { t.name = "\(target) at \(lufs) LUFS" } }
-        if let ceiling { t.ceilingDBTP = ceiling }
-        return t
+    /// Every target asked for, with the overrides applied.
+    func choices() -> [LoudnessTarget] {
+        presetNames.map { name in
+            var t = LoudnessTarget.presets[name] ?? LoudnessTarget(name: "custom", integratedLUFS: lufs?.value ?? -14, ceilingDBTP: -1)
+            if let lufs = lufs?.value {
+                t.integratedLUFS = lufs
+                if LoudnessTarget.presets[name] != nil && target != nil { t.name = "\(name) at \(lufs) LUFS" } else { t.name = "custom" }
+            }
+            if let ceiling = ceiling?.value { t.ceilingDBTP = ceiling }
+            return t
+        }
     }
+
+    /// The one target (album; the first of several).
+    func choice() -> LoudnessTarget { choices()[0] }
 }
 
 /// The reference-matching options of `master` and `album`.
@@ -74,12 +116,9 @@ struct ReferenceOptions: ParsableArguments {
         var profiles: [ReferenceProfile] = []
         for path in references {
             say("analyzing the reference \((path as NSString).lastPathComponent)")
-            let (audio, _) = try loadMix(path)
-            let analysis: Analysis
-            do { analysis = try Analyzer().analyze(audio) } catch let e as AnalysisError {
-                throw Failure(message: "\(path): \(e)")
-            }
-            profiles.append(ReferenceProfile.measure(audio, analysis: analysis, name: (path as NSString).lastPathComponent, span: span))
+            let reference = try Mix.load(path)
+            profiles.append(ReferenceProfile.measure(reference.audio, analysis: try reference.analyze(),
+                                                     name: (path as NSString).lastPathComponent, span: span))
         }
         return ReferenceProfile.blend(profiles, weights: try weights())
     }

@@ -4,16 +4,15 @@ import HeadroomIO
 import HeadroomTestSupport
 import Testing
 
-/// The six real tracks of ../shared/corpus/make-dev-corpus.sh (`make test` builds them and sets
-/// HEADROOM_CORPUS). They must analyze and agree with libebur128.
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["HEADROOM_CORPUS"] != nil, "needs HEADROOM_CORPUS (make test)"))
+/// The six real tracks of scripts/make-corpus.sh (`make test` builds them and sets HEADROOM_CORPUS).
+/// They must analyze and agree with libebur128.
+@Suite(.enabled(if: Corpus.isAvailable, "needs the corpus (make test builds it)"))
 struct CorpusTests {
-    static let names = ["calmrace-ks", "credits1-cp", "freezingpoint", "spunkyrace-ks", "start1-jt", "race1-jt"]
-    static var root: String { ProcessInfo.processInfo.environment["HEADROOM_CORPUS"] ?? "" }
+    static let names = Corpus.names
 
     @Test(arguments: names)
     func premasterAnalyzesAndAgreesWithLibebur128(name: String) throws {
-        let path = "\(Self.root)/premaster/\(name).wav"
+        let path = Corpus.premaster(name)
         let (buffer, info) = try AudioFileReader.read(path: path)
         #expect(info.channelCount == 2)
         let a = try Analyzer().analyze(buffer)

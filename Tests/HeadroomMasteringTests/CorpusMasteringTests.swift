@@ -8,14 +8,13 @@ import Testing
 
 /// Every preset on the six real premasters: the loudness target within ±0.1 LU (checked with libebur128
 /// too) and the ceiling at 4x and 8x.
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["HEADROOM_CORPUS"] != nil, "needs HEADROOM_CORPUS (make test)"))
+@Suite(.enabled(if: Corpus.isAvailable, "needs the corpus (make test builds it)"))
 struct CorpusMasteringTests {
-    static let names = ["calmrace-ks", "credits1-cp", "freezingpoint", "spunkyrace-ks", "start1-jt", "race1-jt"]
+    static let names = Corpus.names
 
     @Test(arguments: names)
     func everyPresetHoldsTargetAndCeiling(name: String) throws {
-        let root = ProcessInfo.processInfo.environment["HEADROOM_CORPUS"]!
-        let input = try AudioFileReader.read(path: "\(root)/premaster/\(name).wav").buffer
+        let input = try AudioFileReader.read(path: Corpus.premaster(name)).buffer
         let analysis = try Analyzer().analyze(input)
         let checklist = ChecklistRules.evaluate(analysis)
         for preset in LoudnessTarget.presetNames {
@@ -39,10 +38,9 @@ struct CorpusMasteringTests {
     /// worse match) to at most 3 dB on the loud part, the loudness lands on the reference's, the ceiling holds.
     @Test(arguments: names.indices)
     func matchingAReferenceGetsCloserAndKeepsTheCeiling(index: Int) throws {
-        let root = ProcessInfo.processInfo.environment["HEADROOM_CORPUS"]!
         let name = Self.names[index], refName = Self.names[(index + 1) % Self.names.count]
-        let input = try AudioFileReader.read(path: "\(root)/premaster/\(name).wav").buffer
-        let refAudio = try AudioFileReader.read(path: "\(root)/orig/\(refName).wav").buffer
+        let input = try AudioFileReader.read(path: Corpus.premaster(name)).buffer
+        let refAudio = try AudioFileReader.read(path: Corpus.original(refName)).buffer
         let refProfile = ReferenceProfile.measure(refAudio, analysis: try Analyzer().analyze(refAudio), name: refName)
         let analysis = try Analyzer().analyze(input)
         let checklist = ChecklistRules.evaluate(analysis)

@@ -2,8 +2,9 @@ import CSndFile
 import Foundation
 import HeadroomDSP
 
-/// Writes audio files atomically: into a temporary file in the target folder, then renamed into place.
-/// On any failure the temporary file is removed and an existing target is untouched.
+/// Writes audio files atomically: into a temporary file in the target folder, then renamed into place
+/// (one file; `OutputTransaction` writes several as one). On any failure the temporary file is removed and
+/// an existing target is untouched.
 public enum AudioFileWriter {
     /// What to do when the target exists.
     public enum ExistingFile: Sendable { case keep, overwrite }
@@ -16,44 +17,17 @@ public enum AudioFileWriter {
     ///     (nil: plain rounding). Headroom quantizes itself, so the integers in the file are exactly these.
     public static func write(_ buffer: AudioBuffer, to path: String, format: AudioFileFormat,
                              existing: ExistingFile = .keep, protecting inputs: [String] = [],
-                             ditherSeed: UInt64? = nil) throws {
-        guard format.isValid else {
-            throw AudioFileError(.unsupportedFormat, path: path, "\(format.container.rawValue.uppercased()) cannot hold \(format.sample.rawValue)-bit samples")
-        }
-        for input in inputs where sameFile(input, path) {
-            throw AudioFileError(.sameAsInput, path: path, "is the input file; Headroom never overwrites its input (choose another output path)")
-        }
-        let fm = FileManager.default
-        var isDirectory: ObjCBool = false
-        if fm.fileExists(atPath: path, isDirectory: &isDirectory) {
-            if isDirectory.boolValue { throw AudioFileError(.unwritable, path: path, "is a folder") }
-            if existing == .keep {
-                throw AudioFileError(.exists, path: path, "already exists (kept; use --force to replace it)")
-            }
-        }
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent().path
-        guard fm.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw AudioFileError(.unwritable, path: path, "folder \(folder) does not exist")
-        }
-        guard fm.isWritableFile(atPath: folder) else {
-            throw AudioFileError(.unwritable, path: path, "cannot write in folder \(folder) (permission denied)")
-        }
-        let temp = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
-        do {
-            try writeFile(buffer, to: temp, format: format, reportedPath: path, ditherSeed: ditherSeed)
-            guard rename(temp, path) == 0 else {
-                throw AudioFileError(.writeFailed, path: path, "could not move the finished file into place (\(String(cString: strerror(errno))))")
-            }
-        } catch {
-            unlink(temp)
-            throw error
-        }
+                             ditherSeed: UInt64? = nil, tags: AudioTags = AudioTags()) throws {
+        let transaction = OutputTransaction(existing: existing, protecting: inputs)
+        try transaction.addAudio(buffer, to: path, format: format, ditherSeed: ditherSeed, tags: tags)
+        try transaction.commit()
     }
 
-    private static func writeFile(_ buffer: AudioBuffer, to temp: String, format: AudioFileFormat,
-                                  reportedPath: String, ditherSeed: UInt64?) throws {
+    static func writeFile(_ buffer: AudioBuffer, to temp: String, format: AudioFileFormat,
+                          reportedPath: String, ditherSeed: UInt64?, tags: AudioTags = AudioTags()) throws {
+        guard format.isValid else {
+            throw AudioFileError(.unsupportedFormat, path: reportedPath, "\(format.container.rawValue.uppercased()) cannot hold \(format.sample.rawValue)-bit samples")
+        }
         var info = SF_INFO()
         info.samplerate = Int32(buffer.sampleRate.rounded())
         info.channels = Int32(buffer.channelCount)
@@ -68,14 +42,18 @@ public enum AudioFileWriter {
         var closed = false
         defer { if !closed { sf_close(file) } }
         sf_command(file, Int32(SFC_SET_CLIPPING), nil, Int32(SF_TRUE))
-        if format.container == .ogg || format.container == .opus || format.container == .mp3 {
-            var quality = 0.9
-            sf_command(file, Int32(SFC_SET_COMPRESSION_LEVEL), &quality, Int32(MemoryLayout<Double>.size))
+        if format.container.isLossy {
+            if format.container == .mp3 && format.constantBitrate {
+                var mode = Int32(SF_BITRATE_MODE_CONSTANT)
+                sf_command(file, Int32(SFC_SET_BITRATE_MODE), &mode, Int32(MemoryLayout<Int32>.size))
+            }
+            var level = format.compressionLevel
+            sf_command(file, Int32(SFC_SET_COMPRESSION_LEVEL), &level, Int32(MemoryLayout<Double>.size))
         }
+        tags.write(to: file)
         let channels = buffer.channelCount
         let chunk = 1 << 15
-        let pcm = format.container != .ogg && format.container != .opus && format.container != .mp3
-            && format.sample != .float32
+        let pcm = !format.container.isLossy && format.sample != .float32
         let bits = format.sample == .int16 ? 16 : 24
         var dithers: [TPDFDither?] = (0..<channels).map { c in ditherSeed.map { TPDFDither(seed: $0 &+ UInt64(c)) } }
         var interleaved = [Float](repeating: 0, count: chunk * channels)

@@ -1,0 +1,66 @@
+import Dispatch
+import Foundation
+
+/// The temporary files this process is writing (`.NAME.partial-PID` beside each target). They are
+/// removed when a write fails, when SIGINT, SIGTERM or SIGHUP arrives (after `installSignalCleanup`), and
+/// a later run removes the ones a killed run (SIGKILL) left behind (`removeStale`).
+public enum TemporaryFiles {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var paths = Set<String>()
+    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+
+    /// The temporary name for `target`, owned by this process.
+    public static func name(for target: String) -> String {
+        let url = URL(fileURLWithPath: target)
+        return url.deletingLastPathComponent().appendingPathComponent(prefix(for: url.lastPathComponent) + "\(getpid())").path
+    }
+
+    static func prefix(for fileName: String) -> String { ".\(fileName).partial-" }
+
+    static func register(_ path: String) { lock.lock(); paths.insert(path); lock.unlock() }
+
+    /// Removes the file and forgets it.
+    static func discard(_ path: String) {
+        lock.lock(); paths.remove(path); lock.unlock()
+        unlink(path)
+    }
+
+    /// Forgets a file that was renamed into place.
+    static func committed(_ path: String) { lock.lock(); paths.remove(path); lock.unlock() }
+
+    /// Removes every temporary file still registered (on a signal, or at exit after a failure).
+    public static func removeAll() {
+        lock.lock(); let all = paths; paths.removeAll(); lock.unlock()
+        for p in all { unlink(p) }
+    }
+
+    /// On SIGINT, SIGTERM and SIGHUP: remove the temporaries, then exit with 128 + the signal number.
+    /// Call once, early, from an executable.
+    public static func installSignalCleanup() {
+        lock.lock(); defer { lock.unlock() }
+        guard sources.isEmpty else { return }
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler {
+                removeAll()
+                _exit(128 + sig)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    /// Removes the temporaries for `target` left by processes that no longer run (a run killed with
+    /// SIGKILL, or a power cut). Another live run's temporaries are left alone.
+    public static func removeStale(for target: String) {
+        let url = URL(fileURLWithPath: target)
+        let folder = url.deletingLastPathComponent().path
+        let prefix = prefix(for: url.lastPathComponent)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count)), pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink(folder + "/" + name) }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+/// Why a job could not be done, phrased for a person: one line that names the file (or the option) and
+/// the problem. The CLI prints it after `headroom: `; the studio shows it in the page.
+public struct JobError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// What kind of problem, so a caller can choose an exit code or an HTTP status.
+    public enum Kind: String, Sendable {
+        /// The request itself is wrong (an option, a path that can never work): exit code 2.
+        case usage
+        /// A file could not be read, analyzed or written: exit code 1.
+        case failure
+    }
+
+    public let kind: Kind
+    public let message: String
+
+    public init(_ kind: Kind = .failure, _ message: String) { self.kind = kind; self.message = message }
+
+    public static func usage(_ message: String) -> JobError { JobError(.usage, message) }
+
+    public var description: String { message }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import HeadroomChecklist
+import HeadroomIO
+import HeadroomMastering
+
+/// Reading a session file back, and what options given beside it change.
+public enum SessionFile {
+    /// The session layouts this version reads.
+    public static let readableSchemaVersions = 1...2
+
+    /// Reads `path` and checks it belongs to `mix` (same length, channels and rate).
+    public static func load(_ path: String, for mix: Mix) throws -> Session {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw JobError(.failure, "\(path): cannot read the session (\(error.localizedDescription))")
+        }
+        if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+           let version = object["schemaVersion"] as? Int, !readableSchemaVersions.contains(version) {
+            throw JobError(.failure, "\(path): session schema version \(version) is not one this Headroom reads (\(readableSchemaVersions.lowerBound)–\(readableSchemaVersions.upperBound)); re-master the mix to make a new session")
+        }
+        let session: Session
+        do { session = try Session.decode(data) } catch {
+            throw JobError(.failure, "\(path): not a Headroom session file (\(describe(error)))")
+        }
+        guard session.input.frameCount == mix.audio.frameCount, session.input.channelCount == mix.audio.channelCount,
+              session.input.sampleRateHz == mix.audio.sampleRate else {
+            throw JobError(.failure, "\(path): this session belongs to another file (\(session.input.path))")
+        }
+        return session
+    }
+
+    /// A decoding error in a few words: the key and what was wrong.
+    static func describe(_ error: Error) -> String {
+        guard let e = error as? DecodingError else { return "\(error)" }
+        func path(_ c: DecodingError.Context) -> String { c.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".") }
+        switch e {
+        case .keyNotFound(let key, let c): return "missing key \((path(c).isEmpty ? "" : path(c) + ".") + key.stringValue)"
+        case .typeMismatch(_, let c), .valueNotFound(_, let c): return "\(path(c)): \(c.debugDescription)"
+        case .dataCorrupted(let c): return path(c).isEmpty ? "not valid JSON" : "\(path(c)): \(c.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+}
+
+/// Options given together with `--session`: each either changes the loaded plan (and says so in its
+/// decisions, so the printed plan and the stored session describe what is rendered) or is refused.
+public struct PlanOverrides: Sendable {
+    /// A new loudness target (preset, `--lufs`, `--ceiling`).
+    public var target: LoudnessTarget?
+    public var output: OutputSettings?
+
+    public init(target: LoudnessTarget? = nil, output: OutputSettings? = nil) { self.target = target; self.output = output }
+
+    public func apply(to plan: inout MasteringPlan) {
+        if let target, target != plan.target {
+            let old = plan.target
+            plan.target = target
+            plan.limiter.ceilingDBTP = target.ceilingDBTP
+            plan.decisions.removeAll { $0.stage == "loudness" }
+            plan.decisions.append(PlanDecision(stage: "loudness", summary: "target \(text(target.integratedLUFS)) LUFS integrated, ceiling \(text(target.ceilingDBTP)) dBTP",
+                                               reason: "set on re-render (was \(old.name): \(text(old.integratedLUFS)) LUFS, \(text(old.ceilingDBTP)) dBTP); the gain into the limiter is searched again"))
+            if let i = plan.decisions.firstIndex(where: { $0.stage == "limiter" }) {
+                plan.decisions[i].summary = "true-peak limiter, ceiling \(text(target.ceilingDBTP)) dBTP, lookahead \(text(plan.limiter.lookaheadMilliseconds)) ms, release \(Int(plan.limiter.releaseMilliseconds)) ms"
+                plan.decisions[i].reason = "\(target.name) asks for \(text(target.ceilingDBTP)) dBTP (set on re-render)"
+            }
+        }
+        if let output, output != plan.output {
+            plan.output = output
+            plan.decisions.removeAll { $0.stage == "output" }
+            plan.decisions.append(PlanDecision(stage: "output", summary: "\(output.format) \(output.bits)\(output.sampleRateHz.map { ", \(Int($0)) Hz" } ?? "")\(output.dither ? ", TPDF dither" : "")",
+                                               reason: "set on re-render"))
+        }
+    }
+
+    func text(_ v: Double) -> String { NumberText.decimal(v) }
+}
+
+/// What a user's edits to a session did to the chain, written into the decisions so the printed plan says
+/// what is rendered: a stage turned off reads "off (turned off in the session)".
+public enum SessionEdits {
+    public static func describe(_ plan: inout MasteringPlan) {
+        let enabled: [String: Bool] = [
+            "section-gain": plan.sectionGain.enabled, "cleanup": plan.cleanup.enabled, "eq": plan.eq.enabled,
+            "width": plan.width?.enabled ?? false, "compressor": plan.compressor.enabled, "stereo-lows": plan.stereoLows.enabled,
+        ]
+        for i in plan.decisions.indices {
+            let d = plan.decisions[i]
+            guard enabled[d.stage] == false, !d.summary.hasPrefix("off") else { continue }
+            plan.decisions[i].summary = "off (turned off in the session; was: \(d.summary))"
+        }
+    }
+}

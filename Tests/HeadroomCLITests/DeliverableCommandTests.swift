@@ -1,0 +1,193 @@
+import Foundation
+import HeadroomAnalysis
+import HeadroomDSP
+import HeadroomIO
+import HeadroomMastering
+import HeadroomSignals
+import HeadroomTestSupport
+import Testing
+
+/// Several deliverables of one mix, options beside a session, safe writes and exit codes.
+@Suite struct DeliverableCommandTests {
+    static func data(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
+    static func lufs(_ path: String) throws -> Double {
+        try Analyzer().analyze(AudioFileReader.read(path: path).buffer).loudness.integratedLUFS
+    }
+    static func session(_ path: String) throws -> Session { try Session.decode(data(path)) }
+
+    @Test func deliverablesOfOneMixLiveInOneFolder() throws {
+        let folder = TempFolder()
+        let mix = try MasterCommandTests.writeSong(folder)
+        #expect(try CLI.run(["master", mix, "-q", "--codecs", "none"]).status == 0)
+        let apple = try CLI.run(["master", mix, "-q", "--codecs", "none", "-o", folder.file("song.apple.wav"), "--target", "apple"])
+        #expect(apple.status == 0, "\(apple.stderr)")
+        let flac = try CLI.run(["master", mix, "-q", "--codecs", "none", "-o", folder.file("song.master.flac")])
+        // Same stem, another format: its session would be song.master.headroom.json too, which is kept.
+        #expect(flac.status == 1)
+        #expect(flac.stderr.contains("song.master.headroom.json: already exists"), "\(flac.stderr)")
+        #expect(Set(folder.contents) == ["song.wav", "song.master.wav", "song.master.headroom.json", "song.apple.wav", "song.apple.headroom.json"])
+        #expect(abs(try Self.lufs(folder.file("song.master.wav")) - -14) <= 0.1)
+        #expect(abs(try Self.lufs(folder.file("song.apple.wav")) - -16) <= 0.1)
+        #expect(try Self.session(folder.file("song.apple.headroom.json")).plan.target.name == "apple")
+        #expect(try Self.session(folder.file("song.master.headroom.json")).plan.target.name == "spotify")
+    }
+
+    @Test func optionsBesideASessionApply() throws {
+        let folder = TempFolder()
+        let mix = try MasterCommandTests.writeSong(folder)
+        #expect(try CLI.run(["master", mix, "-q", "--codecs", "none"]).status == 0)
+        let session = folder.file("song.master.headroom.json")
+        let r = try CLI.run(["master", mix, "--codecs", "none", "--session", session, "--target", "apple", "--ceiling", "-2",
+                             "-o", folder.file("song.apple.flac"), "--bits", "16", "--sample-rate", "48k"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("PLAN — target apple: −16.0 LUFS, ceiling −2.0 dBTP"))
+        let (audio, info) = try AudioFileReader.read(path: folder.file("song.apple.flac"))
+        #expect(info.format == "FLAC 16-bit PCM" && info.sampleRateHz == 48_000)
+        let a = try Analyzer().analyze(audio)
+        #expect(abs(a.loudness.integratedLUFS - -16) <= 0.1)
+        #expect(a.levels.truePeakDBTP <= -2)
+        let saved = try Self.session(folder.file("song.apple.headroom.json"))
+        #expect(saved.plan.target.integratedLUFS == -16 && saved.plan.limiter.ceilingDBTP == -2)
+        #expect(saved.plan.output.format == "flac" && saved.plan.output.bits == "16")
+        #expect(saved.plan.decisions.contains { $0.stage == "loudness" && $0.reason.contains("set on re-render") })
+        // The session it came from is untouched.
+        #expect(try Self.session(session).plan.target.name == "spotify")
+        // Options that would need a new plan are refused, not ignored.
+        let refused = try CLI.run(["master", mix, "--session", session, "--even-out", "0.8", "-o", folder.file("x.wav")])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.hasPrefix("headroom: --even-out"), "\(refused.stderr)")
+    }
+
+    @Test func severalTargetsFromOneAnalysis() throws {
+        let folder = TempFolder()
+        let mix = try MasterCommandTests.writeSong(folder)
+        let r = try CLI.run(["master", mix, "--codecs", "none", "--target", "spotify,apple,ebu-r128"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("SUMMARY (one analysis, 3 masters)"))
+        for (name, lufs) in [("spotify", -14.0), ("apple", -16.0), ("ebu-r128", -23.0)] {
+            #expect(abs(try Self.lufs(folder.file("song.\(name).wav")) - lufs) <= 0.1, "\(name)")
+            #expect(try Self.session(folder.file("song.\(name).headroom.json")).plan.target.name == name)
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.file("song.master.wav")))
+    }
+
+    @Test func formatsFromTheExtensionWithTags() throws {
+        let folder = TempFolder()
+        let song = SyntheticSong(sections: [.init("verse", seconds: 12, levelDB: -6), .init("chorus", seconds: 12, levelDB: 0)]).render()
+        let mix = folder.file("tagged.wav")
+        try AudioFileWriter.write(song, to: mix, format: AudioFileFormat(.wav), tags: AudioTags([.title: "Night Drive", .artist: "The Headroomers"]))
+        for ext in ["aiff", "ogg", "mp3"] {
+            let out = folder.file("master-\(ext).\(ext)")
+            let r = try CLI.run(["master", mix, "-q", "--codecs", "none", "-o", out, "--tag", "artist=Headroom Band"])
+            #expect(r.status == 0, "\(ext): \(r.stderr)")
+            let info = try AudioFileReader.read(path: out).info
+            #expect(info.format.lowercased().contains(ext == "ogg" ? "vorbis" : ext == "mp3" ? "mp3" : "aiff"), "\(ext): \(info.format)")
+            let tags = AudioFileReader.readTags(path: out)
+            #expect(tags[.title] == "Night Drive", "\(ext)")
+            #expect(tags[.artist] == "Headroom Band", "\(ext)")
+        }
+        let bad = try CLI.run(["master", mix, "--tag", "mood=happy"])
+        #expect(bad.status == 2 && bad.stderr.contains("--tag"))
+    }
+
+    @Test func unsafeOutputsAreRefusedAndNothingIsLost() throws {
+        let folder = TempFolder()
+        let mix = try MasterCommandTests.writeSong(folder)
+        let before = try Self.data(mix)
+        // The session's own name as the output.
+        let json = try CLI.run(["master", mix, "-o", folder.file("song.headroom.json")])
+        #expect(json.status == 2 && json.stderr.contains(".json is not an audio format"), "\(json.stderr)")
+        // --pre-limiter on the output.
+        let pre = try CLI.run(["master", mix, "-o", folder.file("m.wav"), "--pre-limiter", folder.file("m.wav")])
+        #expect(pre.status == 2 && pre.stderr.contains("--pre-limiter and -o name the same file"), "\(pre.stderr)")
+        // --force never replaces a FIFO, a symlink or a device.
+        #expect(mkfifo(folder.file("fifo.wav"), 0o644) == 0)
+        try FileManager.default.createSymbolicLink(atPath: folder.file("link.wav"), withDestinationPath: folder.file("elsewhere.wav"))
+        var targets = [folder.file("fifo.wav"), folder.file("link.wav")]
+        // A character device like /dev/full (major 1, minor 7 in Linux's encoding), named like a master (root only).
+        #if os(Linux)
+        if getuid() == 0 && mknod(folder.file("full.wav"), S_IFCHR | 0o666, dev_t(1 << 8 | 7)) == 0 { targets.append(folder.file("full.wav")) }
+        #endif
+        for target in targets {
+            let r = try CLI.run(["master", mix, "-q", "--force", "--codecs", "none", "-o", target])
+            #expect(r.status == 1, "\(target): \(r.stderr)")
+            #expect(r.stderr.contains("regular file"), "\(target): \(r.stderr)")
+        }
+        #expect(Set(folder.contents) == Set(["song.wav"] + targets.map { ($0 as NSString).lastPathComponent }))
+        #expect(try Self.data(mix) == before)
+        // A missing output folder is created.
+        let nested = try CLI.run(["master", mix, "-q", "--codecs", "none", "-o", folder.file("out/deep/m.flac")])
+        #expect(nested.status == 0, "\(nested.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder.file("out/deep/m.headroom.json")))
+    }
+
+    @Test func exitCodeThreeWhenACheckIsStillOpen() throws {
+        let folder = TempFolder()
+        let mix = try MasterCommandTests.writeSong(folder)
+        // No limiting allowed: the loud target cannot be reached, the master is written and the code says so.
+        let r = try CLI.run(["master", mix, "-q", "--codecs", "none", "--target", "loud", "--max-limiting", "0.5"])
+        #expect(r.status == 3, "\(r.stderr)")
+        #expect(r.stderr.contains("missed its target"))
+        #expect(FileManager.default.fileExists(atPath: folder.file("song.master.wav")))
+        #expect(try Self.session(folder.file("song.master.headroom.json")).report?.targetHit == false)
+    }
+
+    @Test func numbersAsReportsPrintThem() throws {
+        let folder = TempFolder()
+        let mix = try MasterCommandTests.writeSong(folder)
+        let r = try CLI.run(["master", mix, "-q", "--codecs", "none", "--ceiling", "−1.6", "--lufs", "−15", "--sample-rate", "96k"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let (audio, info) = try AudioFileReader.read(path: folder.file("song.master.wav"))
+        #expect(info.sampleRateHz == 96_000)
+        let a = try Analyzer().analyze(audio)
+        #expect(abs(a.loudness.integratedLUFS - -15) <= 0.1)
+        #expect(a.levels.truePeakDBTP <= -1.6)
+    }
+}
+
+/// Signals mid-write remove the temporaries; a killed run's leftovers are cleaned by the next run.
+@Suite(.serialized) struct SignalCleanupTests {
+    /// Starts `master` on a long high-rate mix and sends `sig` once its temporary file appears.
+    func interrupt(with sig: Int32, in folder: TempFolder = TempFolder()) throws -> (status: Int32, reason: Process.TerminationReason, left: [String]) {
+        // 60 s at 192 kHz: the write takes long enough to be caught in the middle.
+        let song = SyntheticSong(sections: [.init("a", seconds: 30, levelDB: -6), .init("b", seconds: 30, levelDB: 0)],
+                                 sampleRate: 192_000).render()
+        let mix = folder.file("big.wav")
+        try AudioFileWriter.write(song, to: mix, format: AudioFileFormat(.wav, .float32))
+        let p = Process()
+        p.executableURL = CLI.executable
+        p.arguments = ["master", mix, "-q", "--codecs", "none", "--bits", "32f"]
+        p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
+        try p.run()
+        let deadline = Date().addingTimeInterval(120)
+        while p.isRunning && Date() < deadline {
+            if folder.contents.contains(where: { $0.contains(".partial-") }) { kill(p.processIdentifier, sig); break }
+            usleep(1_000)
+        }
+        p.waitUntilExit()
+        return (p.terminationStatus, p.terminationReason, folder.contents.filter { $0 != "big.wav" })
+    }
+
+    @Test(arguments: [SIGTERM, SIGHUP, SIGINT])
+    func aSignalMidWriteLeavesNothing(sig: Int32) throws {
+        let r = try interrupt(with: sig)
+        // Either the signal came mid-write (exit 128 + signal, nothing left) or the run had already finished whole.
+        if r.status == 128 + sig {
+            #expect(r.left.isEmpty, "\(r.left)")
+        } else {
+            #expect(r.status == 0)
+            #expect(Set(r.left) == ["big.master.wav", "big.master.headroom.json"], "\(r.left)")
+        }
+    }
+
+    @Test func aKilledRunsLeftoversAreCleanedByTheNextRun() throws {
+        let folder = TempFolder()
+        let r = try interrupt(with: SIGKILL, in: folder)
+        guard r.reason == .uncaughtSignal else { return }  // finished before the signal: nothing to clean
+        #expect(!r.left.isEmpty && r.left.allSatisfy { $0.contains(".partial-") }, "SIGKILL mid-write leaves only temporaries: \(r.left)")
+        // The next run of the same command removes the stale temporaries it owns and finishes.
+        let again = try CLI.run(["master", folder.file("big.wav"), "-q", "--codecs", "none", "--bits", "32f"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(Set(folder.contents) == ["big.wav", "big.master.wav", "big.master.headroom.json"], "\(folder.contents)")
+    }
+}
