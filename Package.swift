@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 // Headroom: analyzes and masters printed stereo mixes. GPL-3.0-or-later.
 import PackageDescription
 
@@ -6,6 +6,7 @@ let package = Package(
     name: "Headroom",
     products: [
         .executable(name: "headroom", targets: ["headroom"]),
+        .executable(name: "headroom-studio", targets: ["headroom-studio"]),
         .library(name: "HeadroomDSP", targets: ["HeadroomDSP"]),
         .library(name: "HeadroomAnalysis", targets: ["HeadroomAnalysis"]),
         .library(name: "HeadroomIO", targets: ["HeadroomIO"]),
@@ -18,6 +19,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // The studio only (its own executable, so `make demo` does not build them): the server and its store.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // System libraries (installed by scripts/setup.sh).
@@ -44,6 +48,23 @@ let package = Package(
             "HeadroomDSP", "HeadroomAnalysis", "HeadroomChecklist", "HeadroomMastering", "HeadroomTranslation", "HeadroomIO",
             "HeadroomSignals",
         ]),
+        // SVG plots from values (the studio and the static report share them). No I/O.
+        .target(name: "HeadroomPlots", dependencies: ["HeadroomDSP", "HeadroomAnalysis", "HeadroomChecklist"]),
+        // The local web studio: library store (GRDB/SQLite), jobs, HTTP API and page (Hummingbird).
+        .target(
+            name: "HeadroomStudio",
+            dependencies: [
+                "HeadroomSession", "HeadroomPlots", "HeadroomReport", "HeadroomAnalysis", "HeadroomChecklist",
+                "HeadroomMastering", "HeadroomIO", "HeadroomDSP", "HeadroomTranslation",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            resources: [.copy("Page")]
+        ),
+        .executableTarget(
+            name: "headroom-studio",
+            dependencies: ["HeadroomStudio", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // Test support only: libebur128 as the independent reference meter.
         .target(name: "HeadroomTestSupport", dependencies: ["CEbur128", "HeadroomDSP"]),
         .executableTarget(
@@ -65,6 +86,8 @@ let package = Package(
             name: "HeadroomMasteringTests",
             dependencies: ["HeadroomMastering", "HeadroomAnalysis", "HeadroomChecklist", "HeadroomSignals", "HeadroomIO", "HeadroomTestSupport"]
         ),
+        .testTarget(name: "HeadroomPlotsTests", dependencies: ["HeadroomPlots", "HeadroomAnalysis", "HeadroomSignals"]),
+        .testTarget(name: "HeadroomStudioTests", dependencies: ["HeadroomStudio", "headroom-studio", "HeadroomSignals", "HeadroomIO", "HeadroomTestSupport"]),
         .testTarget(name: "HeadroomSessionTests", dependencies: ["HeadroomSession", "HeadroomIO", "HeadroomSignals", "HeadroomMastering", "HeadroomTestSupport"]),
         .testTarget(name: "HeadroomTranslationTests", dependencies: ["HeadroomTranslation", "HeadroomAnalysis", "HeadroomSignals", "HeadroomIO"]),
         .testTarget(name: "HeadroomIOTests", dependencies: ["HeadroomIO", "HeadroomSignals", "HeadroomTestSupport"]),

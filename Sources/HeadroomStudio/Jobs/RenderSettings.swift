@@ -1,0 +1,59 @@
+import Foundation
+import HeadroomMastering
+import HeadroomSession
+
+/// What the page's controls ask of a render: the target and the chain's switches. Validated with the same
+/// ranges as the command line's options.
+public struct RenderSettings: Codable, Sendable, Equatable {
+    public var target: String = "spotify"
+    public var lufs: Double?
+    public var ceiling: Double?
+    public var evenOut: Double = 0.4
+    public var sectionGain = true
+    public var eq = true
+    public var compressor = true
+    public var stereoLows = true
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey { case target, lufs, ceiling, evenOut, sectionGain, eq, compressor, stereoLows }
+
+    /// Missing keys keep their defaults, so the page (or a script) sends only what it changes.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        target = try c.decodeIfPresent(String.self, forKey: .target) ?? target
+        lufs = try c.decodeIfPresent(Double.self, forKey: .lufs)
+        ceiling = try c.decodeIfPresent(Double.self, forKey: .ceiling)
+        evenOut = try c.decodeIfPresent(Double.self, forKey: .evenOut) ?? evenOut
+        sectionGain = try c.decodeIfPresent(Bool.self, forKey: .sectionGain) ?? sectionGain
+        eq = try c.decodeIfPresent(Bool.self, forKey: .eq) ?? eq
+        compressor = try c.decodeIfPresent(Bool.self, forKey: .compressor) ?? compressor
+        stereoLows = try c.decodeIfPresent(Bool.self, forKey: .stereoLows) ?? stereoLows
+    }
+
+    public func validate() throws {
+        guard LoudnessTarget.presets[target] != nil else {
+            throw JobError.usage("unknown target '\(target)'; choose one of \(LoudnessTarget.presetNames.joined(separator: ", "))")
+        }
+        if let lufs, !(lufs.isFinite && (-40.0 ... -3.0).contains(lufs)) { throw JobError.usage("LUFS must be between -40 and -3") }
+        if let ceiling, !(ceiling.isFinite && (-9.0 ... 0.0).contains(ceiling)) { throw JobError.usage("the ceiling must be between -9 and 0 dBTP") }
+        guard evenOut.isFinite, (0.0...1.0).contains(evenOut) else { throw JobError.usage("even-out must be between 0 and 1") }
+    }
+
+    /// The loudness target with the overrides applied.
+    public var loudnessTarget: LoudnessTarget {
+        var t = LoudnessTarget.presets[target] ?? LoudnessTarget.presets["spotify"]!
+        if let lufs { t.integratedLUFS = lufs; t.name = "\(target) at \(lufs) LUFS" }
+        if let ceiling { t.ceilingDBTP = ceiling }
+        return t
+    }
+
+    /// The stages the user switched off, applied to a plan (and said in its decisions).
+    public func apply(to plan: inout MasteringPlan) {
+        if !sectionGain { plan.sectionGain.enabled = false }
+        if !eq { plan.eq.enabled = false }
+        if !compressor { plan.compressor.enabled = false }
+        if !stereoLows { plan.stereoLows.enabled = false }
+        SessionEdits.describe(&plan)
+    }
+}

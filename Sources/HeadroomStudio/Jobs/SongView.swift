@@ -1,0 +1,104 @@
+import Foundation
+import HeadroomAnalysis
+import HeadroomChecklist
+import HeadroomMastering
+
+/// Everything the page shows of one song, in one JSON answer.
+public struct SongView: Codable, Sendable {
+    public struct Numbers: Codable, Sendable {
+        public var integratedLUFS: Double
+        public var truePeakDBTP: Double
+        public var loudnessRangeLU: Double
+        public var plrDB: Double
+        public var crestFactorDB: Double
+        public var dynamicRangeDR: Int
+        public var monoLossLU: Double?
+
+        init(_ a: Analysis) {
+            integratedLUFS = a.loudness.integratedLUFS; truePeakDBTP = a.levels.truePeakDBTP
+            loudnessRangeLU = a.loudness.loudnessRangeLU; plrDB = a.levels.plrDB; crestFactorDB = a.levels.crestFactorDB
+            dynamicRangeDR = a.levels.dynamicRangeDR; monoLossLU = a.stereo?.monoFoldLossLU
+        }
+
+        init(_ m: MasterReport.Metrics, truePeak: Double) {
+            integratedLUFS = m.integratedLUFS; truePeakDBTP = truePeak; loudnessRangeLU = m.loudnessRangeLU; plrDB = m.plrDB
+            crestFactorDB = m.crestFactorDB; dynamicRangeDR = m.dynamicRangeDR; monoLossLU = nil
+        }
+    }
+
+    public struct Section: Codable, Sendable {
+        public var index: Int
+        public var startSeconds: Double
+        public var endSeconds: Double
+        public var role: String
+        public var integratedLUFS: Double
+    }
+
+    public struct Item: Codable, Sendable {
+        public var id: Int
+        public var key: String
+        public var kind: String
+        public var severity: String
+        public var title: String
+        public var expected: String?
+        public var action: String?
+        public var startSeconds: Double?
+        public var done: Bool
+        /// After the selected render: fixed / kept / still-open / noted.
+        public var status: String?
+    }
+
+    public struct Render: Codable, Sendable {
+        public var record: RenderRecord
+        public var after: Numbers?
+        public var settings: RenderSettings?
+        /// The gain that plays the master at the mix's loudness (mix LUFS − master LUFS), in dB.
+        public var matchGainDB: Double?
+        public var verdict: String?
+    }
+
+    public var song: SongRecord
+    public var format: String?
+    public var numbers: Numbers?
+    public var sections: [Section]
+    public var loudestSectionIndex: Int?
+    public var checklist: [Item]
+    public var notes: [NoteRecord]
+    public var renders: [Render]
+    public var jobs: [JobRecord]
+}
+
+extension Studio {
+    /// The page's view of a song (and of its renders).
+    public func view(songID: String) throws -> SongView? {
+        guard let song = try store.song(songID) else { return nil }
+        let saved = song.status == .ready ? try? analysis(songID) : nil
+        let ticks = Dictionary(try store.ticks(song: songID).map { ($0.itemID, $0.done) }, uniquingKeysWith: { $1 })
+        let renders: [SongView.Render] = try store.renders(song: songID).map { r in
+            var v = SongView.Render(record: r)
+            v.settings = try? JSONDecoder().decode(RenderSettings.self, from: Data(r.settingsJSON.utf8))
+            if r.status == .done, let session = try? session(song: songID, render: r.id), let report = session.report {
+                v.after = SongView.Numbers(report.after, truePeak: report.truePeak8xDBTP)
+                if let mix = saved?.analysis.loudness.integratedLUFS { v.matchGainDB = mix - report.after.integratedLUFS }
+                v.verdict = report.targetHit && report.ceilingHeld ? "target and ceiling held"
+                    : report.targetHit ? "ceiling missed" : "target missed (limiting guard)"
+            }
+            return v
+        }
+        let lastSession = (try? store.renders(song: songID))?.last(where: { $0.status == .done }).flatMap { try? session(song: songID, render: $0.id) }
+        let items: [SongView.Item] = saved?.checklist.items.map { item in
+            SongView.Item(id: item.id, key: item.key, kind: item.kind.rawValue, severity: item.severity.rawValue, title: item.title,
+                          expected: item.expected, action: item.action, startSeconds: item.timeRanges.first?.startSeconds,
+                          done: ticks[item.id] ?? false,
+                          status: lastSession?.checklist.items.first { $0.id == item.id }?.status.rawValue)
+        } ?? []
+        return SongView(
+            song: song, format: saved?.format, numbers: saved.map { SongView.Numbers($0.analysis) },
+            sections: saved?.analysis.sections.map {
+                SongView.Section(index: $0.index, startSeconds: $0.startSeconds, endSeconds: $0.endSeconds, role: $0.role.rawValue,
+                                 integratedLUFS: $0.integratedLUFS)
+            } ?? [],
+            loudestSectionIndex: saved?.analysis.loudestSectionIndex, checklist: items, notes: try store.notes(song: songID),
+            renders: renders, jobs: try store.jobs(song: songID))
+    }
+}

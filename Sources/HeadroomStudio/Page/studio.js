@@ -1,0 +1,382 @@
+// Headroom Studio: the page. Plain JavaScript, no libraries, nothing from the internet.
+// The server draws the plots (SVG); this file fetches them, plays audio (Web Audio, so switching between mix and
+// master is instant and at the same position), and talks to the JSON API.
+'use strict';
+
+const $ = (sel) => document.querySelector(sel);
+const el = (tag, attrs = {}, ...children) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') e.className = v; else if (k.startsWith('on')) e.addEventListener(k.slice(2), v); else e.setAttribute(k, v);
+  }
+  for (const c of children) e.append(c);
+  return e;
+};
+const minus = (s) => String(s).replace('-', '−');
+const fmt = (x, d = 1) => (x === null || x === undefined || Number.isNaN(x)) ? '–' : minus(Number(x).toFixed(d));
+const clock = (t) => `${Math.floor(t / 60)}:${(t % 60).toFixed(1).padStart(4, '0')}`;
+
+async function api(path, options = {}) {
+  const r = await fetch(path, options);
+  if (!r.ok) {
+    let message = `${r.status}`;
+    try { const j = await r.json(); message = typeof j.error === 'string' ? j.error : (j.error && j.error.message) || message; } catch (_) {}
+    throw new Error(message);
+  }
+  return r.status === 204 ? null : r.json();
+}
+const post = (path, body, method = 'POST') =>
+  api(path, { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+
+function say(text, ok = false) {
+  const m = $('#message');
+  m.textContent = text; m.hidden = !text; m.className = ok ? 'ok' : '';
+  if (ok) setTimeout(() => { if (m.textContent === text) m.hidden = true; }, 4000);
+}
+
+// ---------------------------------------------------------------- player
+
+const player = {
+  ctx: null, buffers: {}, node: null, gain: null, source: 'mix', offset: 0, startedAt: 0, playing: false,
+  loop: null, urls: {}, gains: { mix: 0, master: 0 }, matched: true, duration: 0,
+
+  context() {
+    if (!this.ctx) {
+      this.ctx = new AudioContext();
+      this.gain = this.ctx.createGain();
+      this.gain.connect(this.ctx.destination);
+    }
+    return this.ctx;
+  },
+  async buffer(key) {
+    const url = this.urls[key];
+    if (!url) return null;
+    if (!this.buffers[url]) {
+      this.buffers[url] = fetch(url).then((r) => r.arrayBuffer()).then((b) => this.context().decodeAudioData(b));
+    }
+    return this.buffers[url];
+  },
+  position() {
+    if (!this.playing) return this.offset;
+    let t = this.offset + (this.ctx.currentTime - this.startedAt);
+    if (this.loop && t >= this.loop.end) t = this.loop.start + ((t - this.loop.start) % (this.loop.end - this.loop.start));
+    return Math.min(t, this.duration || t);
+  },
+  gainDB(key) { return this.matched ? (this.gains[key] || 0) : 0; },
+  applyGain() { if (this.gain) this.gain.gain.value = Math.pow(10, this.gainDB(this.source) / 20); },
+  async start(at) {
+    const buf = await this.buffer(this.source);
+    if (!buf) return;
+    this.stopNode();
+    const node = this.context().createBufferSource();
+    node.buffer = buf;
+    if (this.loop) { node.loop = true; node.loopStart = this.loop.start; node.loopEnd = this.loop.end; }
+    node.connect(this.gain);
+    this.applyGain();
+    this.offset = Math.max(0, Math.min(at, buf.duration - 0.01));
+    this.startedAt = this.ctx.currentTime;
+    node.onended = () => { if (this.node === node && !this.loop) { this.playing = false; this.offset = 0; this.show(); } };
+    node.start(0, this.offset);
+    this.node = node; this.playing = true;
+    this.show();
+  },
+  stopNode() { if (this.node) { this.node.onended = null; try { this.node.stop(); } catch (_) {} this.node = null; } },
+  async toggle() {
+    if (this.playing) { this.offset = this.position(); this.stopNode(); this.playing = false; this.show(); }
+    else { await this.context().resume(); await this.start(this.offset); }
+  },
+  async seek(t) {
+    this.offset = Math.max(0, Math.min(t, this.duration || t));
+    if (this.playing) await this.start(this.offset); else this.show();
+  },
+  async use(key) {
+    if (!this.urls[key]) return;
+    const at = this.position();
+    this.source = key;
+    document.querySelectorAll('.source').forEach((b) => b.classList.toggle('active', b.dataset.source === key));
+    if (this.playing) await this.start(at); else { this.offset = at; this.applyGain(); this.show(); }
+    $('#player').dataset.source = key;
+  },
+  setLoop(range) {
+    this.loop = range;
+    $('#loop').textContent = range ? `looping ${clock(range.start)}–${clock(range.end)} (click the section again to stop)` : '';
+    if (this.playing) this.start(range ? range.start : this.position());
+    else if (range) this.seek(range.start);
+  },
+  show() {
+    const t = this.position();
+    $('#time').textContent = clock(t);
+    $('#play').textContent = this.playing ? '❚❚' : '▶';
+    const p = $('#player');
+    p.dataset.position = t.toFixed(2); p.dataset.playing = String(this.playing);
+    const g = this.gains.master || 0;
+    const gain = $('#match-gain');
+    gain.dataset.gainDb = g.toFixed(2);
+    gain.textContent = this.urls.master ? `master ${g >= 0 ? '+' : ''}${fmt(g)} dB to match the mix${this.matched ? '' : ' (off: true levels)'}` : '';
+    for (const id of ['#plot-waveform', '#plot-loudness']) {
+      const box = $(id), svg = box.querySelector('svg'), head = box.querySelector('.playhead');
+      if (!svg || !this.duration) continue;
+      const x = 4 + (44 + (t / this.duration) * (1000 - 52)) / 1000 * svg.clientWidth;
+      head.style.left = `${x}px`; head.style.display = 'block';
+    }
+  },
+};
+setInterval(() => { if (player.playing) player.show(); }, 100);
+
+// ---------------------------------------------------------------- the song
+
+const state = { song: null, view: null, render: null, events: {} };
+
+async function loadSongs(select) {
+  const songs = await api('/api/songs');
+  const list = $('#song-list');
+  list.replaceChildren(...songs.map((s) => el('li', { 'data-id': s.id, class: s.id === state.song ? 'active' : '', onclick: () => openSong(s.id) },
+    el('span', {}, s.name), el('span', { class: 'hint' }, s.status === 'ready' ? `${fmt(s.integratedLUFS)} LUFS` : s.status))));
+  if (select) await openSong(select);
+  else if (!state.song && songs.length) await openSong(songs[songs.length - 1].id);
+}
+
+async function openSong(id) {
+  if (state.song !== id) {
+    player.stopNode(); player.playing = false; player.offset = 0; player.buffers = {}; player.loop = null; state.render = null;
+  }
+  state.song = id;
+  history.replaceState(null, '', `#song=${id}`);
+  document.querySelectorAll('#song-list li').forEach((li) => li.classList.toggle('active', li.dataset.id === id));
+  const v = await api(`/api/songs/${id}`);
+  state.view = v;
+  $('#song').hidden = false;
+  $('#song-title').textContent = v.song.name;
+  $('#song-format').textContent = v.format ? `${v.format}, ${clock(v.song.durationSeconds || 0)}` : '';
+  for (const job of v.jobs) if (job.status === 'queued' || job.status === 'running') follow(job);
+  if (v.song.status === 'failed') say(`${v.song.name}: ${v.song.error}`);
+  if (v.song.status !== 'ready') return;
+  const done = v.renders.filter((r) => r.record.status === 'done');
+  if (!state.render || !done.some((r) => r.record.id === state.render)) state.render = done.length ? done[done.length - 1].record.id : null;
+  player.duration = v.song.durationSeconds;
+  player.urls = { mix: `/api/songs/${id}/audio` };
+  const render = done.find((r) => r.record.id === state.render);
+  if (render) { player.urls.master = `/api/songs/${id}/renders/${render.record.id}/audio`; player.gains.master = render.matchGainDB; }
+  else if (player.source === 'master') player.source = 'mix';
+  $('#source-master').disabled = !render;
+  showNumbers(v, render); showChecklist(v); showNotes(v); showRenders(v); showVerdict(render);
+  await showPlots(id, render);
+  player.show();
+}
+
+async function showPlots(id, render) {
+  const q = render ? `?render=${render.record.id}` : '';
+  await Promise.all(['waveform', 'loudness', 'spectrum'].map(async (name) => {
+    const r = await fetch(`/api/songs/${id}/plots/${name}.svg${q}`);
+    const box = $(`#plot-${name}`);
+    const head = box.querySelector('.playhead');
+    box.innerHTML = await r.text();
+    if (head) box.append(head);
+  }));
+  // The waveform seeks where it is clicked; a section of the loudness plot (or any section's label) loops it.
+  for (const name of ['waveform', 'loudness']) {
+    const svg = $(`#plot-${name}`).querySelector('svg');
+    svg.addEventListener('click', (e) => {
+      const rect = svg.getBoundingClientRect();
+      const t = ((e.clientX - rect.left) / rect.width * 1000 - 44) / (1000 - 52) * player.duration;
+      const label = e.target.classList.contains('section-label');
+      if ((name === 'loudness' && e.target.classList.contains('section')) || label) {
+        const index = label ? [...svg.querySelectorAll('.section-label')].indexOf(e.target) : -1;
+        const s = label ? svg.querySelectorAll('.section')[index] : e.target;
+        loopSection(s);
+      } else if (t >= 0) player.seek(t);
+    });
+  }
+  showNoteMarkers();
+}
+
+function loopSection(s) {
+  const range = { start: +s.dataset.start, end: +s.dataset.end };
+  const same = player.loop && player.loop.start === range.start;
+  document.querySelectorAll('svg .section').forEach((r) => r.classList.toggle('looping', !same && r.dataset.start === s.dataset.start));
+  player.setLoop(same ? null : range);
+}
+
+function showNumbers(v, render) {
+  const n = v.numbers, a = render && render.after;
+  const rows = [['integrated', 'integratedLUFS', 'LUFS'], ['true peak', 'truePeakDBTP', 'dBTP', 2], ['loudness range', 'loudnessRangeLU', 'LU'],
+    ['PLR', 'plrDB', 'dB'], ['crest factor', 'crestFactorDB', 'dB'], ['DR', 'dynamicRangeDR', '', 0], ['mono loss', 'monoLossLU', 'LU']];
+  $('#numbers').replaceChildren(el('tr', {}, el('th', {}, ''), el('th', {}, 'mix'), el('th', {}, a ? 'master' : ''), el('th', {}, '')),
+    ...rows.map(([label, key, unit, d]) => el('tr', { 'data-key': key }, el('td', {}, label), el('td', { class: 'before' }, fmt(n[key], d ?? 1)),
+      el('td', { class: 'after' }, a ? fmt(a[key], d ?? 1) : ''), el('td', { class: 'hint' }, unit))));
+}
+
+function showVerdict(render) {
+  const v = $('#verdict');
+  if (!render) { v.textContent = 'Not mastered yet: choose a target and render.'; v.className = ''; return; }
+  const r = render.record;
+  v.textContent = `${r.targetName}: ${fmt(r.integratedLUFS)} LUFS, true peak ${fmt(r.truePeakDBTP, 2)} dBTP — ${render.verdict}`;
+  v.className = r.targetHit && r.ceilingHeld ? 'good' : 'bad';
+  v.dataset.truePeak = r.truePeakDBTP; v.dataset.renderId = r.id;
+}
+
+function showChecklist(v) {
+  const marks = { problem: '✗', strength: '✓', info: 'i' };
+  $('#checklist').replaceChildren(...v.checklist.map((item) => {
+    const attrs = { 'data-item-id': item.id, class: `kind-${item.kind}${item.done ? ' done' : ''}` };
+    if (item.startSeconds !== null && item.startSeconds !== undefined) attrs['data-time'] = item.startSeconds;
+    const box = el('input', { type: 'checkbox', title: 'tick when done' });
+    box.checked = item.done;
+    box.addEventListener('change', async () => {
+      await post(`/api/songs/${state.song}/ticks`, { itemID: item.id, done: box.checked });
+      box.closest('li').classList.toggle('done', box.checked);
+    });
+    const title = el('span', { class: 'title' }, `#${item.id} ${item.title}`);
+    if (attrs['data-time'] !== undefined) title.addEventListener('click', () => player.seek(item.startSeconds));
+    return el('li', attrs, box, el('span', { class: 'mark' }, marks[item.kind] || ''),
+      el('span', {}, title, item.action ? el('span', { class: 'action' }, `→ ${item.action}`) : ''),
+      item.status ? el('span', { class: `status ${item.status}` }, item.status) : '');
+  }));
+}
+
+function showNotes(v) {
+  $('#notes').replaceChildren(...v.notes.map((n) => {
+    const box = el('input', { type: 'checkbox', title: 'tick when done' });
+    box.checked = n.done;
+    box.addEventListener('change', async () => {
+      await post(`/api/songs/${state.song}/notes/${n.id}`, { done: box.checked }, 'PATCH');
+      box.closest('li').classList.toggle('done', box.checked);
+    });
+    return el('li', { 'data-note-id': n.id, 'data-time': n.timeSeconds, class: n.done ? 'done' : '' }, box,
+      el('span', { class: 'time', onclick: () => player.seek(n.timeSeconds) }, clock(n.timeSeconds)), el('span', { class: 'text' }, n.text),
+      el('button', { class: 'delete', title: 'delete the note', onclick: async () => {
+        await api(`/api/songs/${state.song}/notes/${n.id}`, { method: 'DELETE' }); await openSong(state.song);
+      } }, '×'));
+  }));
+  showNoteMarkers();
+}
+
+function showNoteMarkers() {
+  const box = $('#plot-waveform'), svg = box.querySelector('svg');
+  box.querySelectorAll('.note-marker').forEach((m) => m.remove());
+  if (!svg || !state.view || !player.duration) return;
+  for (const n of state.view.notes) {
+    const x = 4 + (44 + (n.timeSeconds / player.duration) * (1000 - 52)) / 1000 * svg.clientWidth;
+    box.append(el('div', { class: 'note-marker', title: `${clock(n.timeSeconds)} ${n.text}`, style: `left:${x}px`, onclick: () => player.seek(n.timeSeconds) }));
+  }
+}
+
+function showRenders(v) {
+  $('#renders').replaceChildren(...v.renders.map((r) => {
+    const rec = r.record;
+    const li = el('li', { 'data-render-id': rec.id, 'data-status': rec.status, class: rec.id === state.render ? 'selected' : '' },
+      el('span', { class: 'name', onclick: () => { if (rec.status === 'done') { state.render = rec.id; openSong(state.song); } } },
+        `${new Date(rec.createdAt).toLocaleTimeString()} ${rec.targetName || ''} ${rec.status === 'done' ? `${fmt(rec.integratedLUFS)} LUFS, ${fmt(rec.truePeakDBTP, 2)} dBTP` : rec.status}`));
+    if (rec.status === 'done') {
+      li.append(el('a', { href: `/api/songs/${state.song}/renders/${rec.id}/master.wav`, class: 'download-master' }, 'master'),
+        el('a', { href: `/api/songs/${state.song}/renders/${rec.id}/session.json`, class: 'download-session' }, 'session'));
+    }
+    if (rec.error) li.append(el('span', { class: 'hint' }, ` ${rec.error}`));
+    return li;
+  }));
+}
+
+// ---------------------------------------------------------------- jobs
+
+function follow(job) {
+  if (state.events[job.id]) return;
+  const box = $('#job');
+  const source = new EventSource(`/api/jobs/${job.id}/events`);
+  state.events[job.id] = source;
+  box.hidden = false;
+  source.onmessage = async (e) => {
+    const j = JSON.parse(e.data);
+    $('#job-step').textContent = `${j.kind === 'render' ? 'rendering' : 'analyzing'}: ${j.step}`;
+    $('#job-progress').value = j.fraction;
+    $('#job-progress').dataset.status = j.status;
+    if (j.status === 'done' || j.status === 'failed') {
+      source.close(); delete state.events[job.id];
+      box.hidden = Object.keys(state.events).length === 0;
+      if (j.status === 'failed') say(j.message || 'the job failed');
+      if (j.kind === 'render' && j.status === 'done') state.render = j.renderID;
+      await loadSongs(); if (j.songID === state.song) await openSong(j.songID);
+    }
+  };
+  source.onerror = () => { source.close(); delete state.events[job.id]; setTimeout(() => openSong(state.song), 500); };
+}
+
+// ---------------------------------------------------------------- adding songs
+
+async function upload(file) {
+  say(`uploading ${file.name}…`, true);
+  try {
+    const r = await api(`/api/songs?name=${encodeURIComponent(file.name)}`, { method: 'POST', body: file,
+      headers: { 'Content-Type': 'application/octet-stream' } });
+    say(`${file.name}: analyzing…`, true);
+    await loadSongs(r.song.id);
+    follow(r.job);
+  } catch (e) { say(e.message); }
+}
+
+$('#file-input').addEventListener('change', (e) => { if (e.target.files[0]) upload(e.target.files[0]); e.target.value = ''; });
+$('#path-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  try {
+    const r = await post('/api/songs/by-path', { path: $('#path-input').value });
+    $('#path-input').value = '';
+    await loadSongs(r.song.id); follow(r.job);
+  } catch (err) { say(err.message); }
+});
+document.addEventListener('dragover', (e) => { e.preventDefault(); document.body.classList.add('dragging'); });
+document.addEventListener('dragleave', () => document.body.classList.remove('dragging'));
+document.addEventListener('drop', (e) => {
+  e.preventDefault(); document.body.classList.remove('dragging');
+  if (e.dataTransfer.files[0]) upload(e.dataTransfer.files[0]);
+});
+
+// ---------------------------------------------------------------- controls
+
+$('#play').addEventListener('click', () => player.toggle());
+document.querySelectorAll('.source').forEach((b) => b.addEventListener('click', () => player.use(b.dataset.source)));
+$('#match').addEventListener('change', (e) => { player.matched = e.target.checked; player.applyGain(); player.show(); });
+
+function openNote() {
+  $('#note-form').hidden = false;
+  $('#note-form').dataset.time = player.position();
+  $('#note-at').textContent = `note at ${clock(player.position())}`;
+  $('#note-text').focus();
+}
+$('#note-button').addEventListener('click', openNote);
+$('#note-cancel').addEventListener('click', () => { $('#note-form').hidden = true; });
+$('#note-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  try {
+    await post(`/api/songs/${state.song}/notes`, { timeSeconds: +$('#note-form').dataset.time, text: $('#note-text').value });
+    $('#note-text').value = ''; $('#note-form').hidden = true;
+    await openSong(state.song);
+  } catch (err) { say(err.message); }
+});
+
+document.addEventListener('keydown', (e) => {
+  if (e.target.matches('input, select, textarea') || !state.view) return;
+  if (e.key === '1') player.use('mix');
+  else if (e.key === '2') player.use('master');
+  else if (e.key === 'n' || e.key === 'N') { e.preventDefault(); openNote(); }
+  else if (e.key === ' ') { e.preventDefault(); player.toggle(); }
+});
+
+const targets = { spotify: [-14, -1], apple: [-16, -1], youtube: [-14, -1], tidal: [-14, -1], amazon: [-14, -2], deezer: [-15, -1],
+  'ebu-r128': [-23, -1], loud: [-9, -0.3] };
+$('#render-target').replaceChildren(...Object.entries(targets).map(([k, [l, c]]) => el('option', { value: k }, `${k} (${l} LUFS, ${c} dBTP)`)));
+$('#render-evenout').addEventListener('input', (e) => { $('#evenout-value').textContent = (+e.target.value).toFixed(2); });
+$('#render-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const num = (id) => ($(id).value === '' ? undefined : +$(id).value);
+  const body = { target: $('#render-target').value, lufs: num('#render-lufs'), ceiling: num('#render-ceiling'), evenOut: +$('#render-evenout').value };
+  for (const s of ['sectionGain', 'eq', 'compressor', 'stereoLows']) body[s] = $(`#stage-${s}`).checked;
+  try {
+    const r = await post(`/api/songs/${state.song}/renders`, body);
+    follow(r.job);
+    await openSong(state.song);
+  } catch (err) { say(err.message); }
+});
+
+// Start: the song named in the address, or the newest.
+const wanted = (location.hash.match(/song=([0-9A-Fa-f-]+)/) || [])[1];
+loadSongs(wanted).catch((e) => say(e.message));
+window.studio = { player, state, openSong };

@@ -1,0 +1,77 @@
+import Foundation
+import GRDB
+
+/// A mix in the library. Its audio stays in a file (uploaded into the song's folder, or referenced
+/// read-only where it lies); the database holds what is known about it.
+public struct SongRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "song"
+    public var id: String
+    public var name: String
+    /// The audio: a file inside the song's folder (uploaded) or an absolute path (referenced, never written).
+    public var audioPath: String
+    public var referenced: Bool
+    public var createdAt: Date
+    public var status: Status
+    public var error: String?
+    public var durationSeconds: Double?
+    public var integratedLUFS: Double?
+    /// Position in the album (nil: not on the album).
+    public var albumPosition: Int?
+
+    public enum Status: String, Codable, Sendable, DatabaseValueConvertible { case analyzing, ready, failed }
+}
+
+/// A timestamped note the user dropped while listening; it becomes a checklist item to tick.
+public struct NoteRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "note"
+    public var id: String
+    public var songID: String
+    public var timeSeconds: Double
+    public var text: String
+    public var done: Bool
+    public var createdAt: Date
+}
+
+/// A ticked (or unticked) checklist item of a song's analysis.
+public struct TickRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "tick"
+    public var songID: String
+    public var itemID: Int
+    public var done: Bool
+}
+
+/// One render of a song: the settings it was made with, where its master and session are, its verdict.
+public struct RenderRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "render"
+    public var id: String
+    public var songID: String
+    public var createdAt: Date
+    public var status: Status
+    public var error: String?
+    /// The settings as the page sent them (JSON).
+    public var settingsJSON: String
+    public var targetName: String?
+    public var integratedLUFS: Double?
+    public var truePeakDBTP: Double?
+    public var targetHit: Bool?
+    public var ceilingHeld: Bool?
+
+    public enum Status: String, Codable, Sendable, DatabaseValueConvertible { case rendering, done, failed }
+}
+
+/// Long work (analysis, render) with its progress, so a page reload finds it again.
+public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "job"
+    public var id: String
+    public var songID: String
+    public var kind: Kind
+    public var renderID: String?
+    public var status: Status
+    public var step: String
+    public var fraction: Double
+    public var message: String?
+    public var createdAt: Date
+
+    public enum Kind: String, Codable, Sendable, DatabaseValueConvertible { case analyze, render }
+    public enum Status: String, Codable, Sendable, DatabaseValueConvertible { case queued, running, done, failed }
+}

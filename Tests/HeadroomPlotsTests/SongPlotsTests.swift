@@ -1,0 +1,71 @@
+import Foundation
+import HeadroomAnalysis
+import HeadroomPlots
+import HeadroomSignals
+import Testing
+
+@Suite struct SongPlotsTests {
+    static let song = SyntheticSong(sections: [
+        .init("verse", seconds: 16, levelDB: -8), .init("chorus", seconds: 16, levelDB: 0, bright: true),
+        .init("outro", seconds: 10, levelDB: -10, drums: false),
+    ]).render()
+    static let analysis = try! Analyzer().analyze(song)
+
+    /// All values of an attribute in the SVG text.
+    static func values(_ svg: String, _ attribute: String, on cls: String) -> [String] {
+        let pattern = try! NSRegularExpression(pattern: "<[a-z]+ class=\"\(cls)[^\"]*\"[^>]*? \(attribute)=\"([^\"]*)\"")
+        return pattern.matches(in: svg, range: NSRange(svg.startIndex..., in: svg)).map { String(svg[Range($0.range(at: 1), in: svg)!]) }
+    }
+
+    @Test func waveformHasOneRegionPerSectionAndTheLoudestMarked() throws {
+        let a = Self.analysis
+        let w = WaveformSummary.make(Self.song, columns: 800)
+        #expect(w.maximum.count == 800)
+        #expect(w.maximum.max()! > 0.3 && w.minimum.min()! < -0.3)
+        let svg = SongPlots.waveform(w, sections: a.sections, loudest: a.loudestSectionIndex)
+        #expect(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>"))
+        let starts = Self.values(svg, "data-start", on: "section")
+        #expect(starts.count == a.sections.count)
+        #expect(zip(starts, a.sections).allSatisfy { abs(Double($0.0)! - $0.1.startSeconds) < 0.01 })
+        #expect(Self.values(svg, "data-role", on: "section loudest") == ["loudest"])
+        #expect(svg.contains("class=\"wave\""))
+    }
+
+    @Test func loudnessCurvesShareOneAxisWithTheTargetLine() throws {
+        let a = Self.analysis
+        let mix = SongPlots.Curve(name: "mix", intervalSeconds: a.loudness.shortTermIntervalSeconds, lufs: a.loudness.shortTermLUFS)
+        let louder = SongPlots.Curve(name: "master", intervalSeconds: mix.intervalSeconds, lufs: mix.lufs.map { $0 + 6 })
+        let svg = SongPlots.loudness([mix, louder], sections: a.sections, loudest: a.loudestSectionIndex,
+                                     duration: a.durationSeconds, targetLUFS: -14)
+        #expect(Self.values(svg, "data-lufs", on: "target") == ["-14"])
+        #expect(Self.values(svg, "data-name", on: "curve").sorted() == ["master", "mix"])
+        // The master curve sits above the mix (smaller y) where both are drawn.
+        func ys(_ name: String) -> [Double] {
+            let p = Self.values(svg, "points", on: "curve \(name)")[0]
+            return p.split(separator: " ").map { Double($0.split(separator: ",")[1])! }
+        }
+        let m = ys("mix"), master = ys("master")
+        #expect(m.count == a.loudness.shortTermLUFS.count)
+        #expect(zip(m, master).filter { $0.1 < $0.0 }.count > m.count * 9 / 10)
+        // Every point is inside the plot.
+        #expect((m + master).allSatisfy { $0 >= 0 && $0 <= 220 })
+    }
+
+    @Test func spectrumAgainstTheTarget() throws {
+        let t = Self.analysis.tonalBalance
+        let svg = SongPlots.spectrum(bandsHz: t.bandCentersHz, target: t.targetDB, targetName: t.targetName,
+                                     spectra: [.init(name: "mix", levelDB: t.levelDB)])
+        #expect(Self.values(svg, "data-bands", on: "target-curve") == ["\(t.bandCentersHz.count)"])
+        #expect(Self.values(svg, "data-name", on: "curve") == ["mix"])
+        // Frequencies run left to right on a log axis: 1 kHz sits at 2/3 of 20 Hz...20 kHz.
+        let xs = Self.values(svg, "points", on: "target-curve")[0].split(separator: " ").map { Double($0.split(separator: ",")[0])! }
+        #expect(zip(xs, xs.dropFirst()).allSatisfy { $0.0 < $0.1 })
+        let i1k = t.bandCentersHz.firstIndex { abs($0 - 1000) < 1 }!
+        #expect(abs((xs[i1k] - 44) / (1000 - 44 - 8) - log10(1000.0 / 20) / 3) < 0.01)
+    }
+
+    @Test func textIsEscaped() {
+        #expect(SVG.escape("<a & \"b\">") == "&lt;a &amp; &quot;b&quot;&gt;")
+        #expect(SVG.n(-0.001) == "0" && SVG.n(12.5) == "12.5" && SVG.n(3) == "3")
+    }
+}
