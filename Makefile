@@ -5,7 +5,7 @@ SHELL := /bin/bash
 CORPUS ?= /tmp/headroom-dev-corpus
 MIX ?=
 
-.PHONY: setup build demo test corpus bench clean
+.PHONY: setup build demo test corpus bench clean studio
 
 setup:
 	@bash scripts/setup.sh
@@ -26,8 +26,16 @@ corpus: setup
 	@bash scripts/make-corpus.sh "$(CORPUS)" >/dev/null && echo "test corpus: $(CORPUS)" \
 	  || echo "test corpus could not be built; corpus tests will be skipped"
 
+# Swift tests (unit, CLI, corpus, the studio's API), then the studio in headless Chromium.
 test: corpus
 	HEADROOM_CORPUS=$(CORPUS) swift test -c release
+	python3 Tests/browser/studio_test.py .build/release
+
+# Headroom Studio, the local web page (its own executable: the CLI does not build the server).
+studio: setup
+	swift build -c release --product headroom
+	swift build -c release --product headroom-studio
+	.build/release/headroom-studio $(if $(PORT),--port $(PORT))
 
 bench: setup
 	cd Benchmarks && swift run -c release headroom-bench

@@ -19,6 +19,13 @@ public struct SongRecord: Codable, Sendable, Equatable, FetchableRecord, Persist
     public var albumPosition: Int?
 
     public enum Status: String, Codable, Sendable, DatabaseValueConvertible { case analyzing, ready, failed }
+
+    public init(id: String, name: String, audioPath: String, referenced: Bool, createdAt: Date, status: Status,
+                error: String? = nil, durationSeconds: Double? = nil, integratedLUFS: Double? = nil, albumPosition: Int? = nil) {
+        self.id = id; self.name = name; self.audioPath = audioPath; self.referenced = referenced; self.createdAt = createdAt
+        self.status = status; self.error = error; self.durationSeconds = durationSeconds; self.integratedLUFS = integratedLUFS
+        self.albumPosition = albumPosition
+    }
 }
 
 /// A timestamped note the user dropped while listening; it becomes a checklist item to tick.
@@ -71,6 +78,12 @@ public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     public var fraction: Double
     public var message: String?
     public var createdAt: Date
+
+    public init(id: String, songID: String, kind: Kind, renderID: String? = nil, status: Status, step: String, fraction: Double,
+                message: String? = nil, createdAt: Date) {
+        self.id = id; self.songID = songID; self.kind = kind; self.renderID = renderID; self.status = status; self.step = step
+        self.fraction = fraction; self.message = message; self.createdAt = createdAt
+    }
 
     public enum Kind: String, Codable, Sendable, DatabaseValueConvertible { case analyze, render }
     public enum Status: String, Codable, Sendable, DatabaseValueConvertible { case queued, running, done, failed }

@@ -1,0 +1,190 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import HeadroomDSP
+import HeadroomIO
+import HeadroomSignals
+import HeadroomStudio
+import HeadroomTestSupport
+import Testing
+
+/// The studio's HTTP API, on a real server on loopback (the `headroom-studio` program with a temporary
+/// library), as the page and scripts use it.
+@Suite(.serialized) struct StudioAPITests {
+    final class Server {
+        let process = Process()
+        let library = TempFolder()
+        var base = ""
+
+        init() throws {
+            let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            let candidates = [products.appendingPathComponent("headroom-studio"),
+                              Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("headroom-studio")]
+            process.executableURL = candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+            process.arguments = ["--port", "0", "--library", library.path, "--max-upload-mb", "16"]
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            var text = ""
+            let deadline = Date().addingTimeInterval(30)
+            while !text.contains("http://") && Date() < deadline {
+                let d = out.fileHandleForReading.availableData
+                if d.isEmpty { break }
+                text += String(decoding: d, as: UTF8.self)
+            }
+            guard let r = text.range(of: "http://") else { throw NSError(domain: "studio", code: 1) }
+            base = String(text[r.lowerBound...].prefix { !$0.isWhitespace }).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        }
+
+        deinit { process.terminate(); process.waitUntilExit() }
+
+        func request(_ path: String, method: String = "GET", body: Data? = nil, headers: [String: String] = [:]) async throws -> (Int, Data, [String: String]) {
+            var r = URLRequest(url: URL(string: base + path)!)
+            r.httpMethod = method
+            r.httpBody = body
+            for (k, v) in headers { r.setValue(v, forHTTPHeaderField: k) }
+            let config = URLSessionConfiguration.ephemeral
+            config.connectionProxyDictionary = [:]
+            let (data, response) = try await URLSession(configuration: config).data(for: r)
+            let http = response as! HTTPURLResponse
+            var h: [String: String] = [:]
+            for (k, v) in http.allHeaderFields { h[String(describing: k).lowercased()] = String(describing: v) }
+            return (http.statusCode, data, h)
+        }
+
+        func json(_ path: String, method: String = "GET", body: Any? = nil) async throws -> (Int, Any) {
+            let data = try body.map { try JSONSerialization.data(withJSONObject: $0) }
+            let (status, d, _) = try await request(path, method: method, body: data, headers: ["Content-Type": "application/json"])
+            return (status, d.isEmpty ? [:] : try JSONSerialization.jsonObject(with: d, options: .fragmentsAllowed))
+        }
+
+        /// Waits for a job to finish; returns its final row.
+        func finish(job: String) async throws -> [String: Any] {
+            for _ in 0..<600 {
+                let (_, j) = try await json("/api/jobs/\(job)")
+                let row = j as! [String: Any]
+                if ["done", "failed"].contains(row["status"] as! String) { return row }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            throw NSError(domain: "studio", code: 2)
+        }
+    }
+
+    static func song() throws -> Data {
+        let folder = TempFolder()
+        let path = folder.file("song.wav")
+        let song = SyntheticSong(sections: [.init("verse", seconds: 14, levelDB: -8), .init("chorus", seconds: 14, levelDB: 0),
+                                            .init("outro", seconds: 10, levelDB: -10, drums: false)]).render()
+        try AudioFileWriter.write(song, to: path, format: AudioFileFormat(.wav, .int24))
+        return try Data(contentsOf: URL(fileURLWithPath: path))
+    }
+
+    @Test func uploadAnalyzeNotesTicksRenderAndRanges() async throws {
+        let server = try Server()
+        let wav = try Self.song()
+        let (status, body, _) = try await server.request("/api/songs?name=My%20Song.wav", method: "POST", body: wav)
+        #expect(status == 201)
+        let added = try JSONSerialization.jsonObject(with: body) as! [String: Any]
+        let song = (added["song"] as! [String: Any])["id"] as! String
+        let job = try await server.finish(job: (added["job"] as! [String: Any])["id"] as! String)
+        #expect(job["status"] as? String == "done")
+        let (_, v) = try await server.json("/api/songs/\(song)")
+        let view = v as! [String: Any]
+        #expect((view["song"] as! [String: Any])["name"] as? String == "My Song")
+        #expect(((view["sections"] as! [Any]).count) >= 2)
+        let items = view["checklist"] as! [[String: Any]]
+        #expect(!items.isEmpty)
+
+        // Notes: added, changed, listed in time order; bad ones refused.
+        let (s1, _) = try await server.json("/api/songs/\(song)/notes", method: "POST", body: ["timeSeconds": 20.0, "text": "kick too boomy"])
+        let (s2, n2) = try await server.json("/api/songs/\(song)/notes", method: "POST", body: ["timeSeconds": 5.0, "text": "nice intro"])
+        #expect(s1 == 201 && s2 == 201)
+        let noteID = (n2 as! [String: Any])["id"] as! String
+        let (s3, _) = try await server.json("/api/songs/\(song)/notes/\(noteID)", method: "PATCH", body: ["done": true])
+        #expect(s3 == 200)
+        let (bad, err) = try await server.json("/api/songs/\(song)/notes", method: "POST", body: ["timeSeconds": 9999.0, "text": "x"])
+        #expect(bad == 400 && ((err as! [String: Any])["error"] as! String).contains("outside the song"))
+        let (s4, _) = try await server.json("/api/songs/\(song)/ticks", method: "POST", body: ["itemID": items[0]["id"]!, "done": true])
+        #expect(s4 == 204)
+        let (_, v2) = try await server.json("/api/songs/\(song)")
+        let notes = (v2 as! [String: Any])["notes"] as! [[String: Any]]
+        #expect(notes.map { $0["text"] as! String } == ["nice intro", "kick too boomy"])
+        #expect(notes[0]["done"] as? Bool == true)
+        #expect(((v2 as! [String: Any])["checklist"] as! [[String: Any]])[0]["done"] as? Bool == true)
+
+        // Plots are SVG.
+        let (ps, plot, ph) = try await server.request("/api/songs/\(song)/plots/loudness.svg")
+        #expect(ps == 200 && ph["content-type"] == "image/svg+xml")
+        #expect(String(decoding: plot, as: UTF8.self).contains("class=\"curve mix\""))
+
+        // Audio with ranges: the bytes asked for, and 416 past the end.
+        let (rs, part, rh) = try await server.request("/api/songs/\(song)/audio", headers: ["Range": "bytes=100-199"])
+        #expect(rs == 206 && part == wav[100..<200] && rh["content-range"] == "bytes 100-199/\(wav.count)")
+        let (tail, last, _) = try await server.request("/api/songs/\(song)/audio", headers: ["Range": "bytes=-10"])
+        #expect(tail == 206 && last == wav.suffix(10))
+        let (past, _, _) = try await server.request("/api/songs/\(song)/audio", headers: ["Range": "bytes=\(wav.count + 5)-"])
+        #expect(past == 416)
+
+        // A render with a ceiling: the verdict and the files.
+        let (rstatus, started) = try await server.json("/api/songs/\(song)/renders", method: "POST", body: ["target": "apple", "ceiling": -2.0])
+        #expect(rstatus == 202)
+        let renderJob = ((started as! [String: Any])["job"] as! [String: Any])["id"] as! String
+        #expect(try await server.finish(job: renderJob)["status"] as? String == "done")
+        let (_, v3) = try await server.json("/api/songs/\(song)")
+        let render = ((v3 as! [String: Any])["renders"] as! [[String: Any]])[0]
+        let record = render["record"] as! [String: Any]
+        let truePeak = record["truePeakDBTP"] as! Double
+        let after = (render["after"] as! [String: Any])["integratedLUFS"] as! Double
+        #expect(truePeak <= -2)
+        #expect(record["targetHit"] as? Bool == true)
+        #expect(abs(after - -16) <= 0.1)
+        let (ms, master, mh) = try await server.request("/api/songs/\(song)/renders/\(record["id"]!)/master.wav")
+        #expect(ms == 200 && master.count > 1000 && (mh["content-disposition"] ?? "").contains("My Song.apple.wav"))
+        let (bs, _) = try await server.json("/api/songs/\(song)/renders", method: "POST", body: ["target": "vinyl"])
+        #expect(bs == 400)
+    }
+
+    @Test func badUploadsAndForeignRequestsLeaveNothing() async throws {
+        let server = try Server()
+        let (s1, b1, _) = try await server.request("/api/songs?name=notes.wav", method: "POST", body: Data("not audio".utf8))
+        #expect(s1 == 400)
+        #expect(String(decoding: b1, as: UTF8.self).contains("notes.wav: not an audio file"))
+        var wav = try Self.song()
+        let (s2, _, _) = try await server.request("/api/songs?name=cut.wav", method: "POST", body: wav.prefix(2000))
+        #expect(s2 == 400)
+        wav.append(Data(count: 17 << 20))  // over the 16 MiB limit this server was given
+        let (s3, b3, _) = try await server.request("/api/songs?name=huge.wav", method: "POST", body: wav)
+        #expect(s3 == 413, "\(String(decoding: b3, as: UTF8.self))")
+        let (s4, _, _) = try await server.request("/api/songs?name=empty.wav", method: "POST", body: Data())
+        #expect(s4 == 400)
+        let (_, list) = try await server.json("/api/songs")
+        #expect((list as! [Any]).isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: server.library.file("incoming")).isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: server.library.file("songs")).isEmpty)
+        // Ids are never paths.
+        let (s5, _, _) = try await server.request("/api/songs/..%2F..%2Fetc%2Fpasswd/audio")
+        #expect(s5 == 404)
+        // Another site's page cannot write; another host name is not answered.
+        let (s6, _, _) = try await server.request("/api/songs/by-path", method: "POST", body: Data("{\"path\":\"/tmp\"}".utf8),
+                                                  headers: ["Origin": "http://evil.example", "Content-Type": "application/json"])
+        #expect(s6 == 403)
+        let (s7, _, _) = try await server.request("/api/songs", headers: ["Host": "evil.example"])
+        #expect(s7 == 421)
+    }
+
+    @Test func theLibraryOutlivesTheServerAndInterruptedWorkIsSaid() async throws {
+        let library = TempFolder()
+        let store = try Store(folder: URL(fileURLWithPath: library.path))
+        let song = SongRecord(id: Store.newID(), name: "a", audioPath: "/nonexistent.wav", referenced: true, createdAt: Date(), status: .analyzing)
+        try store.save(song)
+        try store.save(JobRecord(id: Store.newID(), songID: song.id, kind: .analyze, status: .running, step: "analyzing", fraction: 0.5,
+                                 createdAt: Date()))
+        // Opening the library again (a restart) marks the interrupted work.
+        let again = try Store(folder: URL(fileURLWithPath: library.path))
+        #expect(try again.song(song.id)?.status == .failed)
+        #expect(try again.jobs(song: song.id).first?.status == .failed)
+        #expect(try again.jobs(song: song.id).first?.message?.contains("interrupted") == true)
+    }
+}
