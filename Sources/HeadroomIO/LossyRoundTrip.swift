@@ -31,11 +31,22 @@ public enum LossyRoundTrip {
     /// adds more inter-sample peaks than a 320 kbps delivery, so a ceiling that survives it survives both.
     public static let checkCompressionLevel = 0.9
 
-    /// `audio` after encoding and decoding (at `checkCompressionLevel`). Opus runs at
-    /// 48 kHz, so other rates are resampled (libsoxr) first; the decoded audio is then at 48 kHz.
+    /// The rate a codec encodes `rate` at: Opus always runs at 48 kHz; MP3 holds at most 48 kHz, so 88.2 and
+    /// 176.4 kHz go to 44.1 kHz and other high rates to 48 kHz (as a player's encoder would); Vorbis takes any.
+    public static func encodableRate(_ rate: Double, codec: Codec) -> Double {
+        switch codec {
+        case .opus: return 48_000
+        case .mp3 where rate > 48_000: return rate.truncatingRemainder(dividingBy: 44_100) == 0 ? 44_100 : 48_000
+        default: return rate
+        }
+    }
+
+    /// `audio` after encoding and decoding (at `checkCompressionLevel`), at the rate the codec encodes it
+    /// (`encodableRate`; resampled with libsoxr first where it differs; the decoded audio is at that rate).
     public static func roundTrip(_ audio: AudioBuffer, codec: Codec) throws -> AudioBuffer {
         var source = audio
-        if codec == .opus && audio.sampleRate != 48_000 { source = Resampler.resample(audio, to: 48_000) }
+        let rate = encodableRate(audio.sampleRate, codec: codec)
+        if rate != audio.sampleRate { source = Resampler.resample(audio, to: rate) }
         let folder = NSTemporaryDirectory()
         let path = folder + (folder.hasSuffix("/") ? "" : "/") + "headroom-codec-\(getpid())-\(UUID().uuidString).\(codec.container.rawValue)"
         defer { unlink(path) }

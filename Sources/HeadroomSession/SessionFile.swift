@@ -22,6 +22,9 @@ public enum SessionFile {
         do { session = try Session.decode(data) } catch {
             throw JobError(.failure, "\(path): not a Headroom session file (\(describe(error)))")
         }
+        do { try PlanValidation.validate(session.plan, durationSeconds: mix.audio.durationSeconds) } catch let e as PlanValidationError {
+            throw JobError(.failure, "\(path): \(e)")
+        }
         guard session.input.frameCount == mix.audio.frameCount, session.input.channelCount == mix.audio.channelCount,
               session.input.sampleRateHz == mix.audio.sampleRate else {
             throw JobError(.failure, "\(path): this session belongs to another file (\(session.input.path))")

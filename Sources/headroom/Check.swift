@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HeadroomSession
 import HeadroomAnalysis
+import HeadroomChecklist
 import HeadroomDSP
 import HeadroomIO
 import HeadroomReport
@@ -88,9 +89,16 @@ struct Check: ParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
-            print("Headroom check — \(info.path)\n")
+            print("Headroom check — \(info.path)")
+            print("integrated \(NumberText.decimal(analysis.loudness.integratedLUFS)) LUFS   true peak \(NumberText.decimal(analysis.levels.truePeakDBTP, digits: 2)) dBTP   loudness range \(NumberText.decimal(analysis.loudness.loudnessRangeLU)) LU\n")
             print(TranslationTextReport.render(report), terminator: "")
             if let previews { print("\nwrote \(previewPaths.count) previews to \(previews)") }
+        }
+        // A codec that adds overs is a check still open: exit 3, so a script sees it.
+        let overs = report.codecs.filter(\.overs)
+        if !overs.isEmpty {
+            note("headroom: \(overs.map(\.codec).joined(separator: ", ")) decoding goes over \(NumberText.decimal(Translation.codecOverDBTP)) dBTP: see CODECS")
+            throw ExitCode(Headroom.checksOpenExitCode)
         }
     }
 }

@@ -140,6 +140,12 @@ struct Master: ParsableCommand {
         }
         if let sampleRate { o.sampleRateHz = sampleRate.hertz == mixRate ? nil : sampleRate.hertz }
         if noDither { o.dither = false }
+        // MP3 holds at most 48 kHz and Opus runs at 48 kHz: a high-rate mix is resampled for them.
+        let codec: LossyRoundTrip.Codec? = format.container == .mp3 ? .mp3 : format.container == .opus ? .opus : nil
+        if let codec {
+            let rate = o.sampleRateHz ?? mixRate, encodable = LossyRoundTrip.encodableRate(rate, codec: codec)
+            if encodable != rate { o.sampleRateHz = encodable }
+        }
         return o
     }
 

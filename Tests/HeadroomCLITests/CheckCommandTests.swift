@@ -76,3 +76,18 @@ import Testing
         #expect(abs(t.platforms.first { $0.name == "Spotify" }!.gainDB) < 0.15)
     }
 }
+
+@Suite struct CheckExitCodeTests {
+    /// A master hot against 0 dBTP goes over after MP3 decoding: `check` says so with exit code 3, and prints
+    /// the file's loudness and true peak first.
+    @Test func codecOversExitThree() throws {
+        let folder = TempFolder()
+        let mix = try AnalyzeCommandTests.writeSong(folder, name: "song.wav")
+        #expect(try CLI.run(["master", mix, "-q", "--codecs", "none", "--target", "loud", "--ceiling", "-0.1"]).status == 0)
+        let r = try CLI.run(["check", folder.file("song.master.wav"), "--codecs", "mp3"])
+        #expect(r.status == 3, "\(r.stderr)")
+        #expect(r.stderr.contains("MP3 decoding goes over"))
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.count > 2 && lines[1].hasPrefix("integrated −") && lines[1].contains("true peak"))
+    }
+}

@@ -191,3 +191,28 @@ import Testing
         #expect(Set(folder.contents) == ["big.wav", "big.master.wav", "big.master.headroom.json"], "\(folder.contents)")
     }
 }
+
+/// Every common rate masters end to end with the codec checks (MP3 cannot encode above 48 kHz: the check
+/// resamples), and an MP3 deliverable of a high-rate mix is written at a rate MP3 holds.
+@Suite struct SampleRateCommandTests {
+    @Test(arguments: [44_100.0, 48_000, 88_200, 96_000, 192_000])
+    func mastersAtEveryRate(rate: Double) throws {
+        let folder = TempFolder()
+        let song = SyntheticSong(sections: [.init("verse", seconds: 10, levelDB: -6), .init("chorus", seconds: 10, levelDB: 0)],
+                                 sampleRate: rate).render()
+        let mix = folder.file("song.wav")
+        try AudioFileWriter.write(song, to: mix, format: AudioFileFormat(.wav, .int24))
+        let r = try CLI.run(["master", mix, "-q"])
+        #expect(r.status == 0, "\(rate): \(r.stderr)")
+        let session = try Session.decode(Data(contentsOf: URL(fileURLWithPath: folder.file("song.master.headroom.json"))))
+        #expect(session.translation?.codecs.count == 3)
+        let (audio, info) = try AudioFileReader.read(path: folder.file("song.master.wav"))
+        #expect(info.sampleRateHz == rate)
+        #expect(try Analyzer().analyze(audio).levels.truePeakDBTP <= -1)
+        if rate > 48_000 {
+            let mp3 = try CLI.run(["master", mix, "-q", "--codecs", "none", "-o", folder.file("song.mp3")])
+            #expect(mp3.status == 0, "\(rate): \(mp3.stderr)")
+            #expect(try AudioFileReader.read(path: folder.file("song.mp3")).info.sampleRateHz == (rate == 88_200 ? 44_100 : 48_000))
+        }
+    }
+}
