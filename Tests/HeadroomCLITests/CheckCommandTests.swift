@@ -83,7 +83,8 @@ import Testing
     @Test func codecOversExitThree() throws {
         let folder = TempFolder()
         let mix = try AnalyzeCommandTests.writeSong(folder, name: "song.wav")
-        #expect(try CLI.run(["master", mix, "-q", "--codecs", "none", "--target", "loud", "--ceiling", "-0.1"]).status == 0)
+        // Written either way (3: the limiting guard stopped short of -9 LUFS); what matters is a master near 0 dBTP.
+        #expect([0, 3].contains(try CLI.run(["master", mix, "-q", "--codecs", "none", "--target", "loud", "--ceiling", "-0.1"]).status))
         let r = try CLI.run(["check", folder.file("song.master.wav"), "--codecs", "mp3"])
         #expect(r.status == 3, "\(r.stderr)")
         #expect(r.stderr.contains("MP3 decoding goes over"))

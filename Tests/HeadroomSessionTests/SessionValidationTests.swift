@@ -12,19 +12,19 @@ import Testing
 /// Sessions are user-edited files: every setting is checked when one is loaded, so a bad value is refused
 /// with one line naming the key, the value and the range, before anything is rendered.
 @Suite struct SessionValidationTests {
-    static let folder = TempFolder()
+    nonisolated(unsafe) static let folder = TempFolder()
     static let mix: Mix = {
         let song = SyntheticSong(sections: [.init("verse", seconds: 10, levelDB: -8), .init("chorus", seconds: 10, levelDB: 0)]).render()
         let path = folder.file("song.wav")
         try! AudioFileWriter.write(song, to: path, format: AudioFileFormat(.wav, .int24))
         return try! Mix.load(path)
     }()
-    static let session: [String: Any] = {
+    static var session: [String: Any] { try! JSONSerialization.jsonObject(with: sessionData) as! [String: Any] }
+    static let sessionData: Data = {
         let a = try! mix.analyze()
         let c = ChecklistRules.evaluate(a)
         let plan = Planner(options: .init(target: LoudnessTarget.presets["spotify"]!)).plan(analysis: a, checklist: c, audio: mix.audio)
-        let data = try! Session(toolVersion: "test", input: mix.info, plan: plan, checklist: c, report: nil).jsonData()
-        return try! JSONSerialization.jsonObject(with: data) as! [String: Any]
+        return try! Session(toolVersion: "test", input: mix.info, plan: plan, checklist: c, report: nil).jsonData()
     }()
 
     /// Writes `session` with `value` at `path` (keys and array indices) and loads it.
@@ -52,26 +52,33 @@ import Testing
         _ = try Self.load(setting: ["tool"], to: "headroom").get()
     }
 
+    /// One bad edit: where, the value as JSON, what the message must say.
+    struct Case: Sendable, CustomTestStringConvertible {
+        var path: [String]; var json: String; var message: String
+        var testDescription: String { path.joined(separator: ".") + " = " + json }
+    }
+
     @Test(arguments: [
-        (["plan", "limiter", "lookaheadMilliseconds"], 1e9 as Any, "plan.limiter.lookaheadMilliseconds is 1000000000; allowed 0.5 to 20"),
-        (["plan", "limiter", "ceilingDBTP"], 20.0, "plan.limiter.ceilingDBTP is 20; allowed -9 to 0"),
-        (["plan", "target", "ceilingDBTP"], -100.0, "plan.target.ceilingDBTP is -100"),
-        (["plan", "output", "bits"], "7", "plan.output.bits is \"7\""),
-        (["plan", "output", "format"], "aac", "plan.output.format is \"aac\""),
-        (["plan", "sectionGain", "rampMilliseconds"], 1e12, "plan.sectionGain.rampMilliseconds"),
-        (["plan", "evenOut"], 50.0, "plan.evenOut is 50; allowed 0 to 1"),
-        (["plan", "stereoLows", "crossoverHz"], -1.0, "plan.stereoLows.crossoverHz is -1"),
-        (["plan", "limiter", "inputGainDB"], 1000.0, "plan.limiter.inputGainDB is 1000"),
-        (["plan", "compressor", "ratio"], 0.0, "plan.compressor.ratio is 0; allowed 1 to 20"),
-        (["plan", "compressor", "releaseMilliseconds"], -5.0, "plan.compressor.releaseMilliseconds is -5"),
-        (["schemaVersion"], 999, "schema version 999 is not one this Headroom reads"),
-        (["plan", "limiter", "releaseMilliseconds"], "fast", "plan.limiter.releaseMilliseconds"),
-    ] as [([String], Any, String)])
-    func badSettingsAreRefusedWithTheirKey(path: [String], value: Any, message: String) {
-        switch Self.load(setting: path, to: value) {
-        case .success: Issue.record("\(path) = \(value) was accepted")
+        Case(path: ["plan", "limiter", "lookaheadMilliseconds"], json: "1e9", message: "plan.limiter.lookaheadMilliseconds is 1000000000; allowed 0.5 to 20"),
+        Case(path: ["plan", "limiter", "ceilingDBTP"], json: "20", message: "plan.limiter.ceilingDBTP is 20; allowed -9 to 0"),
+        Case(path: ["plan", "target", "ceilingDBTP"], json: "-100", message: "plan.target.ceilingDBTP is -100"),
+        Case(path: ["plan", "output", "bits"], json: "\"7\"", message: "plan.output.bits is \"7\""),
+        Case(path: ["plan", "output", "format"], json: "\"aac\"", message: "plan.output.format is \"aac\""),
+        Case(path: ["plan", "sectionGain", "rampMilliseconds"], json: "1e12", message: "plan.sectionGain.rampMilliseconds"),
+        Case(path: ["plan", "evenOut"], json: "50", message: "plan.evenOut is 50; allowed 0 to 1"),
+        Case(path: ["plan", "stereoLows", "crossoverHz"], json: "-1", message: "plan.stereoLows.crossoverHz is -1"),
+        Case(path: ["plan", "limiter", "inputGainDB"], json: "1000", message: "plan.limiter.inputGainDB is 1000"),
+        Case(path: ["plan", "compressor", "ratio"], json: "0", message: "plan.compressor.ratio is 0; allowed 1 to 20"),
+        Case(path: ["plan", "compressor", "releaseMilliseconds"], json: "-5", message: "plan.compressor.releaseMilliseconds is -5"),
+        Case(path: ["schemaVersion"], json: "999", message: "schema version 999 is not one this Headroom reads"),
+        Case(path: ["plan", "limiter", "releaseMilliseconds"], json: "\"fast\"", message: "plan.limiter.releaseMilliseconds"),
+    ])
+    func badSettingsAreRefusedWithTheirKey(_ c: Case) throws {
+        let value = try JSONSerialization.jsonObject(with: Data(c.json.utf8), options: .fragmentsAllowed)
+        switch Self.load(setting: c.path, to: value) {
+        case .success: Issue.record("\(c.testDescription) was accepted")
         case .failure(let e):
-            #expect(e.message.contains(message), "\(e.message)")
+            #expect(e.message.contains(c.message), "\(e.message)")
             #expect(!e.message.contains("\n"))
         }
     }
