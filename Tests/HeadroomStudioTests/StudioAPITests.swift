@@ -142,6 +142,14 @@ import Testing
         #expect(abs(after - -16) <= 0.1)
         let (ms, master, mh) = try await server.request("/api/songs/\(song)/renders/\(record["id"]!)/master.wav")
         #expect(ms == 200 && master.count > 1000 && (mh["content-disposition"] ?? "").contains("My Song.apple.wav"))
+        // Previews of the master: a speaker model and a codec, with their loudness.
+        let (phs, phone) = try await server.json("/api/songs/\(song)/previews/phone?render=\(record["id"]!)")
+        let phoneLUFS = (phone as! [String: Any])["integratedLUFS"] as! Double
+        #expect(phs == 200 && phoneLUFS < after - 3, "the phone model loses the lows: \(phoneLUFS) vs \(after)")
+        let (pas, pa, _) = try await server.request("/api/songs/\(song)/previews/opus/audio?render=\(record["id"]!)")
+        #expect(pas == 200 && pa.count > 100_000)
+        let (nos, _, _) = try await server.request("/api/songs/\(song)/previews/passwd/audio")
+        #expect(nos == 400)
         let (bs, _) = try await server.json("/api/songs/\(song)/renders", method: "POST", body: ["target": "vinyl"])
         #expect(bs == 400)
     }

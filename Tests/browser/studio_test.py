@@ -174,6 +174,18 @@ def main():
             wait(driver, lambda d: d.find_element(By.ID, "player").get_attribute("data-source") == "mix", 10, "the mix source")
         check("switching mix/master: the matching gain equals the measured loudness difference", matched_ab)
 
+        def speaker_preview_matched():
+            driver.find_element(By.ID, "source-phone").click()
+            wait(driver, lambda d: d.find_element(By.ID, "player").get_attribute("data-source") == "p:phone", 60, "the phone preview")
+            rid = ctx["view"]["renders"][-1]["record"]["id"]
+            info = studio.api(f"/api/songs/{ctx['song']}/previews/phone?render={rid}")
+            gain = float(driver.find_element(By.ID, "match-gain").get_attribute("data-gain-db"))
+            expected = ctx["view"]["numbers"]["integratedLUFS"] - info["integratedLUFS"]
+            assert abs(gain - expected) <= 0.1, (gain, expected)
+            assert "phone" in driver.find_element(By.ID, "match-gain").text
+            driver.find_element(By.ID, "source-mix").click()
+        check("the phone speaker model plays the master at the mix's loudness", speaker_preview_matched)
+
         def playback_runs():
             driver.find_element(By.ID, "play").click()
             wait(driver, lambda d: d.find_element(By.ID, "player").get_attribute("data-playing") == "true", 30, "playback")

@@ -92,6 +92,7 @@ const player = {
   async use(key) {
     if (!this.urls[key]) return;
     const at = this.position();
+    if (this.playing) await this.buffer(key);  // decode first, so the switch itself is instant
     this.source = key;
     document.querySelectorAll('.source').forEach((b) => b.classList.toggle('active', b.dataset.source === key));
     if (this.playing) await this.start(at); else { this.offset = at; this.applyGain(); this.show(); }
@@ -109,10 +110,13 @@ const player = {
     $('#play').textContent = this.playing ? '❚❚' : '▶';
     const p = $('#player');
     p.dataset.position = t.toFixed(2); p.dataset.playing = String(this.playing);
-    const g = this.gains.master || 0;
+    // The gain shown is the one the source being heard gets (the master's while the mix plays).
+    const key = this.source === 'mix' ? 'master' : this.source;
+    const g = this.gains[key] || 0;
     const gain = $('#match-gain');
     gain.dataset.gainDb = g.toFixed(2);
-    gain.textContent = this.urls.master ? `master ${g >= 0 ? '+' : ''}${fmt(g)} dB to match the mix${this.matched ? '' : ' (off: true levels)'}` : '';
+    const label = key.startsWith('p:') ? key.slice(2) : key;
+    gain.textContent = this.urls[key] ? `${label} ${g >= 0 ? '+' : ''}${fmt(g)} dB to match the mix${this.matched ? '' : ' (off: true levels)'}` : '';
     for (const id of ['#plot-waveform', '#plot-loudness']) {
       const box = $(id), svg = box.querySelector('svg'), head = box.querySelector('.playhead');
       if (!svg || !this.duration) continue;
@@ -159,6 +163,7 @@ async function openSong(id) {
   if (render) { player.urls.master = `/api/songs/${id}/renders/${render.record.id}/audio`; player.gains.master = render.matchGainDB; }
   else if (player.source === 'master') player.source = 'mix';
   $('#source-master').disabled = !render;
+  showPreviews(id, render);
   showNumbers(v, render); showChecklist(v); showNotes(v); showRenders(v); showVerdict(render);
   await showPlots(id, render);
   player.show();
@@ -188,6 +193,31 @@ async function showPlots(id, render) {
     });
   }
   showNoteMarkers();
+}
+
+// Speaker models and codecs, made from the selected master (or the mix) when first asked for, played at the
+// mix's loudness like every other source.
+let previewSources = null;
+async function showPreviews(id, render) {
+  if (!previewSources) previewSources = await api('/api/previews');
+  const q = render ? `?render=${render.record.id}` : '';
+  for (const key of Object.keys(player.urls)) if (key.startsWith('p:')) delete player.urls[key];
+  const buttons = previewSources.map((p, i) => {
+    const key = `p:${p.name}`;
+    const b = el('button', { class: 'source', 'data-source': key, id: `source-${p.name}`, title: p.summary }, p.name);
+    b.addEventListener('click', async () => {
+      b.disabled = true;
+      try {
+        const info = await api(`/api/songs/${id}/previews/${p.name}${q}`);
+        player.urls[key] = `/api/songs/${id}/previews/${p.name}/audio${q}`;
+        player.gains[key] = state.view.numbers.integratedLUFS - info.integratedLUFS;
+        await player.use(key);
+      } catch (e) { say(e.message); }
+      b.disabled = false;
+    });
+    return i === 7 ? [el('span', { class: 'sep' }, '·'), b] : [b];
+  }).flat();
+  $('#previews').replaceChildren(el('span', { class: 'hint' }, `Hear the ${render ? 'master' : 'mix'} on`), ...buttons);
 }
 
 function loopSection(s) {

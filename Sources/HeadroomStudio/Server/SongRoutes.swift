@@ -50,6 +50,17 @@ struct SongRoutes: Sendable {
                 return try FileReply.serve(song.audioPath, request: request)
             }
         }
+        router.get("/api/previews") { _, _ in await Reply.guarded { try Reply.json(PreviewSource.all) } }
+        // A preview's loudness (made on first request; the page plays it at the mix's loudness).
+        router.get("/api/songs/:id/previews/:name") { request, context in
+            await Reply.guarded {
+                let p = try await preview(request, context)
+                return try Reply.json(["integratedLUFS": p.integratedLUFS])
+            }
+        }
+        router.get("/api/songs/:id/previews/:name/audio") { request, context in
+            await Reply.guarded { try FileReply.serve(try await preview(request, context).path, request: request) }
+        }
         router.get("/api/songs/:id/renders/:render/:file") { request, context in
             await Reply.guarded { try renderFile(request, context) }
         }
@@ -128,6 +139,18 @@ struct SongRoutes: Sendable {
         }
         let (song, job) = try studio.addUpload(temp, name: name)
         return try Reply.json(Added(song: song, job: job), status: .created)
+    }
+
+    /// Makes (or finds) a preview off the server's event loops.
+    func preview(_ request: Request, _ context: Context) async throws -> Preview {
+        let song = try context.parameters.require("id"), name = try context.parameters.require("name")
+        let render = request.uri.queryParameters["render"].map(String.init)
+        let studio = self.studio
+        return try await withCheckedThrowingContinuation { c in
+            DispatchQueue.global(qos: .userInitiated).async {
+                c.resume(with: Result { try studio.preview(songID: song, renderID: render, name: name) })
+            }
+        }
     }
 
     func renderFile(_ request: Request, _ context: Context) throws -> Response {
