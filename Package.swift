@@ -86,7 +86,7 @@ let package = Package(
             name: "HeadroomMasteringTests",
             dependencies: ["HeadroomMastering", "HeadroomAnalysis", "HeadroomChecklist", "HeadroomSignals", "HeadroomIO", "HeadroomTestSupport"]
         ),
-        .testTarget(name: "HeadroomPlotsTests", dependencies: ["HeadroomPlots", "HeadroomAnalysis", "HeadroomSignals"]),
+        .testTarget(name: "HeadroomPlotsTests", dependencies: ["HeadroomPlots", "HeadroomAnalysis", "HeadroomSignals", "HeadroomMastering", "HeadroomDSP"]),
         .testTarget(name: "HeadroomStudioTests", dependencies: ["HeadroomStudio", "headroom-studio", "HeadroomSignals", "HeadroomIO", "HeadroomTestSupport"]),
         .testTarget(name: "HeadroomSessionTests", dependencies: ["HeadroomSession", "HeadroomIO", "HeadroomSignals", "HeadroomMastering", "HeadroomTestSupport"]),
         .testTarget(name: "HeadroomTranslationTests", dependencies: ["HeadroomTranslation", "HeadroomAnalysis", "HeadroomSignals", "HeadroomIO"]),

@@ -132,7 +132,7 @@ public enum SongPlots {
             }
             svg.polyline(points, cssClass: "curve \(c.name)", extra: ["data-name": c.name])
         }
-        svg.add("text", ["class": "unit", "x": "4", "y": SVG.n(marginTop + 4)], text: "LUFS")
+        svg.add("text", ["class": "unit", "x": "4", "y": "11"], text: "LUFS")
         return svg.text
     }
 
@@ -170,7 +170,32 @@ public enum SongPlots {
         }
         line(target, "target-curve", targetName)
         for s in spectra { line(s.levelDB, "curve \(s.name)", s.name) }
-        svg.add("text", ["class": "unit", "x": "4", "y": SVG.n(marginTop + 4)], text: "dB")
+        svg.add("text", ["class": "unit", "x": "4", "y": "11"], text: "dB")
+        return svg.text
+    }
+
+    /// The limiter's gain reduction over time (0 dB at the top, deeper downwards), the sections behind.
+    public static func gainReduction(intervalSeconds: Double, reductionDB: [Double], sections: [Analysis.Section], loudest: Int,
+                                     duration: Double, height: Double = 120) -> String {
+        var svg = SVG(width: width, height: height, cssClass: "plot gain")
+        let bottom = height - marginBottom
+        let depth = max(3, (-(reductionDB.min() ?? 0) / 3).rounded(.up) * 3)
+        let x = Scale(domain: 0...max(duration, 1e-3), from: marginLeft, to: width - marginRight)
+        let y = Scale(domain: -depth...0, from: bottom, to: marginTop)
+        Self.sections(&svg, sections, loudest: loudest, x: x, top: marginTop, bottom: bottom)
+        timeAxis(&svg, duration: duration, x: x, y: bottom)
+        var level = 0.0
+        while level >= -depth {
+            svg.add("line", ["class": "grid", "x1": SVG.n(marginLeft), "x2": SVG.n(width - marginRight), "y1": SVG.n(y(level)), "y2": SVG.n(y(level))])
+            svg.add("text", ["class": "tick", "x": SVG.n(marginLeft - 4), "y": SVG.n(y(level) + 4), "text-anchor": "end"], text: "\(Int(level))")
+            level -= depth > 6 ? 3 : 1
+        }
+        var points = [(x(0), y(0))]
+        for (i, v) in reductionDB.enumerated() { points.append((x((Double(i) + 0.5) * intervalSeconds), y(max(-depth, min(0, v))))) }
+        points.append((x(duration), y(0)))
+        let outline = points.map { "\(SVG.n($0.0)),\(SVG.n($0.1))" }.joined(separator: " ")
+        svg.raw("<polygon class=\"reduction limiter\" data-max-db=\"\(SVG.n(reductionDB.min() ?? 0))\" points=\"\(outline)\"/>")
+        svg.add("text", ["class": "unit", "x": "4", "y": "11"], text: "GR dB")
         return svg.text
     }
 }

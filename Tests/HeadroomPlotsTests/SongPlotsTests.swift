@@ -1,5 +1,7 @@
 import Foundation
 import HeadroomAnalysis
+import HeadroomDSP
+import HeadroomMastering
 import HeadroomPlots
 import HeadroomSignals
 import Testing
@@ -67,5 +69,22 @@ import Testing
     @Test func textIsEscaped() {
         #expect(SVG.escape("<a & \"b\">") == "&lt;a &amp; &quot;b&quot;&gt;")
         #expect(SVG.n(-0.001) == "0" && SVG.n(12.5) == "12.5" && SVG.n(3) == "3")
+    }
+}
+
+@Suite struct GainReductionTests {
+    /// A known gain: 0 dB for the first second, −6 dB for the second: the curve reads 0, then −6.
+    @Test func measuresAKnownGainStep() {
+        let sr = 48_000.0
+        let tone = Signals.sine(frequencyHz: 997, amplitudeDBFS: -12, seconds: 2, sampleRate: sr)
+        let pre = AudioBuffer(sampleRate: sr, channels: [tone, tone])
+        let g = Float(Decibels.toAmplitude(-6))
+        let out = tone.enumerated().map { $0.offset < Int(sr) ? $0.element * 2 : $0.element * 2 * g }  // input gain +6 dB
+        let curve = GainReductionCurve.measure(preLimiter: pre, master: AudioBuffer(sampleRate: sr, channels: [out, out]), inputGainDB: 6.02)
+        #expect(curve.reductionDB.count == 20)
+        #expect(curve.reductionDB.prefix(9).allSatisfy { abs($0) < 0.05 }, "\(curve.reductionDB)")
+        #expect(curve.reductionDB.suffix(9).allSatisfy { abs($0 - -6) < 0.05 }, "\(curve.reductionDB)")
+        let svg = SongPlots.gainReduction(intervalSeconds: curve.intervalSeconds, reductionDB: curve.reductionDB, sections: [], loudest: 0, duration: 2)
+        #expect(svg.contains("data-max-db=\"-6"))
     }
 }

@@ -159,6 +159,8 @@ def main():
             assert "target and ceiling held" in driver.find_element(By.ID, "verdict").text
             wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#plot-loudness svg polyline.curve.master"), 10, "the master curve")
             assert driver.find_elements(By.CSS_SELECTOR, "#plot-loudness svg line.target")
+            gr = driver.find_elements(By.CSS_SELECTOR, "#plot-gain svg polygon.reduction")
+            assert gr and -12 < float(gr[0].get_attribute("data-max-db")) < -0.1, "the limiter's gain reduction is plotted"
             driver.save_screenshot(os.path.join(SHOTS, "studio-mastered.png"))
         check("change the ceiling, re-render: the new verdict shows it", render_with_new_ceiling)
 

@@ -162,6 +162,10 @@ public final class Studio: Sendable {
                 let outcome = try job.run(progress: { p in r.report(p.step.rawValue, p.fraction ?? (p.step == .writing ? 0.95 : 0.9)) })
                 let report = outcome.mastering.report
                 try Self.writeJSON(outcome.mastering.after, to: folder.appendingPathComponent("after.json"))
+                let result = outcome.mastering.result
+                try Self.writeJSON(GainReductionCurve.measure(preLimiter: result.preLimiter, master: result.master,
+                                                              inputGainDB: result.plan.limiter.inputGainDB),
+                                   to: folder.appendingPathComponent("gain.json"))
                 rec.status = .done
                 rec.integratedLUFS = outcome.mastering.after.loudness.integratedLUFS
                 rec.truePeakDBTP = report.truePeak8xDBTP
@@ -196,6 +200,12 @@ public final class Studio: Sendable {
     public func masterAnalysis(song: String, render: String) throws -> Analysis {
         try JSONDecoder().decode(Analysis.self, from: Data(contentsOf: store.renderFolder(song: song, render: render)
             .appendingPathComponent("after.json")))
+    }
+
+    /// The limiter's gain reduction over the render.
+    public func gainReduction(song: String, render: String) throws -> GainReductionCurve {
+        try JSONDecoder().decode(GainReductionCurve.self, from: Data(contentsOf: store.renderFolder(song: song, render: render)
+            .appendingPathComponent("gain.json")))
     }
 
     public func sessionPath(song: String, render: String) -> String {

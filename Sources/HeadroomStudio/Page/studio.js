@@ -117,7 +117,7 @@ const player = {
     gain.dataset.gainDb = g.toFixed(2);
     const label = key.startsWith('p:') ? key.slice(2) : key;
     gain.textContent = this.urls[key] ? `${label} ${g >= 0 ? '+' : ''}${fmt(g)} dB to match the mix${this.matched ? '' : ' (off: true levels)'}` : '';
-    for (const id of ['#plot-waveform', '#plot-loudness']) {
+    for (const id of ['#plot-waveform', '#plot-loudness', '#plot-gain']) {
       const box = $(id), svg = box.querySelector('svg'), head = box.querySelector('.playhead');
       if (!svg || !this.duration) continue;
       const x = 4 + (44 + (t / this.duration) * (1000 - 52)) / 1000 * svg.clientWidth;
@@ -171,7 +171,8 @@ async function openSong(id) {
 
 async function showPlots(id, render) {
   const q = render ? `?render=${render.record.id}` : '';
-  await Promise.all(['waveform', 'loudness', 'spectrum'].map(async (name) => {
+  $('#plot-gain').hidden = !render;
+  await Promise.all(['waveform', 'loudness', 'spectrum'].concat(render ? ['gain'] : []).map(async (name) => {
     const r = await fetch(`/api/songs/${id}/plots/${name}.svg${q}`);
     const box = $(`#plot-${name}`);
     const head = box.querySelector('.playhead');

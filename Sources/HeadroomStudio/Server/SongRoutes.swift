@@ -1,4 +1,5 @@
 import Foundation
+import HeadroomMastering
 import HeadroomPlots
 import HeadroomSession
 import Hummingbird
@@ -189,6 +190,12 @@ struct SongRoutes: Sendable {
             // Band levels are aligned to the target curve, so the mix's and the master's shapes compare directly.
             if let (m, _) = master { spectra.append(.init(name: "master", levelDB: m.tonalBalance.levelDB)) }
             return Reply.svg(SongPlots.spectrum(bandsHz: t.bandCentersHz, target: t.targetDB, targetName: t.targetName, spectra: spectra))
+        case "gain.svg":
+            guard let render, let curve = try? studio.gainReduction(song: songID, render: render) else {
+                return Reply.error(.notFound, "no gain reduction: render first")
+            }
+            return Reply.svg(SongPlots.gainReduction(intervalSeconds: curve.intervalSeconds, reductionDB: curve.reductionDB,
+                                                     sections: a.sections, loudest: a.loudestSectionIndex, duration: a.durationSeconds))
         default:
             return Reply.error(.notFound, "no such plot")
         }
