@@ -41,12 +41,12 @@ let package = Package(
         .target(name: "HeadroomChecklist", dependencies: ["HeadroomAnalysis"]),
         .target(name: "HeadroomTranslation", dependencies: ["HeadroomDSP", "HeadroomAnalysis", "HeadroomChecklist"]),
         .target(name: "HeadroomMastering", dependencies: ["HeadroomDSP", "HeadroomAnalysis", "HeadroomChecklist", "HeadroomTranslation"]),
-        .target(name: "HeadroomReport", dependencies: ["HeadroomDSP", "HeadroomAnalysis", "HeadroomChecklist", "HeadroomMastering", "HeadroomTranslation"]),
+        .target(name: "HeadroomReport", dependencies: ["HeadroomDSP", "HeadroomAnalysis", "HeadroomChecklist", "HeadroomMastering", "HeadroomTranslation", "HeadroomPlots"]),
         // One entry point for a job (open mix → analyze → plan → render → verify → write master + session
         // together): the CLI and the studio both call it.
         .target(name: "HeadroomSession", dependencies: [
             "HeadroomDSP", "HeadroomAnalysis", "HeadroomChecklist", "HeadroomMastering", "HeadroomTranslation", "HeadroomIO",
-            "HeadroomSignals",
+            "HeadroomSignals", "HeadroomPlots", "HeadroomReport",
         ]),
         // SVG plots from values (the studio and the static report share them). No I/O.
         .target(name: "HeadroomPlots", dependencies: ["HeadroomDSP", "HeadroomAnalysis", "HeadroomChecklist"]),

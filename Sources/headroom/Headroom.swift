@@ -18,7 +18,7 @@ struct Headroom: ParsableCommand {
         Headroom never modifies its input and writes its outputs atomically.
         """,
         version: version,
-        subcommands: [Analyze.self, Master.self, Album.self, Check.self, StudioLauncher.self, DemoMix.self],
+        subcommands: [Analyze.self, Master.self, Album.self, Check.self, Report.self, StudioLauncher.self, DemoMix.self],
         defaultSubcommand: Analyze.self)
 }
 

@@ -216,3 +216,25 @@ import Testing
         }
     }
 }
+
+@Suite struct ReportCommandTests {
+    @Test func writesASelfContainedPageBesideTheSession() throws {
+        let folder = TempFolder()
+        let mix = try MasterCommandTests.writeSong(folder)
+        #expect(try CLI.run(["master", mix, "-q", "--codecs", "none"]).status == 0)
+        let r = try CLI.run(["report", folder.file("song.master.headroom.json")])
+        #expect(r.status == 0, "\(r.stderr)")
+        let html = try String(contentsOfFile: folder.file("song.master.report.html"), encoding: .utf8)
+        #expect(html.components(separatedBy: "<svg").count - 1 == 3)
+        #expect(html.contains("class=\"curve master\"") && html.contains("class=\"curve mix\""))
+        #expect(!html.contains("<script") && !html.contains(" src=") && !html.contains("<link"))
+        #expect(html.contains("−14.0"))
+        // Kept unless --force; a mix that is not the session's is refused.
+        #expect(try CLI.run(["report", folder.file("song.master.headroom.json")]).status == 1)
+        let other = try AnalyzeCommandTests.writeSong(folder, name: "other.wav")
+        try FileManager.default.removeItem(atPath: other)
+        try AudioFileWriter.write(SyntheticSong(sections: [.init("a", seconds: 9, levelDB: 0)]).render(), to: other, format: AudioFileFormat(.wav))
+        let wrong = try CLI.run(["report", folder.file("song.master.headroom.json"), "--mix", other, "--force"])
+        #expect(wrong.status == 1 && wrong.stderr.contains("not the mix this session was made from"), "\(wrong.stderr)")
+    }
+}

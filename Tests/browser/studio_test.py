@@ -218,6 +218,26 @@ def main():
                 assert f.read() == master, "the studio's master differs from the CLI's for the same session"
         check("the downloaded master is the CLI's bytes for the same session", download_matches_cli)
 
+        def report_opens_offline():
+            rid = ctx["view"]["renders"][-1]["record"]["id"]
+            _, html = http(f"{studio.url}/api/songs/{ctx['song']}/renders/{rid}/report.html")
+            page = os.path.join(work, "report.html")
+            with open(page, "wb") as f:
+                f.write(html)
+            text = html.decode()
+            # Nothing to fetch: no script, no stylesheet or image from anywhere.
+            assert "<script" not in text and " src=" not in text and "<link" not in text
+            studio_url = studio.url
+            driver.get("file://" + page)
+            svgs = driver.find_elements(By.CSS_SELECTOR, "figure svg")
+            assert len(svgs) == 4, len(svgs)  # waveform, loudness, gain reduction, spectrum
+            assert driver.find_elements(By.CSS_SELECTOR, "svg polyline.curve.master")
+            assert "Checklist" in driver.page_source and "What was done, and why" in driver.page_source
+            driver.save_screenshot(os.path.join(SHOTS, "report.png"))
+            driver.get(studio_url + f"/#song={ctx['song']}")
+            wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#plot-waveform svg"), 30, "the studio again")
+        check("the render's HTML report opens offline with its plots", report_opens_offline)
+
         def bad_upload():
             bad = os.path.join(work, "notes.wav")
             with open(bad, "w") as f:

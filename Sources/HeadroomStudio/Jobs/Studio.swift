@@ -6,6 +6,7 @@ import HeadroomDSP
 import HeadroomIO
 import HeadroomMastering
 import HeadroomPlots
+import HeadroomReport
 import HeadroomSession
 
 /// What the analysis job leaves in a song's folder (`analysis.json`): the analysis, its checklist and the
@@ -200,6 +201,15 @@ public final class Studio: Sendable {
     public func masterAnalysis(song: String, render: String) throws -> Analysis {
         try JSONDecoder().decode(Analysis.self, from: Data(contentsOf: store.renderFolder(song: song, render: render)
             .appendingPathComponent("after.json")))
+    }
+
+    /// The render's self-contained HTML report (the same page as `headroom report`, with the gain reduction).
+    public func report(song songID: String, render renderID: String) throws -> String {
+        guard let song = try store.song(songID) else { throw JobError.usage("no such song") }
+        let saved = try analysis(songID)
+        return HTMLReport.render(HTMLReport.Input(title: song.name, session: try session(song: songID, render: renderID), mix: saved.analysis,
+                                                  master: try masterAnalysis(song: songID, render: renderID), waveform: saved.waveform,
+                                                  gainReduction: try? gainReduction(song: songID, render: renderID)))
     }
 
     /// The limiter's gain reduction over the render.

@@ -300,7 +300,8 @@ function showRenders(v) {
         `${new Date(rec.createdAt).toLocaleTimeString()} ${rec.targetName || ''} ${rec.status === 'done' ? `${fmt(rec.integratedLUFS)} LUFS, ${fmt(rec.truePeakDBTP, 2)} dBTP` : rec.status}`));
     if (rec.status === 'done') {
       li.append(el('a', { href: `/api/songs/${state.song}/renders/${rec.id}/master.wav`, class: 'download-master' }, 'master'),
-        el('a', { href: `/api/songs/${state.song}/renders/${rec.id}/session.json`, class: 'download-session' }, 'session'));
+        el('a', { href: `/api/songs/${state.song}/renders/${rec.id}/session.json`, class: 'download-session' }, 'session'),
+        el('a', { href: `/api/songs/${state.song}/renders/${rec.id}/report.html`, class: 'download-report' }, 'report'));
     }
     if (rec.error) li.append(el('span', { class: 'hint' }, ` ${rec.error}`));
     return li;

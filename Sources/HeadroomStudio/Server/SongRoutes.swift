@@ -164,6 +164,11 @@ struct SongRoutes: Sendable {
         case "master.wav": return try FileReply.serve(studio.masterPath(song: songID, render: renderID), request: request, downloadName: stem + ".wav")
         case "session.json": return try FileReply.serve(studio.sessionPath(song: songID, render: renderID), request: request,
                                                         downloadName: stem + ".headroom.json")
+        case "report.html":
+            let html = try studio.report(song: songID, render: renderID)
+            let safe = (stem + ".report.html").replacingOccurrences(of: "\"", with: "'")
+            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .contentDisposition: "attachment; filename=\"\(safe)\""],
+                            body: .init(byteBuffer: ByteBuffer(string: html)))
         default: return Reply.error(.notFound, "no such file")
         }
     }
