@@ -9,6 +9,9 @@ public enum AudioFileReader {
     public static let supportedSampleRates: ClosedRange<Double> = 8_000...384_000
     /// Refuse files whose decoded audio would exceed this many bytes (planar Float in memory).
     public static let maxDecodedBytes = 6 << 30
+    /// The largest float sample taken (+24 dBFS): a float print a little over full scale is a mix to master;
+    /// far beyond it (1e20, say) it is a broken export whose numbers would overflow every meter.
+    public static let maxFloatSample: Float = 16
     private static let chunkFrames = 1 << 16
 
     /// The file's text tags (empty when it has none or cannot be opened).
@@ -23,9 +26,21 @@ public enum AudioFileReader {
     /// - Throws: `AudioFileError` naming the file and the problem.
     public static func read(path: String) throws -> (buffer: AudioBuffer, info: InputFile) {
         try checkReadableFile(path)
+        return try QuietDecoder.run(path) { try decode(path: path) }
+    }
+
+    /// libsndfile's reasons, in words that say what is wrong with the file.
+    static func reason(_ libsndfile: String) -> String {
+        if libsndfile.contains("possibly a pipe") || libsndfile.contains("Format not recognised") {
+            return "unknown format or damaged header"
+        }
+        return libsndfile
+    }
+
+    private static func decode(path: String) throws -> (buffer: AudioBuffer, info: InputFile) {
         var sfinfo = SF_INFO()
         guard let file = sf_open(path, Int32(SFM_READ), &sfinfo) else {
-            let reason = String(cString: sf_strerror(nil))
+            let reason = reason(String(cString: sf_strerror(nil)))
             throw AudioFileError(.notAudio, path: path, "not an audio file Headroom can read (\(reason))")
         }
         defer { sf_close(file) }
@@ -65,10 +80,15 @@ public enum AudioFileReader {
                 Int(sf_readf_float(file, $0.baseAddress, sf_count_t(chunkFrames)))
             }
             if got <= 0 { break }
-            for i in 0..<(got * channelCount) where !interleaved[i].isFinite {
-                let seconds = Double(total + i / channelCount) / sampleRate
+            for i in 0..<(got * channelCount) where !(abs(interleaved[i]) <= maxFloatSample) {
+                let seconds = String(format: "%.3f", Double(total + i / channelCount) / sampleRate)
+                let v = interleaved[i]
+                if v.isFinite {
+                    throw AudioFileError(.nonFiniteSamples, path: path,
+                                         "has samples far beyond full scale (\(String(format: "%+.0f", 20 * log10(Double(abs(v))))) dBFS, first at \(seconds) s); a float mix must stay within +24 dBFS: re-export it turned down")
+                }
                 throw AudioFileError(.nonFiniteSamples, path: path,
-                                     "contains \(interleaved[i].isNaN ? "NaN" : "infinite") samples (first at \(String(format: "%.3f", seconds)) s); re-export the mix")
+                                     "contains \(v.isNaN ? "NaN" : "infinite") samples (first at \(seconds) s); re-export the mix")
             }
             if channelCount == 1 {
                 channels[0].append(contentsOf: interleaved[0..<got])

@@ -125,3 +125,27 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: mix)) == before)
     }
 }
+
+/// Damaged MP3s: libmpg123's own notes never reach the terminal; the user reads one line, Headroom's.
+@Suite struct DamagedMP3Tests {
+    @Test func oneLineOnStderr() throws {
+        let folder = TempFolder()
+        let song = SyntheticSong(sections: [.init("a", seconds: 10, levelDB: -6), .init("b", seconds: 10, levelDB: 0)]).render()
+        let good = folder.file("good.mp3")
+        try AudioFileWriter.write(song, to: good, format: AudioFileFormat(.mp3))
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: good))
+        for seed in 1...6 {
+            var d = [UInt8](bytes)
+            var state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15
+            for _ in 0..<200 {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                d[1000 + Int((state >> 33) % UInt64(d.count - 1000))] = UInt8(truncatingIfNeeded: state >> 17)
+            }
+            let path = folder.file("bad\(seed).mp3")
+            try Data(d.prefix(d.count * 2 / 3)).write(to: URL(fileURLWithPath: path))
+            let r = try CLI.run(["analyze", path, "-q"])
+            let lines = r.stderr.split(separator: "\n")
+            #expect(lines.count <= 1 && lines.allSatisfy { $0.hasPrefix("headroom: ") }, "\(seed): \(r.stderr)")
+        }
+    }
+}

@@ -37,12 +37,20 @@ import Testing
 
     @Test func nonFiniteSamples() throws {
         let folder = TempFolder()
-        for (name, bad) in [("nan.wav", Float.nan), ("inf.wav", Float.infinity)] {
+        // 1e20 and 1000 are finite but no mix: they would read as +738 dBFS or a false "silent"; 8 (+18 dBFS) is a hot float print.
+        for (name, bad) in [("nan.wav", Float.nan), ("inf.wav", Float.infinity), ("huge.wav", Float(1e20)), ("thousand.wav", Float(1000)), ("minus.wav", Float(-1e10))] {
             var x = Signals.sine(frequencyHz: 440, amplitudeDBFS: -6, seconds: 1, sampleRate: 44_100)
             x[22_050] = bad
             try AudioFileWriter.write(AudioBuffer(sampleRate: 44_100, channels: [x, x]), to: folder.file(name),
                                       format: AudioFileFormat(.wav, .float32))
-            #expect(kind(folder.file(name)) == .nonFiniteSamples)
+            #expect(kind(folder.file(name)) == .nonFiniteSamples, "\(name)")
+        }
+        var hot = Signals.sine(frequencyHz: 440, amplitudeDBFS: -6, seconds: 1, sampleRate: 44_100)
+        hot[100] = 8
+        try AudioFileWriter.write(AudioBuffer(sampleRate: 44_100, channels: [hot, hot]), to: folder.file("hot.wav"), format: AudioFileFormat(.wav, .float32))
+        #expect(kind(folder.file("hot.wav")) == nil)
+        do { _ = try AudioFileReader.read(path: folder.file("huge.wav")); Issue.record("accepted") } catch let e as AudioFileError {
+            #expect(e.description.contains("+400 dBFS") && e.description.contains("far beyond full scale"), "\(e.description)")
         }
     }
 
