@@ -24,8 +24,7 @@ public struct AnalysisReport: Codable, Sendable, Equatable {
 
     /// Pretty-printed JSON with sorted keys.
     public func jsonData() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let encoder = ReportJSON.encoder()
         return try encoder.encode(self)
     }
 }

@@ -209,8 +209,7 @@ struct Album: ParsableCommand {
                                  tonalTargetName: options.reference.map { "the reference \($0.name)" } ?? "the album average, matched by \(Int((albumEQ * 100).rounded())) %",
                                  tracks: lines, profilesBefore: ok.map(\.profile), profilesAfter: after, ceilingDBTP: base.ceilingDBTP,
                                  wallSeconds: seconds(ContinuousClock.now - start), jobs: jobs)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let encoder = ReportJSON.encoder()
         let data = try encoder.encode(report)
         try writeText(String(decoding: data, as: UTF8.self) + "\n", to: albumPath)
         if json {

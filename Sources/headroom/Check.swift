@@ -85,8 +85,7 @@ struct Check: ParsableCommand {
         }
         progress.done()
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let encoder = ReportJSON.encoder()
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
             print("Headroom check — \(info.path)")
