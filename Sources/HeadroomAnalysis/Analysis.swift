@@ -152,6 +152,18 @@ extension Analysis {
     /// What a section is relative to the loudest one.
     public enum SectionRole: String, Codable, Sendable, Equatable {
         case intro, outro, loudest, similar, quieter, quiet
+
+        /// The words every report and plot uses for the role.
+        public var displayName: String {
+            switch self {
+            case .loudest: return "loudest"
+            case .intro: return "intro"
+            case .outro: return "outro"
+            case .similar: return "about as loud"
+            case .quieter: return "quieter"
+            case .quiet: return "much quieter"
+            }
+        }
     }
 
     /// A section of the song.

@@ -4,7 +4,7 @@ import HeadroomChecklist
 import HeadroomDSP
 import HeadroomTranslation
 
-/// The session file (`song.headroom.json`): the plan, the checklist with its statuses and the user's
+/// The session file (`song.master.wav.headroom.json`, beside its master): the plan, the checklist with its statuses and the user's
 /// notes, and the last report. Edit it (notes, a stage's settings, `enabled: false`, the target) and
 /// re-render with `--session`: the same input and session give the same output bytes.
 public struct Session: Codable, Sendable, Equatable {

@@ -45,13 +45,15 @@ public enum SongPlots {
         for s in sections {
             let x0 = x(s.startSeconds), x1 = x(s.endSeconds)
             let isLoudest = s.index == loudest
-            let role = isLoudest ? "loudest" : s.role.rawValue
+            let role = isLoudest ? "loudest" : s.role.displayName
             svg.add("rect", ["class": "section\(isLoudest ? " loudest" : "")\(s.index % 2 == 0 ? " even" : "")",
                              "x": SVG.n(x0), "y": SVG.n(top), "width": SVG.n(max(0, x1 - x0)), "height": SVG.n(bottom - top),
                              "data-index": "\(s.index)", "data-start": SVG.n(s.startSeconds), "data-end": SVG.n(s.endSeconds),
                              "data-role": role])
+            // A narrow section shows its number only, so labels never run into each other (about 6 units a letter).
+            let label = "\(s.index + 1) \(role)"
             svg.add("text", ["class": "section-label", "x": SVG.n(x0 + 4), "y": SVG.n(top - 5)],
-                    text: "\(s.index + 1) \(role)")
+                    text: Double(label.count) * 6 + 8 < x1 - x0 ? label : "\(s.index + 1)")
         }
     }
 

@@ -34,6 +34,10 @@ public enum MasterTextReport {
             "target \(f1(t.integratedLUFS)) \(r.targetHit ? "✓" : "✗")\(r.guardLimited ? " (limiting guard)" : "")")
         row("true peak (dBTP)", r.before.truePeakDBTP, r.after.truePeakDBTP,
             "ceiling \(f1(t.ceilingDBTP)) \(r.ceilingHeld ? "✓" : "✗") (mix at 4x, master at 8x: \(num(r.truePeak8xDBTP, 2)))")
+        if let delivered = r.deliveredTruePeakDBTP, let format = r.deliveredFormat {
+            out.append("  " + pad("true peak as delivered", 26) + pad("", 10) + pad(num(delivered, 2), 10, right: true)
+                       + "   \(format) decoded again \(delivered <= t.ceilingDBTP + 1e-6 ? "✓" : "✗")")
+        }
         row("loudness range (LU)", r.before.loudnessRangeLU, r.after.loudnessRangeLU)
         row("PLR (dB)", r.before.plrDB, r.after.plrDB)
         row("crest factor (dB)", r.before.crestFactorDB, r.after.crestFactorDB)

@@ -102,14 +102,7 @@ public enum TextReport {
     }
 
     public static func roleText(_ role: Analysis.SectionRole) -> String {
-        switch role {
-        case .loudest: return "loudest — the chain is set up here"
-        case .intro: return "intro"
-        case .outro: return "outro"
-        case .similar: return "about as loud"
-        case .quieter: return "quieter"
-        case .quiet: return "much quieter"
-        }
+        role == .loudest ? "loudest — the chain is set up here" : role.displayName
     }
 }
 

@@ -1,9 +1,9 @@
 import Foundation
 import HeadroomIO
 
-/// One file a user delivers and the session that belongs to it: `OUT` and `OUT-without-extension.headroom.json`
-/// beside it, so any number of deliverables of one mix (targets, formats) live in one folder without
-/// colliding, and each can be re-rendered from its own session.
+/// One file a user delivers and the session that belongs to it: `OUT` and `OUT.headroom.json` beside it
+/// (`song.master.wav` → `song.master.wav.headroom.json`), so any number of deliverables of one mix (targets,
+/// formats) live in one folder without colliding, and each can be re-rendered from its own session.
 public struct Deliverable: Sendable, Equatable {
     /// The master's path.
     public var path: String
@@ -15,12 +15,10 @@ public struct Deliverable: Sendable, Equatable {
         self.path = path; self.format = format; self.preLimiterPath = preLimiterPath
     }
 
-    /// The session's path: the master's path with `.headroom.json` in place of its extension.
+    /// The session's path: the master's path with `.headroom.json` added.
     public var sessionPath: String { Self.sessionPath(forOutput: path) }
 
-    public static func sessionPath(forOutput path: String) -> String {
-        (path as NSString).deletingPathExtension + ".headroom.json"
-    }
+    public static func sessionPath(forOutput path: String) -> String { path + ".headroom.json" }
 
     /// Every path this deliverable writes.
     public var paths: [String] { [path, sessionPath] + (preLimiterPath.map { [$0] } ?? []) }

@@ -56,32 +56,74 @@ public struct MasterJob {
         do { try transaction.checkAll(deliverable.paths) } catch let e as AudioFileError { throw JobError(.failure, e.description) }
     }
 
+    /// A lossy deliverable whose decoded peaks go over the ceiling is rendered again with the limiter's
+    /// ceiling lowered by the excess (and this margin); at most this many times.
+    public static let lossyRetries = 3
+    static let lossyMarginDB = 0.05
+
     public func run(progress: @escaping (JobProgress) -> Void = { _ in }) throws -> Outcome {
         try checkOutputs()
-        progress(JobProgress(.rendering, 0))
-        let outcome = try Mastering.run(mix.audio, analysis: analysis, checklist: checklist, plan: plan,
-                                        progress: { progress(JobProgress(.rendering, $0)) })
-        if !codecs.isEmpty { progress(JobProgress(.checkingCodecs)) }
-        let checks = try CodecChecks.run(Self.codecExcerpt(outcome.result.master, loudest: outcome.result.plan.loudestSection),
-                                         codecs: codecs)
-        let translation = Translation.evaluate(outcome.after, codecs: checks)
-        let session = Session(toolVersion: toolVersion, input: mix.info, plan: outcome.result.plan, checklist: outcome.checklist,
-                              report: outcome.report, translation: translation)
-        progress(JobProgress(.writing))
-        let seed = plan.output.dither ? Self.ditherSeed(mix.audio) : nil
-        let tags = mix.tags.merging(tagOverrides)
-        let transaction = OutputTransaction(existing: existing, protecting: protecting, createFolders: createFolders)
-        do {
-            try transaction.addAudio(outcome.result.master, to: deliverable.path, format: deliverable.format, ditherSeed: seed, tags: tags)
-            if let pre = deliverable.preLimiterPath {
-                try transaction.addAudio(outcome.result.preLimiter, to: pre, format: deliverable.format, ditherSeed: seed, tags: tags)
+        var plan = self.plan
+        for attempt in 0... {
+            progress(JobProgress(.rendering, 0))
+            var outcome = try Mastering.run(mix.audio, analysis: analysis, checklist: checklist, plan: plan,
+                                            progress: { progress(JobProgress(.rendering, $0)) })
+            progress(JobProgress(.writing))
+            let transaction = OutputTransaction(existing: existing, protecting: protecting, createFolders: createFolders)
+            do {
+                let seed = plan.output.dither ? Self.ditherSeed(mix.audio) : nil
+                let tags = mix.tags.merging(tagOverrides)
+                try transaction.addAudio(outcome.result.master, to: deliverable.path, format: deliverable.format, ditherSeed: seed, tags: tags)
+                if deliverable.format.isLossy {
+                    // The verdict of a lossy file is the file's: decode what will be delivered and measure it.
+                    let decoded = try AudioFileReader.read(path: transaction.stagedPath(for: deliverable.path)!).buffer
+                    let delivered = Renderer.truePeakDB(decoded, factor: 8)
+                    let ceiling = plan.target.ceilingDBTP
+                    if delivered > ceiling + 1e-6 && attempt < Self.lossyRetries {
+                        transaction.rollback()
+                        let lowered = plan.limiter.ceilingDBTP - (delivered - ceiling) - Self.lossyMarginDB
+                        plan.limiter.ceilingDBTP = (lowered * 100).rounded(.down) / 100
+                        plan.decisions.removeAll { $0.stage == "output" && $0.summary.hasPrefix("limiter ceiling lowered") }
+                        plan.decisions.append(PlanDecision(
+                            stage: "output", summary: "limiter ceiling lowered to \(NumberText.decimal(plan.limiter.ceilingDBTP, digits: 2)) dBTP for \(deliverable.format)",
+                            reason: "the decoded \(deliverable.format) peaked at \(NumberText.decimal(delivered, digits: 2)) dBTP over the \(NumberText.decimal(ceiling)) dBTP ceiling; the encoder adds the difference"))
+                        continue
+                    }
+                    outcome.report.deliveredTruePeakDBTP = (delivered * 100).rounded() / 100
+                    outcome.report.deliveredFormat = "\(deliverable.format)"
+                    if delivered > ceiling + 1e-6 {
+                        outcome.report.ceilingHeld = false
+                        outcome.checklist = Self.markCeilingOpen(outcome.checklist, delivered: delivered, format: "\(deliverable.format)")
+                    }
+                }
+                if let pre = deliverable.preLimiterPath {
+                    try transaction.addAudio(outcome.result.preLimiter, to: pre, format: deliverable.format, ditherSeed: seed, tags: tags)
+                }
+                if !codecs.isEmpty { progress(JobProgress(.checkingCodecs)) }
+                let checks = try CodecChecks.run(Self.codecExcerpt(outcome.result.master, loudest: outcome.result.plan.loudestSection),
+                                                 codecs: codecs)
+                let translation = Translation.evaluate(outcome.after, codecs: checks)
+                let session = Session(toolVersion: toolVersion, input: mix.info, plan: outcome.result.plan, checklist: outcome.checklist,
+                                      report: outcome.report, translation: translation)
+                progress(JobProgress(.writing))
+                try transaction.addData(Data((String(decoding: try session.jsonData(), as: UTF8.self) + "\n").utf8), to: deliverable.sessionPath)
+                try transaction.commit()
+                return Outcome(mastering: outcome, session: session, translation: translation)
+            } catch let e as AudioFileError {
+                throw JobError(.failure, e.description)
             }
-            try transaction.addData(Data((String(decoding: try session.jsonData(), as: UTF8.self) + "\n").utf8), to: deliverable.sessionPath)
-            try transaction.commit()
-        } catch let e as AudioFileError {
-            throw JobError(.failure, e.description)
         }
-        return Outcome(mastering: outcome, session: session, translation: translation)
+        fatalError("unreachable")
+    }
+
+    /// The ceiling item, still open because of the delivered file.
+    static func markCeilingOpen(_ c: Checklist, delivered: Double, format: String) -> Checklist {
+        var items = c.items
+        if let i = items.firstIndex(where: { $0.key == "master.ceiling" }) {
+            items[i].status = .stillOpen
+            items[i].title = "The \(format) file peaks at \(NumberText.decimal(delivered, digits: 2)) dBTP after decoding, over the ceiling"
+        }
+        return Checklist(items: items)
     }
 
     /// A seed from the audio itself, so the same input always gets the same dither.

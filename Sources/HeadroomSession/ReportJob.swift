@@ -8,11 +8,11 @@ import HeadroomReport
 /// `headroom report`: a session's self-contained HTML page, made from the session, its mix and its master
 /// (both analyzed again: the session keeps the verdicts, not the curves).
 public enum ReportJob {
-    /// The master beside a session (`X.headroom.json` → `X.wav`, `X.flac`, ...), if there is one.
+    /// The master beside a session (`X.wav.headroom.json` → `X.wav`), if it is there.
     public static func masterBeside(session path: String) -> String? {
-        let stem = path.hasSuffix(".headroom.json") ? String(path.dropLast(".headroom.json".count)) : (path as NSString).deletingPathExtension
-        return AudioFileFormat.Container.allCases.map { "\(stem).\($0.fileExtension)" }
-            .first { FileManager.default.fileExists(atPath: $0) }
+        guard path.hasSuffix(".headroom.json") else { return nil }
+        let master = String(path.dropLast(".headroom.json".count))
+        return FileManager.default.fileExists(atPath: master) ? master : nil
     }
 
     /// Reads the session, its mix (the session's input, or `mixPath`) and its master (`masterPath`, or the
@@ -38,13 +38,12 @@ public enum ReportJob {
         let mixAnalysis = try mix.analyze()
         let masterFile = masterPath ?? masterBeside(session: sessionPath)
         let masterAnalysis = try masterFile.map { try Mix.load($0).analyze() }
-        let title = ((sessionPath as NSString).lastPathComponent as NSString).deletingPathExtension
-            .replacingOccurrences(of: ".headroom", with: "")
+        let title = (sessionPath as NSString).lastPathComponent.replacingOccurrences(of: ".headroom.json", with: "")
         return HTMLReport.Input(title: title, session: session, mix: mixAnalysis, master: masterAnalysis,
                                 waveform: WaveformSummary.make(mix.audio))
     }
 
-    /// The default page's path: `X.report.html` beside `X.headroom.json`.
+    /// The default page's path: `X.wav.report.html` beside `X.wav.headroom.json`.
     public static func defaultOutput(session path: String) -> String {
         (path.hasSuffix(".headroom.json") ? String(path.dropLast(".headroom.json".count)) : (path as NSString).deletingPathExtension) + ".report.html"
     }

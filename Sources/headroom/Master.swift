@@ -20,8 +20,7 @@ struct Master: ParsableCommand {
             return "\(name) (\(Int(t.integratedLUFS)) LUFS, \(t.ceilingDBTP) dBTP)"
         }.joined(separator: ", ")).
         Writes NAME.master.wav next to the mix (or -o OUT; the format follows the extension: wav, aiff, flac, \
-        ogg, opus, mp3) and its session beside it, OUT without its extension + .headroom.json (plan, checklist, \
-        report). Several targets (--target spotify,apple,loud) make one master each, NAME.spotify.wav, ..., \
+        ogg, opus, mp3) and its session beside it, OUT.headroom.json (plan, checklist, report). Several targets (--target spotify,apple,loud) make one master each, NAME.spotify.wav, ..., \
         from one analysis. Edit a session (notes, settings, "enabled": false) and re-render with --session; \
         --target, --lufs, --ceiling and the output options apply to the re-render. Tags (title, artist, ...) \
         are carried from the mix; --tag KEY=VALUE sets one. The input is never modified; each master and its \

@@ -9,7 +9,7 @@ struct Report: ParsableCommand {
         abstract: "Write a session's report as one self-contained HTML page (plots, numbers, plan, checklist, translation).",
         discussion: "Reads SESSION, its mix (from the session, or --mix) and its master (the file beside the session, or --master), analyzes both again and writes NAME.report.html beside the session (or -o). The page loads nothing from anywhere: it opens offline.")
 
-    @Argument(help: "The session (NAME.headroom.json).")
+    @Argument(help: "The session (OUT.headroom.json, beside its master OUT).")
     var session: String
 
     @Option(name: [.short, .customLong("output")], help: "The page's path (default: beside the session, NAME.report.html).")

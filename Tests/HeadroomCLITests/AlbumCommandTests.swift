@@ -31,7 +31,7 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: a)) == bytes)
         for name in ["01 single", "02 ballad"] {
             #expect(FileManager.default.fileExists(atPath: out + "/\(name).master.wav"))
-            #expect(FileManager.default.fileExists(atPath: out + "/\(name).master.headroom.json"))
+            #expect(FileManager.default.fileExists(atPath: out + "/\(name).master.wav.headroom.json"))
         }
         #expect(!FileManager.default.fileExists(atPath: out + "/03 broken.master.wav"))
         let report = try JSONDecoder().decode(AlbumReport.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/album.headroom.json")))

@@ -69,7 +69,7 @@ import Testing
         let r = try CLI.run(["master", mix])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("TRANSLATION"))
-        let session = try Session.decode(Data(contentsOf: URL(fileURLWithPath: folder.file("song.master.headroom.json"))))
+        let session = try Session.decode(Data(contentsOf: URL(fileURLWithPath: folder.file("song.master.wav.headroom.json"))))
         let t = try #require(session.translation)
         #expect(t.codecs.count == 3)
         // At −14 LUFS Spotify plays the master as it is.

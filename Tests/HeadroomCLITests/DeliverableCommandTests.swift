@@ -21,22 +21,31 @@ import Testing
         #expect(try CLI.run(["master", mix, "-q", "--codecs", "none"]).status == 0)
         let apple = try CLI.run(["master", mix, "-q", "--codecs", "none", "-o", folder.file("song.apple.wav"), "--target", "apple"])
         #expect(apple.status == 0, "\(apple.stderr)")
-        let flac = try CLI.run(["master", mix, "-q", "--codecs", "none", "-o", folder.file("song.master.flac")])
-        // Same stem, another format: its session would be song.master.headroom.json too, which is kept.
-        #expect(flac.status == 1)
-        #expect(flac.stderr.contains("song.master.headroom.json: already exists"), "\(flac.stderr)")
-        #expect(Set(folder.contents) == ["song.wav", "song.master.wav", "song.master.headroom.json", "song.apple.wav", "song.apple.headroom.json"])
+        // Same stem, other formats: each has its own session.
+        for ext in ["flac", "mp3"] {
+            let r = try CLI.run(["master", mix, "-q", "--codecs", "none", "-o", folder.file("song.master.\(ext)")])
+            #expect(r.status == 0, "\(ext): \(r.stderr)")
+        }
+        #expect(Set(folder.contents) == ["song.wav", "song.master.wav", "song.master.wav.headroom.json", "song.apple.wav",
+                                         "song.apple.wav.headroom.json", "song.master.flac", "song.master.flac.headroom.json",
+                                         "song.master.mp3", "song.master.mp3.headroom.json"])
+        // The MP3's verdict is its own: measured on the file decoded again.
+        let mp3 = try Self.session(folder.file("song.master.mp3.headroom.json"))
+        #expect(mp3.report?.deliveredFormat == "MP3")
+        #expect((mp3.report?.deliveredTruePeakDBTP ?? 0) <= -1)
+        let decoded = try AudioFileReader.read(path: folder.file("song.master.mp3")).buffer
+        #expect(Renderer.truePeakDB(decoded, factor: 8) <= -1 + 1e-6)
         #expect(abs(try Self.lufs(folder.file("song.master.wav")) - -14) <= 0.1)
         #expect(abs(try Self.lufs(folder.file("song.apple.wav")) - -16) <= 0.1)
-        #expect(try Self.session(folder.file("song.apple.headroom.json")).plan.target.name == "apple")
-        #expect(try Self.session(folder.file("song.master.headroom.json")).plan.target.name == "spotify")
+        #expect(try Self.session(folder.file("song.apple.wav.headroom.json")).plan.target.name == "apple")
+        #expect(try Self.session(folder.file("song.master.wav.headroom.json")).plan.target.name == "spotify")
     }
 
     @Test func optionsBesideASessionApply() throws {
         let folder = TempFolder()
         let mix = try MasterCommandTests.writeSong(folder)
         #expect(try CLI.run(["master", mix, "-q", "--codecs", "none"]).status == 0)
-        let session = folder.file("song.master.headroom.json")
+        let session = folder.file("song.master.wav.headroom.json")
         let r = try CLI.run(["master", mix, "--codecs", "none", "--session", session, "--target", "apple", "--ceiling", "-2",
                              "-o", folder.file("song.apple.flac"), "--bits", "16", "--sample-rate", "48k"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -46,7 +55,7 @@ import Testing
         let a = try Analyzer().analyze(audio)
         #expect(abs(a.loudness.integratedLUFS - -16) <= 0.1)
         #expect(a.levels.truePeakDBTP <= -2)
-        let saved = try Self.session(folder.file("song.apple.headroom.json"))
+        let saved = try Self.session(folder.file("song.apple.flac.headroom.json"))
         #expect(saved.plan.target.integratedLUFS == -16 && saved.plan.limiter.ceilingDBTP == -2)
         #expect(saved.plan.output.format == "flac" && saved.plan.output.bits == "16")
         #expect(saved.plan.decisions.contains { $0.stage == "loudness" && $0.reason.contains("set on re-render") })
@@ -66,7 +75,7 @@ import Testing
         #expect(r.stdout.contains("SUMMARY (one analysis, 3 masters)"))
         for (name, lufs) in [("spotify", -14.0), ("apple", -16.0), ("ebu-r128", -23.0)] {
             #expect(abs(try Self.lufs(folder.file("song.\(name).wav")) - lufs) <= 0.1, "\(name)")
-            #expect(try Self.session(folder.file("song.\(name).headroom.json")).plan.target.name == name)
+            #expect(try Self.session(folder.file("song.\(name).wav.headroom.json")).plan.target.name == name)
         }
         #expect(!FileManager.default.fileExists(atPath: folder.file("song.master.wav")))
     }
@@ -118,7 +127,7 @@ import Testing
         // A missing output folder is created.
         let nested = try CLI.run(["master", mix, "-q", "--codecs", "none", "-o", folder.file("out/deep/m.flac")])
         #expect(nested.status == 0, "\(nested.stderr)")
-        #expect(FileManager.default.fileExists(atPath: folder.file("out/deep/m.headroom.json")))
+        #expect(FileManager.default.fileExists(atPath: folder.file("out/deep/m.flac.headroom.json")))
     }
 
     @Test func exitCodeThreeWhenACheckIsStillOpen() throws {
@@ -129,7 +138,7 @@ import Testing
         #expect(r.status == 3, "\(r.stderr)")
         #expect(r.stderr.contains("missed its target"))
         #expect(FileManager.default.fileExists(atPath: folder.file("song.master.wav")))
-        #expect(try Self.session(folder.file("song.master.headroom.json")).report?.targetHit == false)
+        #expect(try Self.session(folder.file("song.master.wav.headroom.json")).report?.targetHit == false)
     }
 
     @Test func numbersAsReportsPrintThem() throws {
@@ -176,7 +185,7 @@ import Testing
             #expect(r.left.isEmpty, "\(r.left)")
         } else {
             #expect(r.status == 0)
-            #expect(Set(r.left) == ["big.master.wav", "big.master.headroom.json"], "\(r.left)")
+            #expect(Set(r.left) == ["big.master.wav", "big.master.wav.headroom.json"], "\(r.left)")
         }
     }
 
@@ -188,7 +197,7 @@ import Testing
         // The next run of the same command removes the stale temporaries it owns and finishes.
         let again = try CLI.run(["master", folder.file("big.wav"), "-q", "--codecs", "none", "--bits", "32f"])
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(Set(folder.contents) == ["big.wav", "big.master.wav", "big.master.headroom.json"], "\(folder.contents)")
+        #expect(Set(folder.contents) == ["big.wav", "big.master.wav", "big.master.wav.headroom.json"], "\(folder.contents)")
     }
 }
 
@@ -204,7 +213,7 @@ import Testing
         try AudioFileWriter.write(song, to: mix, format: AudioFileFormat(.wav, .int24))
         let r = try CLI.run(["master", mix, "-q"])
         #expect(r.status == 0, "\(rate): \(r.stderr)")
-        let session = try Session.decode(Data(contentsOf: URL(fileURLWithPath: folder.file("song.master.headroom.json"))))
+        let session = try Session.decode(Data(contentsOf: URL(fileURLWithPath: folder.file("song.master.wav.headroom.json"))))
         #expect(session.translation?.codecs.count == 3)
         let (audio, info) = try AudioFileReader.read(path: folder.file("song.master.wav"))
         #expect(info.sampleRateHz == rate)
@@ -222,19 +231,19 @@ import Testing
         let folder = TempFolder()
         let mix = try MasterCommandTests.writeSong(folder)
         #expect(try CLI.run(["master", mix, "-q", "--codecs", "none"]).status == 0)
-        let r = try CLI.run(["report", folder.file("song.master.headroom.json")])
+        let r = try CLI.run(["report", folder.file("song.master.wav.headroom.json")])
         #expect(r.status == 0, "\(r.stderr)")
-        let html = try String(contentsOfFile: folder.file("song.master.report.html"), encoding: .utf8)
+        let html = try String(contentsOfFile: folder.file("song.master.wav.report.html"), encoding: .utf8)
         #expect(html.components(separatedBy: "<svg").count - 1 == 3)
         #expect(html.contains("class=\"curve master\"") && html.contains("class=\"curve mix\""))
         #expect(!html.contains("<script") && !html.contains(" src=") && !html.contains("<link"))
         #expect(html.contains("−14.0"))
         // Kept unless --force; a mix that is not the session's is refused.
-        #expect(try CLI.run(["report", folder.file("song.master.headroom.json")]).status == 1)
+        #expect(try CLI.run(["report", folder.file("song.master.wav.headroom.json")]).status == 1)
         let other = try AnalyzeCommandTests.writeSong(folder, name: "other.wav")
         try FileManager.default.removeItem(atPath: other)
         try AudioFileWriter.write(SyntheticSong(sections: [.init("a", seconds: 9, levelDB: 0)]).render(), to: other, format: AudioFileFormat(.wav))
-        let wrong = try CLI.run(["report", folder.file("song.master.headroom.json"), "--mix", other, "--force"])
+        let wrong = try CLI.run(["report", folder.file("song.master.wav.headroom.json"), "--mix", other, "--force"])
         #expect(wrong.status == 1 && wrong.stderr.contains("not the mix this session was made from"), "\(wrong.stderr)")
     }
 }

@@ -29,7 +29,7 @@ import Testing
         let a = try Analyzer().analyze(audio)
         #expect(abs(a.loudness.integratedLUFS - -14) <= 0.1)
         #expect(a.levels.truePeakDBTP <= -1)
-        let session = try JSONSerialization.jsonObject(with: Self.data(folder.file("song.master.headroom.json"))) as! [String: Any]
+        let session = try JSONSerialization.jsonObject(with: Self.data(folder.file("song.master.wav.headroom.json"))) as! [String: Any]
         let report = try #require(session["report"] as? [String: Any])
         #expect(report["targetHit"] as? Bool == true)
         #expect(report["ceilingHeld"] as? Bool == true)
@@ -58,8 +58,8 @@ import Testing
         let folder = TempFolder()
         let mix = try Self.writeSong(folder)
         #expect(try CLI.run(["master", mix, "-q", "-o", folder.file("a.wav")]).status == 0)
-        // The session belongs to the output: a.wav's is a.headroom.json.
-        let sessionPath = folder.file("a.headroom.json")
+        // The session belongs to the output: a.wav's is a.wav.headroom.json.
+        let sessionPath = folder.file("a.wav.headroom.json")
         let b = try CLI.run(["master", mix, "-q", "-o", folder.file("b.wav"), "--session", sessionPath])
         #expect(b.status == 0, "\(b.stderr)")
         #expect(try Self.data(folder.file("a.wav")) == Self.data(folder.file("b.wav")))
@@ -80,7 +80,7 @@ import Testing
         #expect(c.status == 0, "\(c.stderr)")
         #expect(try Self.data(folder.file("c.wav")) != Self.data(folder.file("a.wav")))
         #expect(c.stdout.contains("note: the snare is meant to be loud"))
-        let saved = try JSONSerialization.jsonObject(with: Self.data(folder.file("c.headroom.json"))) as! [String: Any]
+        let saved = try JSONSerialization.jsonObject(with: Self.data(folder.file("c.wav.headroom.json"))) as! [String: Any]
         #expect(((saved["plan"] as! [String: Any])["compressor"] as! [String: Any])["enabled"] as? Bool == false)
         // The printed plan and the stored decisions say what was rendered.
         #expect(c.stdout.contains("compressor   off (turned off in the session"))

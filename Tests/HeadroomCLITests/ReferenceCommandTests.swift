@@ -30,14 +30,14 @@ import Testing
         #expect(r.stdout.contains("REFERENCE ref.wav"))
         #expect(r.stdout.contains("match EQ"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: ref)) == refBytes)
-        let session = try Session.decode(Data(contentsOf: URL(fileURLWithPath: folder.file("song.master.headroom.json"))))
+        let session = try Session.decode(Data(contentsOf: URL(fileURLWithPath: folder.file("song.master.wav.headroom.json"))))
         let m = try #require(session.report?.match)
         #expect(m.after.tonalDB < 0.5 * m.before.tonalDB, "\(m.before.tonalDB) → \(m.after.tonalDB)")
         #expect(session.plan.match?.refined == true)
         #expect(session.checklist.item(key: "match.tone")?.status == .fixed)
         #expect(session.report?.ceilingHeld == true)
         // Re-rendering the session gives the same bytes (the refined EQ is kept, not refined again).
-        let again = try CLI.run(["master", mix, "-q", "--session", folder.file("song.master.headroom.json"), "-o", folder.file("again.wav")])
+        let again = try CLI.run(["master", mix, "-q", "--session", folder.file("song.master.wav.headroom.json"), "-o", folder.file("again.wav")])
         #expect(again.status == 0, "\(again.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: folder.file("again.wav"))) == Data(contentsOf: URL(fileURLWithPath: folder.file("song.master.wav"))))
     }

@@ -5,8 +5,8 @@ import Testing
 
 @Suite struct DeliverableTests {
     @Test func sessionBelongsToTheOutput() {
-        #expect(Deliverable.sessionPath(forOutput: "/m/song.master.wav") == "/m/song.master.headroom.json")
-        #expect(Deliverable.sessionPath(forOutput: "song.apple.flac") == "song.apple.headroom.json")
+        #expect(Deliverable.sessionPath(forOutput: "/m/song.master.wav") == "/m/song.master.wav.headroom.json")
+        #expect(Deliverable.sessionPath(forOutput: "song.apple.flac") == "song.apple.flac.headroom.json")
         #expect(Deliverable.labelled("/m/out.wav", "apple") == "/m/out.apple.wav")
         #expect(Deliverable.defaultPath(stem: "song", mixPath: "/a/song.wav", label: "loud", container: .mp3) == "/a/song.loud.mp3")
     }

@@ -41,7 +41,7 @@ import Testing
         deinit { process.terminate(); process.waitUntilExit() }
 
         func request(_ path: String, method: String = "GET", body: Data? = nil, headers: [String: String] = [:]) async throws -> (Int, Data, [String: String]) {
-            var r = URLRequest(url: URL(string: base + path)!)
+            var r = URLRequest(url: URL(string: base + path)!, timeoutInterval: 300)
             r.httpMethod = method
             r.httpBody = body
             for (k, v) in headers { r.setValue(v, forHTTPHeaderField: k) }
@@ -64,13 +64,17 @@ import Testing
         func finish(job: String) async throws -> [String: Any] {
             for _ in 0..<600 {
                 let (_, j) = try await json("/api/jobs/\(job)")
-                let row = j as! [String: Any]
-                if ["done", "failed"].contains(row["status"] as! String) { return row }
+                let row = try StudioAPITests.obj(j, "job")
+                if ["done", "failed"].contains(row["status"] as? String ?? "") { return row }
                 try await Task.sleep(for: .milliseconds(100))
             }
             throw NSError(domain: "studio", code: 2)
         }
     }
+
+    /// `value` as a JSON object, or a recorded failure (never a crash).
+    static func obj(_ value: Any?, _ what: String = "object") throws -> [String: Any] { try #require(value as? [String: Any], "\(what)") }
+    static func arr(_ value: Any?, _ what: String = "array") throws -> [[String: Any]] { try #require(value as? [[String: Any]], "\(what)") }
 
     static func song() throws -> Data {
         let folder = TempFolder()
@@ -86,33 +90,36 @@ import Testing
         let wav = try Self.song()
         let (status, body, _) = try await server.request("/api/songs?name=My%20Song.wav", method: "POST", body: wav)
         #expect(status == 201)
-        let added = try JSONSerialization.jsonObject(with: body) as! [String: Any]
-        let song = (added["song"] as! [String: Any])["id"] as! String
-        let job = try await server.finish(job: (added["job"] as! [String: Any])["id"] as! String)
+        let added = try Self.obj(try JSONSerialization.jsonObject(with: body), String(decoding: body, as: UTF8.self))
+        let song = try #require(try Self.obj(added["song"])["id"] as? String)
+        let job = try await server.finish(job: try #require(try Self.obj(added["job"])["id"] as? String))
         #expect(job["status"] as? String == "done")
         let (_, v) = try await server.json("/api/songs/\(song)")
-        let view = v as! [String: Any]
-        #expect((view["song"] as! [String: Any])["name"] as? String == "My Song")
-        #expect(((view["sections"] as! [Any]).count) >= 2)
-        let items = view["checklist"] as! [[String: Any]]
+        let view = try Self.obj(v)
+        let name = try Self.obj(view["song"])["name"] as? String
+        #expect(name == "My Song")
+        #expect(try Self.arr(view["sections"]).count >= 2)
+        let items = try Self.arr(view["checklist"])
         #expect(!items.isEmpty)
 
         // Notes: added, changed, listed in time order; bad ones refused.
         let (s1, _) = try await server.json("/api/songs/\(song)/notes", method: "POST", body: ["timeSeconds": 20.0, "text": "kick too boomy"])
         let (s2, n2) = try await server.json("/api/songs/\(song)/notes", method: "POST", body: ["timeSeconds": 5.0, "text": "nice intro"])
         #expect(s1 == 201 && s2 == 201)
-        let noteID = (n2 as! [String: Any])["id"] as! String
+        let noteID = try #require(try Self.obj(n2)["id"] as? String)
         let (s3, _) = try await server.json("/api/songs/\(song)/notes/\(noteID)", method: "PATCH", body: ["done": true])
         #expect(s3 == 200)
         let (bad, err) = try await server.json("/api/songs/\(song)/notes", method: "POST", body: ["timeSeconds": 9999.0, "text": "x"])
-        #expect(bad == 400 && ((err as! [String: Any])["error"] as! String).contains("outside the song"))
+        let message = try Self.obj(err)["error"] as? String ?? ""
+        #expect(bad == 400 && message.contains("outside the song"))
         let (s4, _) = try await server.json("/api/songs/\(song)/ticks", method: "POST", body: ["itemID": items[0]["id"]!, "done": true])
         #expect(s4 == 204)
         let (_, v2) = try await server.json("/api/songs/\(song)")
-        let notes = (v2 as! [String: Any])["notes"] as! [[String: Any]]
-        #expect(notes.map { $0["text"] as! String } == ["nice intro", "kick too boomy"])
-        #expect(notes[0]["done"] as? Bool == true)
-        #expect(((v2 as! [String: Any])["checklist"] as! [[String: Any]])[0]["done"] as? Bool == true)
+        let notes = try Self.arr(try Self.obj(v2)["notes"])
+        #expect(notes.map { $0["text"] as? String } == ["nice intro", "kick too boomy"])
+        #expect(notes.first?["done"] as? Bool == true)
+        let firstDone = try Self.arr(try Self.obj(v2)["checklist"]).first?["done"] as? Bool
+        #expect(firstDone == true)
 
         // Plots are SVG.
         let (ps, plot, ph) = try await server.request("/api/songs/\(song)/plots/loudness.svg")
@@ -130,21 +137,21 @@ import Testing
         // A render with a ceiling: the verdict and the files.
         let (rstatus, started) = try await server.json("/api/songs/\(song)/renders", method: "POST", body: ["target": "apple", "ceiling": -2.0])
         #expect(rstatus == 202)
-        let renderJob = ((started as! [String: Any])["job"] as! [String: Any])["id"] as! String
+        let renderJob = try #require(try Self.obj(try Self.obj(started)["job"])["id"] as? String)
         #expect(try await server.finish(job: renderJob)["status"] as? String == "done")
         let (_, v3) = try await server.json("/api/songs/\(song)")
-        let render = ((v3 as! [String: Any])["renders"] as! [[String: Any]])[0]
-        let record = render["record"] as! [String: Any]
-        let truePeak = record["truePeakDBTP"] as! Double
-        let after = (render["after"] as! [String: Any])["integratedLUFS"] as! Double
+        let render = try #require(try Self.arr(try Self.obj(v3)["renders"]).first)
+        let record = try Self.obj(render["record"])
+        let truePeak = try #require(record["truePeakDBTP"] as? Double)
+        let after = try #require(try Self.obj(render["after"])["integratedLUFS"] as? Double)
         #expect(truePeak <= -2)
         #expect(record["targetHit"] as? Bool == true)
         #expect(abs(after - -16) <= 0.1)
         let (ms, master, mh) = try await server.request("/api/songs/\(song)/renders/\(record["id"]!)/master.wav")
-        #expect(ms == 200 && master.count > 1000 && (mh["content-disposition"] ?? "").contains("My Song.apple.wav"))
+        #expect(ms == 200 && master.count > 1000 && (mh["content-disposition"] ?? "").contains("My Song.apple-1.wav"))
         // Previews of the master: a speaker model and a codec, with their loudness.
         let (phs, phone) = try await server.json("/api/songs/\(song)/previews/phone?render=\(record["id"]!)")
-        let phoneLUFS = (phone as! [String: Any])["integratedLUFS"] as! Double
+        let phoneLUFS = try #require(try Self.obj(phone)["integratedLUFS"] as? Double)
         #expect(phs == 200 && phoneLUFS < after - 3, "the phone model loses the lows: \(phoneLUFS) vs \(after)")
         let (pas, pa, _) = try await server.request("/api/songs/\(song)/previews/opus/audio?render=\(record["id"]!)")
         #expect(pas == 200 && pa.count > 100_000)
@@ -168,7 +175,7 @@ import Testing
         let (s4, _, _) = try await server.request("/api/songs?name=empty.wav", method: "POST", body: Data())
         #expect(s4 == 400)
         let (_, list) = try await server.json("/api/songs")
-        #expect((list as! [Any]).isEmpty)
+        #expect((list as? [Any])?.isEmpty == true)
         #expect(try FileManager.default.contentsOfDirectory(atPath: server.library.file("incoming")).isEmpty)
         #expect(try FileManager.default.contentsOfDirectory(atPath: server.library.file("songs")).isEmpty)
         // Ids are never paths.

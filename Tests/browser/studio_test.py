@@ -144,7 +144,7 @@ def main():
         check("a note dropped at the playhead is still there after a reload", note_survives_reload)
 
         def render_with_new_ceiling():
-            driver.find_element(By.ID, "render-ceiling").send_keys("-1.5")
+            driver.find_element(By.ID, "render-ceiling").send_keys("\u22121.5")  # the minus the reports print
             t0 = time.time()
             driver.find_element(By.ID, "render-button").click()
             wait(driver, lambda d: d.find_element(By.ID, "verdict").get_attribute("data-render-id"), 120, "the render")

@@ -107,6 +107,9 @@ public final class OutputTransaction {
         }
     }
 
+    /// The temporary file staged for `target` (to read back what will be delivered), if any.
+    public func stagedPath(for target: String) -> String? { staged.first { $0.target == target }?.temp }
+
     /// Renames every staged file into place, in the order they were added.
     public func commit() throws {
         finished = true

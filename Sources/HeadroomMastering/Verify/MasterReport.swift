@@ -33,4 +33,9 @@ public struct MasterReport: Codable, Sendable, Equatable {
     public var sectionStartsSeconds: [Double]
     /// Distances to the reference before and after (with a reference only).
     public var match: MatchReport?
+    /// A lossy deliverable (MP3, Ogg, Opus): the true peak (8x) of the file as delivered, decoded again; the
+    /// ceiling is judged on it.
+    public var deliveredTruePeakDBTP: Double?
+    /// The lossy format delivered, e.g. "MP3".
+    public var deliveredFormat: String?
 }

@@ -86,9 +86,12 @@ extension Studio {
             return v
         }
         let lastSession = (try? store.renders(song: songID))?.last(where: { $0.status == .done }).flatMap { try? session(song: songID, render: $0.id) }
+        let duration = saved?.analysis.durationSeconds ?? 0
         let items: [SongView.Item] = saved?.checklist.items.map { item in
-            SongView.Item(id: item.id, key: item.key, kind: item.kind.rawValue, severity: item.severity.rawValue, title: item.title,
-                          expected: item.expected, action: item.action, startSeconds: item.timeRanges.first?.startSeconds,
+            // An item about the whole song has no moment to jump to.
+            let range = item.timeRanges.first.flatMap { $0.durationSeconds < 0.9 * duration ? $0 : nil }
+            return SongView.Item(id: item.id, key: item.key, kind: item.kind.rawValue, severity: item.severity.rawValue, title: item.title,
+                          expected: item.expected, action: item.action, startSeconds: range?.startSeconds,
                           done: ticks[item.id] ?? false,
                           status: lastSession?.checklist.items.first { $0.id == item.id }?.status.rawValue)
         } ?? []

@@ -59,6 +59,7 @@ public final class Studio: Sendable {
 
     /// Adds a file on this machine by reference: it is read, never written.
     public func addPath(_ path: String) throws -> (SongRecord, JobRecord) {
+        guard !path.trimmingCharacters(in: .whitespaces).isEmpty else { throw JobError.usage("give the path of a mix on this machine") }
         let absolute = URL(fileURLWithPath: (path as NSString).expandingTildeInPath).standardizedFileURL.path
         _ = try Mix.load(absolute)
         let song = SongRecord(id: Store.newID(), name: Self.displayName((absolute as NSString).lastPathComponent),
@@ -207,7 +208,9 @@ public final class Studio: Sendable {
     public func report(song songID: String, render renderID: String) throws -> String {
         guard let song = try store.song(songID) else { throw JobError.usage("no such song") }
         let saved = try analysis(songID)
-        return HTMLReport.render(HTMLReport.Input(title: song.name, session: try session(song: songID, render: renderID), mix: saved.analysis,
+        var session = try session(song: songID, render: renderID)
+        session.input.path = song.name  // not the library's inner path
+        return HTMLReport.render(HTMLReport.Input(title: song.name, session: session, mix: saved.analysis,
                                                   master: try masterAnalysis(song: songID, render: renderID), waveform: saved.waveform,
                                                   gainReduction: try? gainReduction(song: songID, render: renderID)))
     }
@@ -219,7 +222,7 @@ public final class Studio: Sendable {
     }
 
     public func sessionPath(song: String, render: String) -> String {
-        store.renderFolder(song: song, render: render).appendingPathComponent("master.headroom.json").path
+        Deliverable.sessionPath(forOutput: masterPath(song: song, render: render))
     }
 
     public func session(song: String, render: String) throws -> Session {

@@ -164,7 +164,10 @@ async function openSong(id) {
   else if (player.source === 'master') player.source = 'mix';
   $('#source-master').disabled = !render;
   showPreviews(id, render);
-  showNumbers(v, render); showChecklist(v); showNotes(v); showRenders(v); showVerdict(render);
+  showNumbers(v, render); showChecklist(v); showNotes(v); showRenders(v); showVerdict(render); showSettings(render);
+  // One render at a time per song: the button waits for the running one.
+  $('#render-button').disabled = v.jobs.some((j) => j.kind === 'render' && (j.status === 'queued' || j.status === 'running'));
+  document.querySelector('.legend .after').hidden = !render;
   await showPlots(id, render);
   player.show();
 }
@@ -219,6 +222,17 @@ async function showPreviews(id, render) {
     return i === 7 ? [el('span', { class: 'sep' }, '·'), b] : [b];
   }).flat();
   $('#previews').replaceChildren(el('span', { class: 'hint' }, `Hear the ${render ? 'master' : 'mix'} on`), ...buttons);
+}
+
+// The selected render's settings back in the form, to adjust from there.
+function showSettings(render) {
+  const s = render && render.settings;
+  if (!s) return;
+  $('#render-target').value = s.target;
+  $('#render-lufs').value = s.lufs === undefined || s.lufs === null ? '' : s.lufs;
+  $('#render-ceiling').value = s.ceiling === undefined || s.ceiling === null ? '' : s.ceiling;
+  $('#render-evenout').value = s.evenOut; $('#evenout-value').textContent = (+s.evenOut).toFixed(2);
+  for (const k of ['sectionGain', 'eq', 'compressor', 'stereoLows']) $(`#stage-${k}`).checked = s[k];
 }
 
 function loopSection(s) {
@@ -351,6 +365,7 @@ $('#path-form').addEventListener('submit', async (e) => {
   try {
     const r = await post('/api/songs/by-path', { path: $('#path-input').value });
     $('#path-input').value = '';
+    say('');
     await loadSongs(r.song.id); follow(r.job);
   } catch (err) { say(err.message); }
 });
@@ -385,7 +400,7 @@ $('#note-form').addEventListener('submit', async (e) => {
 });
 
 document.addEventListener('keydown', (e) => {
-  if (e.target.matches('input, select, textarea') || !state.view) return;
+  if (e.target.matches('input:not([type=checkbox]):not([type=range]), select, textarea') || !state.view) return;
   if (e.key === '1') player.use('mix');
   else if (e.key === '2') player.use('master');
   else if (e.key === 'n' || e.key === 'N') { e.preventDefault(); openNote(); }
@@ -394,18 +409,27 @@ document.addEventListener('keydown', (e) => {
 
 const targets = { spotify: [-14, -1], apple: [-16, -1], youtube: [-14, -1], tidal: [-14, -1], amazon: [-14, -2], deezer: [-15, -1],
   'ebu-r128': [-23, -1], loud: [-9, -0.3] };
-$('#render-target').replaceChildren(...Object.entries(targets).map(([k, [l, c]]) => el('option', { value: k }, `${k} (${l} LUFS, ${c} dBTP)`)));
+$('#render-target').replaceChildren(...Object.entries(targets).map(([k, [l, c]]) => el('option', { value: k }, `${k} (${fmt(l, 0)} LUFS, ${fmt(c, 1)} dBTP)`)));
 $('#render-evenout').addEventListener('input', (e) => { $('#evenout-value').textContent = (+e.target.value).toFixed(2); });
 $('#render-form').addEventListener('submit', async (e) => {
   e.preventDefault();
-  const num = (id) => ($(id).value === '' ? undefined : +$(id).value);
-  const body = { target: $('#render-target').value, lufs: num('#render-lufs'), ceiling: num('#render-ceiling'), evenOut: +$('#render-evenout').value };
-  for (const s of ['sectionGain', 'eq', 'compressor', 'stereoLows']) body[s] = $(`#stage-${s}`).checked;
+  // Numbers as people type or paste them: "−1.6" (the reports' minus) or "-1.6".
+  const num = (id) => {
+    const text = $(id).value.trim().replace('\u2212', '-');
+    if (text === '') return undefined;
+    const v = Number(text);
+    if (!Number.isFinite(v)) throw new Error(`${$(id).closest('label').textContent.trim()}: "${$(id).value}" is not a number`);
+    return v;
+  };
   try {
+    const body = { target: $('#render-target').value, lufs: num('#render-lufs'), ceiling: num('#render-ceiling'), evenOut: +$('#render-evenout').value };
+    for (const s of ['sectionGain', 'eq', 'compressor', 'stereoLows']) body[s] = $(`#stage-${s}`).checked;
+    $('#render-button').disabled = true;
     const r = await post(`/api/songs/${state.song}/renders`, body);
+    say('');
     follow(r.job);
     await openSong(state.song);
-  } catch (err) { say(err.message); }
+  } catch (err) { say(err.message); $('#render-button').disabled = false; }
 });
 
 // Start: the song named in the address, or the newest.

@@ -158,12 +158,15 @@ struct SongRoutes: Sendable {
         let songID = try context.parameters.require("id"), renderID = try context.parameters.require("render")
         guard let song = try studio.store.song(songID), let render = try studio.store.render(renderID), render.songID == songID,
               render.status == .done else { return Reply.error(.notFound, "no such render") }
-        let stem = "\(song.name).\(render.targetName.map { $0.split(separator: " ").first.map(String.init) ?? "master" } ?? "master")"
+        // "My Song.spotify-2": the target and the render's number, so every download has its own name.
+        let number = (try studio.store.renders(song: songID).firstIndex { $0.id == renderID } ?? 0) + 1
+        let target = render.targetName.flatMap { $0.split(separator: " ").first.map(String.init) } ?? "master"
+        let stem = "\(song.name).\(target)-\(number)"
         switch try context.parameters.require("file") {
         case "audio": return try FileReply.serve(studio.masterPath(song: songID, render: renderID), request: request)
         case "master.wav": return try FileReply.serve(studio.masterPath(song: songID, render: renderID), request: request, downloadName: stem + ".wav")
         case "session.json": return try FileReply.serve(studio.sessionPath(song: songID, render: renderID), request: request,
-                                                        downloadName: stem + ".headroom.json")
+                                                        downloadName: stem + ".wav.headroom.json")
         case "report.html":
             let html = try studio.report(song: songID, render: renderID)
             let safe = (stem + ".report.html").replacingOccurrences(of: "\"", with: "'")
