@@ -100,8 +100,7 @@ public struct MasterJob {
                     try transaction.addAudio(outcome.result.preLimiter, to: pre, format: deliverable.format, ditherSeed: seed, tags: tags)
                 }
                 if !codecs.isEmpty { progress(JobProgress(.checkingCodecs)) }
-                let checks = try CodecChecks.run(Self.codecExcerpt(outcome.result.master, loudest: outcome.result.plan.loudestSection),
-                                                 codecs: codecs)
+                let checks = try CodecChecks.run(CodecExcerpt.make(outcome.result.master), codecs: codecs)
                 let translation = Translation.evaluate(outcome.after, codecs: checks)
                 let session = Session(toolVersion: toolVersion, input: mix.info, plan: outcome.result.plan, checklist: outcome.checklist,
                                       report: outcome.report, translation: translation)
@@ -135,19 +134,4 @@ public struct MasterJob {
         return h
     }
 
-    /// Seconds of the master the codecs are checked on (the full file: `headroom check`).
-    public static let codecExcerptSeconds = 15.0
-
-    /// The excerpt the codec check encodes: `codecExcerptSeconds` of the loudest section, centred on its
-    /// highest sample peak (where decoding overs appear first), so the check costs the same for any length.
-    public static func codecExcerpt(_ master: AudioBuffer, loudest: TimeRange) -> AudioBuffer {
-        let sr = master.sampleRate
-        let a = max(0, min(master.frameCount, Int(loudest.startSeconds * sr)))
-        let b = max(a, min(master.frameCount, Int(loudest.endSeconds * sr)))
-        var peakFrame = a, peak: Float = -1
-        for c in master.channels { for i in a..<b where abs(c[i]) > peak { peak = abs(c[i]); peakFrame = i } }
-        let half = Int(codecExcerptSeconds * sr / 2)
-        let start = max(a, min(b - 2 * half, peakFrame - half)), end = min(b, max(a, start) + 2 * half)
-        return master.slice(max(a, start)..<max(max(a, start), end))
-    }
 }

@@ -11,8 +11,9 @@ public enum SessionFile {
     /// Reads `path` and checks it belongs to `mix` (same length, channels and rate).
     public static func load(_ path: String, for mix: Mix) throws -> Session {
         let data: Data
+        guard FileManager.default.fileExists(atPath: path) else { throw JobError(.failure, "\(path): no such session file") }
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw JobError(.failure, "\(path): cannot read the session (\(error.localizedDescription))")
+            throw JobError(.failure, "\(path): cannot read the session (permission denied, or a folder)")
         }
         if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
            let version = object["schemaVersion"] as? Int, !readableSchemaVersions.contains(version) {

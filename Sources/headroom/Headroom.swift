@@ -42,7 +42,7 @@ enum Main {
             }
             // Usage errors: one line with Headroom's prefix, then where to find help; exit code 2.
             let message = Headroom.message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
-            FileHandle.standardError.write(Data("headroom: \(message)\n(see 'headroom --help' or 'headroom COMMAND --help')\n".utf8))
+            FileHandle.standardError.write(Data("headroom: \(message) (see headroom --help)\n".utf8))
             exit(2)
         }
     }

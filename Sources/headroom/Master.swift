@@ -60,7 +60,7 @@ struct Master: ParsableCommand {
 
     @OptionGroup var reference: ReferenceOptions
 
-    @Option(help: "Codecs to check the master with, on 15 s around the loudest section's highest peak: any of mp3, vorbis, opus, or none.")
+    @Option(help: "Codecs to check the master with, on 12 short windows where encoders overshoot most: any of mp3, vorbis, opus, or none.")
     var codecs: String = "mp3,vorbis,opus"
 
     @Option(help: "Re-render from a session file (its plan, edits and notes).")
@@ -253,7 +253,7 @@ struct Master: ParsableCommand {
     func printResult(_ outcome: MasterJob.Outcome, _ job: MasterJob) {
         let format = job.deliverable.format
         print(MasterTextReport.result(outcome.session))
-        print("TRANSLATION (codecs checked on 15 s around the loudest section's highest peak)")
+        print("TRANSLATION (codecs checked on 12 windows where encoders overshoot most)")
         print(TranslationTextReport.render(outcome.translation))
         let dithered = job.plan.output.dither && format.sample != .float32 && !format.isLossy ? ", TPDF dither" : ""
         print("wrote \(job.deliverable.path) (\(format)\(dithered))\(job.deliverable.preLimiterPath.map { " and \($0)" } ?? "") and the session \(job.deliverable.sessionPath)")

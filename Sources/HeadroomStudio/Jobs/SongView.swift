@@ -79,6 +79,7 @@ extension Studio {
             v.settings = try? JSONDecoder().decode(RenderSettings.self, from: Data(r.settingsJSON.utf8))
             if r.status == .done, let session = try? session(song: songID, render: r.id), let report = session.report {
                 v.after = SongView.Numbers(report.after, truePeak: report.truePeak8xDBTP)
+                v.after?.monoLossLU = (try? masterAnalysis(song: songID, render: r.id))?.stereo?.monoFoldLossLU
                 if let mix = saved?.analysis.loudness.integratedLUFS { v.matchGainDB = mix - report.after.integratedLUFS }
                 v.verdict = report.targetHit && report.ceilingHeld ? "target and ceiling held"
                     : report.targetHit ? "ceiling missed" : "target missed (limiting guard)"

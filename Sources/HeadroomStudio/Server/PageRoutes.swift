@@ -10,12 +10,19 @@ enum PageRoutes {
         "studio.css": "text/css; charset=utf-8", "report.js": "text/javascript; charset=utf-8",
     ]
 
-    static func read(_ name: String) -> Data? {
-        guard files[name] != nil, let folder = Bundle.module.url(forResource: "Page", withExtension: nil) else { return nil }
-        return try? Data(contentsOf: folder.appendingPathComponent(name))
-    }
+    /// The page's files, read once when the server starts: the page always matches the server serving it,
+    /// even when the program is rebuilt while it runs.
+    static let loaded: [String: Data] = {
+        guard let folder = Bundle.module.url(forResource: "Page", withExtension: nil) else { return [:] }
+        var out: [String: Data] = [:]
+        for name in files.keys { out[name] = try? Data(contentsOf: folder.appendingPathComponent(name)) }
+        return out
+    }()
+
+    static func read(_ name: String) -> Data? { loaded[name] }
 
     static func add(to router: Router<StudioServer.Context>) {
+        _ = loaded
         router.get("/") { _, _ in serve("index.html") }
         router.get("/static/:file") { _, context in serve(context.parameters.get("file") ?? "") }
     }
