@@ -87,7 +87,10 @@ let package = Package(
             dependencies: ["HeadroomMastering", "HeadroomAnalysis", "HeadroomChecklist", "HeadroomSignals", "HeadroomIO", "HeadroomTestSupport"]
         ),
         .testTarget(name: "HeadroomPlotsTests", dependencies: ["HeadroomPlots", "HeadroomAnalysis", "HeadroomSignals", "HeadroomMastering", "HeadroomDSP"]),
-        .testTarget(name: "HeadroomStudioTests", dependencies: ["HeadroomStudio", "headroom-studio", "HeadroomSignals", "HeadroomIO", "HeadroomTestSupport"]),
+        .testTarget(name: "HeadroomStudioTests", dependencies: [
+            "HeadroomStudio", "headroom-studio", "HeadroomSignals", "HeadroomIO", "HeadroomDSP", "HeadroomMastering", "HeadroomTestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "HeadroomSessionTests", dependencies: ["HeadroomSession", "HeadroomIO", "HeadroomSignals", "HeadroomMastering", "HeadroomTestSupport"]),
         .testTarget(name: "HeadroomTranslationTests", dependencies: ["HeadroomTranslation", "HeadroomAnalysis", "HeadroomSignals", "HeadroomIO"]),
         .testTarget(name: "HeadroomIOTests", dependencies: ["HeadroomIO", "HeadroomSignals", "HeadroomTestSupport"]),

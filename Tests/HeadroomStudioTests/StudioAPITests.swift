@@ -3,10 +3,12 @@ import Foundation
 import FoundationNetworking
 #endif
 import HeadroomDSP
+import HeadroomMastering
 import HeadroomIO
 import HeadroomSignals
 import HeadroomStudio
 import HeadroomTestSupport
+import GRDB
 import Testing
 
 /// The studio's HTTP API, on a real server on loopback (the `headroom-studio` program with a temporary
@@ -201,5 +203,56 @@ import Testing
         #expect(try again.song(song.id)?.status == .failed)
         #expect(try again.jobs(song: song.id).first?.status == .failed)
         #expect(try again.jobs(song: song.id).first?.message?.contains("interrupted") == true)
+    }
+
+    @Test func aVersionOneLibraryIsMigrated() throws {
+        let library = TempFolder()
+        try FileManager.default.createDirectory(atPath: library.file("songs"), withIntermediateDirectories: true)
+        let db = try DatabaseQueue(path: library.file("library.sqlite"))
+        try Store.migrator.migrate(db, upTo: "v1")
+        try db.write { db in
+            try db.execute(sql: "INSERT INTO song (id, name, audioPath, referenced, createdAt, status) VALUES (?, 'old', '/x.wav', 1, ?, 'ready')",
+                           arguments: ["6F9619FF-8B86-D011-B42D-00C04FC964FF", Date()])
+        }
+        let store = try Store(folder: URL(fileURLWithPath: library.path))
+        let song = try #require(try store.song("6F9619FF-8B86-D011-B42D-00C04FC964FF"))
+        #expect(song.name == "old" && song.referenceID == nil)
+        try store.save({ var s = song; s.referenceID = "other"; return s }())
+        #expect(try store.song(song.id)?.referenceID == "other")
+    }
+
+    @Test func aReferenceIsHeardAndMatched() async throws {
+        let server = try Server()
+        func add(_ name: String, _ data: Data) async throws -> String {
+            let (_, body, _) = try await server.request("/api/songs?name=\(name)", method: "POST", body: data)
+            let added = try Self.obj(try JSONSerialization.jsonObject(with: body))
+            _ = try await server.finish(job: try #require(try Self.obj(added["job"])["id"] as? String))
+            return try #require(try Self.obj(added["song"])["id"] as? String)
+        }
+        let mix = try await add("mix.wav", try Self.song())
+        // A brighter, louder reference.
+        let folder = TempFolder()
+        var ref = SyntheticSong(sections: [.init("verse", seconds: 14, levelDB: -4, bright: true), .init("chorus", seconds: 14, levelDB: 0, bright: true)]).render()
+        for c in ref.channels.indices { var f = Biquad(.highShelf(frequencyHz: 4000, gainDB: 6, sampleRate: ref.sampleRate)); f.process(&ref.channels[c]) }
+        try AudioFileWriter.write(ref, to: folder.file("ref.wav"), format: AudioFileFormat(.wav, .int24))
+        let reference = try await add("ref.wav", try Data(contentsOf: URL(fileURLWithPath: folder.file("ref.wav"))))
+        let (own, _) = try await server.json("/api/songs/\(mix)/reference", method: "POST", body: ["referenceID": mix])
+        #expect(own == 400)
+        let (set, _) = try await server.json("/api/songs/\(mix)/reference", method: "POST", body: ["referenceID": reference])
+        #expect(set == 204)
+        let (_, v) = try await server.json("/api/songs/\(mix)")
+        #expect(try Self.obj(try Self.obj(v)["reference"])["name"] as? String == "ref")
+        let (_, spectrum, _) = try await server.request("/api/songs/\(mix)/plots/spectrum.svg")
+        #expect(String(decoding: spectrum, as: UTF8.self).contains("class=\"curve reference\""))
+        let (_, started) = try await server.json("/api/songs/\(mix)/renders", method: "POST", body: ["matchEQ": 1.0, "matchLoudness": 0.0])
+        let job = try await server.finish(job: try #require(try Self.obj(try Self.obj(started)["job"])["id"] as? String))
+        #expect(job["status"] as? String == "done", "\(job)")
+        let renderID = try #require(try Self.obj(try Self.obj(started)["render"])["id"] as? String)
+        let (_, session, _) = try await server.request("/api/songs/\(mix)/renders/\(renderID)/session.json")
+        let s = try Session.decode(session)
+        let m = try #require(s.report?.match)
+        #expect(m.after.tonalDB < m.before.tonalDB, "\(m.before.tonalDB) → \(m.after.tonalDB)")
+        // Loudness 0: the plan aims at the spotify target, not at the reference's loudness.
+        #expect(s.plan.target.integratedLUFS == -14)
     }
 }

@@ -13,10 +13,18 @@ public struct RenderSettings: Codable, Sendable, Equatable {
     public var eq = true
     public var compressor = true
     public var stereoLows = true
+    /// With the song's reference: how far each aspect is matched (0...1). Loudness 0 by default: the
+    /// target's loudness is what the master hits unless the user asks for the reference's.
+    public var matchEQ = 1.0
+    public var matchWidth = 1.0
+    public var matchLoudness = 0.0
+    public var matchDynamics = 0.5
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey { case target, lufs, ceiling, evenOut, sectionGain, eq, compressor, stereoLows }
+    enum CodingKeys: String, CodingKey {
+        case target, lufs, ceiling, evenOut, sectionGain, eq, compressor, stereoLows, matchEQ, matchWidth, matchLoudness, matchDynamics
+    }
 
     /// Missing keys keep their defaults, so the page (or a script) sends only what it changes.
     public init(from decoder: any Decoder) throws {
@@ -29,6 +37,15 @@ public struct RenderSettings: Codable, Sendable, Equatable {
         eq = try c.decodeIfPresent(Bool.self, forKey: .eq) ?? eq
         compressor = try c.decodeIfPresent(Bool.self, forKey: .compressor) ?? compressor
         stereoLows = try c.decodeIfPresent(Bool.self, forKey: .stereoLows) ?? stereoLows
+        matchEQ = try c.decodeIfPresent(Double.self, forKey: .matchEQ) ?? matchEQ
+        matchWidth = try c.decodeIfPresent(Double.self, forKey: .matchWidth) ?? matchWidth
+        matchLoudness = try c.decodeIfPresent(Double.self, forKey: .matchLoudness) ?? matchLoudness
+        matchDynamics = try c.decodeIfPresent(Double.self, forKey: .matchDynamics) ?? matchDynamics
+    }
+
+    /// The match amounts for the planner.
+    public var matchAmounts: MatchAmounts {
+        MatchAmounts(eq: matchEQ, width: matchWidth, loudness: matchLoudness, dynamics: matchDynamics)
     }
 
     public func validate() throws {
@@ -38,6 +55,10 @@ public struct RenderSettings: Codable, Sendable, Equatable {
         if let lufs, !(lufs.isFinite && (-40.0 ... -3.0).contains(lufs)) { throw JobError.usage("LUFS must be between -40 and -3") }
         if let ceiling, !(ceiling.isFinite && (-9.0 ... 0.0).contains(ceiling)) { throw JobError.usage("the ceiling must be between -9 and 0 dBTP") }
         guard evenOut.isFinite, (0.0...1.0).contains(evenOut) else { throw JobError.usage("even-out must be between 0 and 1") }
+        for (name, v) in [("EQ", matchEQ), ("width", matchWidth), ("loudness", matchLoudness), ("dynamics", matchDynamics)]
+        where !(v.isFinite && (0.0...1.0).contains(v)) {
+            throw JobError.usage("match \(name) must be between 0 and 1")
+        }
     }
 
     /// The loudness target with the overrides applied.

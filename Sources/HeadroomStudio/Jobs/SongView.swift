@@ -57,7 +57,15 @@ public struct SongView: Codable, Sendable {
         public var verdict: String?
     }
 
+    /// The song's reference, when one is chosen: to play (at the mix's loudness) and to match.
+    public struct Reference: Codable, Sendable {
+        public var id: String
+        public var name: String
+        public var integratedLUFS: Double
+    }
+
     public var song: SongRecord
+    public var reference: Reference?
     public var format: String?
     public var numbers: Numbers?
     public var sections: [Section]
@@ -96,8 +104,11 @@ extension Studio {
                           done: ticks[item.id] ?? false,
                           status: lastSession?.checklist.items.first { $0.id == item.id }?.status.rawValue)
         } ?? []
+        let reference = try song.referenceID.flatMap { try store.song($0) }.flatMap { r in
+            r.integratedLUFS.map { SongView.Reference(id: r.id, name: r.name, integratedLUFS: $0) }
+        }
         return SongView(
-            song: song, format: saved?.format, numbers: saved.map { SongView.Numbers($0.analysis) },
+            song: song, reference: reference, format: saved?.format, numbers: saved.map { SongView.Numbers($0.analysis) },
             sections: saved?.analysis.sections.map {
                 SongView.Section(index: $0.index, startSeconds: $0.startSeconds, endSeconds: $0.endSeconds, role: $0.role.rawValue,
                                  integratedLUFS: $0.integratedLUFS)

@@ -34,6 +34,17 @@ extension Studio {
         _ = try store.write { db in try NoteRecord.filter(Column("id") == noteID && Column("songID") == songID).deleteAll(db) }
     }
 
+    /// Chooses another song of the library as this song's reference (nil: none).
+    public func setReference(songID: String, referenceID: String?) throws {
+        guard var song = try store.song(songID) else { throw JobError.usage("no such song") }
+        if let referenceID {
+            guard referenceID != songID else { throw JobError.usage("a song cannot be its own reference") }
+            guard let ref = try store.song(referenceID), ref.status == .ready else { throw JobError.usage("the reference must be an analyzed song of the library") }
+        }
+        song.referenceID = referenceID
+        try store.save(song)
+    }
+
     /// Ticks (or unticks) a checklist item of the song's analysis.
     public func tick(songID: String, itemID: Int, done: Bool) throws {
         let a = try analysis(songID)

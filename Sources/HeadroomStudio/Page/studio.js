@@ -163,6 +163,12 @@ async function openSong(id) {
   if (render) { player.urls.master = `/api/songs/${id}/renders/${render.record.id}/audio`; player.gains.master = render.matchGainDB; }
   else if (player.source === 'master') player.source = 'mix';
   $('#source-master').disabled = !render;
+  if (v.reference) { player.urls.reference = `/api/songs/${v.reference.id}/audio`; player.gains.reference = v.numbers.integratedLUFS - v.reference.integratedLUFS; }
+  else { delete player.urls.reference; if (player.source === 'reference') player.source = 'mix'; }
+  $('#source-reference').disabled = !v.reference;
+  $('#source-reference').textContent = v.reference ? `3 ${v.reference.name}` : '3 Reference';
+  document.querySelector('.legend .ref').hidden = !v.reference;
+  await showReferenceChoice(v);
   showPreviews(id, render);
   showNumbers(v, render); showChecklist(v); showNotes(v); showRenders(v); showVerdict(render); showSettings(render);
   // One render at a time per song: the button waits for the running one.
@@ -234,6 +240,22 @@ function showSettings(render) {
   $('#render-evenout').value = s.evenOut; $('#evenout-value').textContent = (+s.evenOut).toFixed(2);
   for (const k of ['sectionGain', 'eq', 'compressor', 'stereoLows']) $(`#stage-${k}`).checked = s[k];
 }
+
+// Any other analyzed song of the library can be this song's reference: heard with 3, matched by the render.
+async function showReferenceChoice(v) {
+  const songs = await api('/api/songs');
+  const select = $('#render-reference');
+  select.replaceChildren(el('option', { value: '' }, 'none'),
+    ...songs.filter((s) => s.id !== v.song.id && s.status === 'ready').map((s) => el('option', { value: s.id }, s.name)));
+  select.value = v.reference ? v.reference.id : '';
+  $('#match-box').hidden = !v.reference;
+}
+$('#render-reference').addEventListener('change', async (e) => {
+  try {
+    await post(`/api/songs/${state.song}/reference`, { referenceID: e.target.value || null });
+    await openSong(state.song);
+  } catch (err) { say(err.message); }
+});
 
 function loopSection(s) {
   const range = { start: +s.dataset.start, end: +s.dataset.end };
@@ -403,6 +425,7 @@ document.addEventListener('keydown', (e) => {
   if (e.target.matches('input:not([type=checkbox]):not([type=range]), select, textarea') || !state.view) return;
   if (e.key === '1') player.use('mix');
   else if (e.key === '2') player.use('master');
+  else if (e.key === '3') player.use('reference');
   else if (e.key === 'n' || e.key === 'N') { e.preventDefault(); openNote(); }
   else if (e.key === ' ') { e.preventDefault(); player.toggle(); }
 });
@@ -424,6 +447,9 @@ $('#render-form').addEventListener('submit', async (e) => {
   try {
     const body = { target: $('#render-target').value, lufs: num('#render-lufs'), ceiling: num('#render-ceiling'), evenOut: +$('#render-evenout').value };
     for (const s of ['sectionGain', 'eq', 'compressor', 'stereoLows']) body[s] = $(`#stage-${s}`).checked;
+    for (const [k, id] of [['matchEQ', '#match-eq'], ['matchWidth', '#match-width'], ['matchLoudness', '#match-loudness'], ['matchDynamics', '#match-dynamics']]) {
+      const v = num(id); if (v !== undefined) body[k] = v;
+    }
     $('#render-button').disabled = true;
     const r = await post(`/api/songs/${state.song}/renders`, body);
     say('');

@@ -14,6 +14,7 @@ struct SongRoutes: Sendable {
     struct NoteRequest: Decodable { var timeSeconds: Double; var text: String }
     struct NoteChange: Decodable { var done: Bool?; var text: String? }
     struct TickRequest: Decodable { var itemID: Int; var done: Bool }
+    struct ReferenceRequest: Decodable { var referenceID: String? }
     struct Added: Encodable { var song: SongRecord; var job: JobRecord }
     struct Started: Encodable { var render: RenderRecord; var job: JobRecord }
 
@@ -89,6 +90,13 @@ struct SongRoutes: Sendable {
         router.delete("/api/songs/:id/notes/:note") { _, context in
             await Reply.guarded {
                 try studio.deleteNote(songID: try context.parameters.require("id"), noteID: try context.parameters.require("note"))
+                return Response(status: .noContent)
+            }
+        }
+        router.post("/api/songs/:id/reference") { request, context in
+            await Reply.guarded {
+                let body = try await request.decode(as: ReferenceRequest.self, context: context)
+                try studio.setReference(songID: try context.parameters.require("id"), referenceID: body.referenceID)
                 return Response(status: .noContent)
             }
         }
@@ -197,6 +205,9 @@ struct SongRoutes: Sendable {
             var spectra = [SongPlots.Spectrum(name: "mix", levelDB: t.levelDB)]
             // Band levels are aligned to the target curve, so the mix's and the master's shapes compare directly.
             if let (m, _) = master { spectra.append(.init(name: "master", levelDB: m.tonalBalance.levelDB)) }
+            if let refID = try studio.store.song(songID)?.referenceID, let ref = try? studio.analysis(refID) {
+                spectra.append(.init(name: "reference", levelDB: ref.analysis.tonalBalance.levelDB))
+            }
             return Reply.svg(SongPlots.spectrum(bandsHz: t.bandCentersHz, target: t.targetDB, targetName: t.targetName, spectra: spectra))
         case "gain.svg":
             guard let render, let curve = try? studio.gainReduction(song: songID, render: render) else {

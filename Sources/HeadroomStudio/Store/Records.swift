@@ -17,14 +17,17 @@ public struct SongRecord: Codable, Sendable, Equatable, FetchableRecord, Persist
     public var integratedLUFS: Double?
     /// Position in the album (nil: not on the album).
     public var albumPosition: Int?
+    /// Another song of the library to compare with and match to (schema v2).
+    public var referenceID: String?
 
     public enum Status: String, Codable, Sendable, DatabaseValueConvertible { case analyzing, ready, failed }
 
     public init(id: String, name: String, audioPath: String, referenced: Bool, createdAt: Date, status: Status,
-                error: String? = nil, durationSeconds: Double? = nil, integratedLUFS: Double? = nil, albumPosition: Int? = nil) {
+                error: String? = nil, durationSeconds: Double? = nil, integratedLUFS: Double? = nil, albumPosition: Int? = nil,
+                referenceID: String? = nil) {
         self.id = id; self.name = name; self.audioPath = audioPath; self.referenced = referenced; self.createdAt = createdAt
         self.status = status; self.error = error; self.durationSeconds = durationSeconds; self.integratedLUFS = integratedLUFS
-        self.albumPosition = albumPosition
+        self.albumPosition = albumPosition; self.referenceID = referenceID
     }
 }
 

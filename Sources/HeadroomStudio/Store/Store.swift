@@ -21,7 +21,8 @@ public final class Store: Sendable {
         }
     }
 
-    static var migrator: DatabaseMigrator {
+    /// The schema, one migration per change (v1: songs, notes, ticks, renders, jobs; v2: a song's reference).
+    public static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in
             try db.create(table: "song") { t in
@@ -74,6 +75,9 @@ public final class Store: Sendable {
                 t.column("message", .text)
                 t.column("createdAt", .datetime).notNull()
             }
+        }
+        m.registerMigration("v2: a song's reference") { db in
+            try db.alter(table: "song") { t in t.add(column: "referenceID", .text) }
         }
         return m
     }
