@@ -59,12 +59,13 @@ struct Album: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress or report on the terminal.")
     var quiet = false
 
-    @Flag(help: "Print the album report as JSON on stdout.")
-    var json = false
+    @OptionGroup var jsonOutput: JSONOptions
+    var json: Bool { jsonOutput.json }
 
     func validate() throws {
         guard !tracks.isEmpty else { throw ValidationError("give at least one track") }
         if loudness.presetNames.count > 1 { throw ValidationError("an album has one target; give one --target") }
+        try jsonOutput.validate(inputs: tracks + reference.references)
         for (name, v) in [("--keep-offset", keepOffset), ("--album-eq", albumEQ), ("--even-out", evenOut)] where !(0.0...1.0).contains(v) {
             throw ValidationError("\(name) must be between 0 and 1")
         }
@@ -212,6 +213,7 @@ struct Album: ParsableCommand {
         let encoder = ReportJSON.encoder()
         let data = try encoder.encode(report)
         try writeText(String(decoding: data, as: UTF8.self) + "\n", to: albumPath)
+        try jsonOutput.write(data, force: force, protecting: inputs)
         if json {
             print(String(decoding: data, as: UTF8.self))
         } else if !quiet {

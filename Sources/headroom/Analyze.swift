@@ -20,11 +20,13 @@ struct Analyze: ParsableCommand {
     @Argument(help: "The printed mix to analyze (omit to use the demo mix).")
     var mix: String?
 
-    @Option(name: .long, help: "Also write the full report as JSON to this file.")
-    var json: String?
+    @OptionGroup var jsonOutput: JSONOptions
 
-    @Option(name: .long, help: "Output on the terminal: text, json or markdown.")
+    @Option(name: .long, help: "Output on the terminal: text, json or markdown (--json is --format json).")
     var format: Format = .text
+
+    @Flag(help: "Replace an existing --json-file.")
+    var force = false
 
     @Flag(name: .shortAndLong, help: "No progress messages.")
     var quiet = false
@@ -34,9 +36,7 @@ struct Analyze: ParsableCommand {
     }
 
     func validate() throws {
-        if let json, let mix, AudioFileWriter.sameFile(json, mix) {
-            throw ValidationError("--json must not be the input file")
-        }
+        try jsonOutput.validate(inputs: mix.map { [$0] } ?? [])
     }
 
     func run() throws {
@@ -54,9 +54,8 @@ struct Analyze: ParsableCommand {
         if showProgress { FileHandle.standardError.write(Data("\r".utf8)) }
         let report = AnalysisReport(toolVersion: Headroom.version, input: input, analysis: analysis,
                                     checklist: ChecklistRules.evaluate(analysis))
-        if let json {
-            try writeText(String(decoding: try report.jsonData(), as: UTF8.self) + "\n", to: json)
-        }
+        try jsonOutput.write(try report.jsonData(), force: force, protecting: mix.map { [$0] } ?? [])
+        let format = jsonOutput.json ? .json : self.format
         switch format {
         case .text: print(TextReport.render(report), terminator: "")
         case .json: print(String(decoding: try report.jsonData(), as: UTF8.self))

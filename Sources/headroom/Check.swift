@@ -31,8 +31,8 @@ struct Check: ParsableCommand {
     @Flag(help: "Replace existing preview files.")
     var force = false
 
-    @Flag(help: "Print the report as JSON.")
-    var json = false
+    @OptionGroup var jsonOutput: JSONOptions
+    var json: Bool { jsonOutput.json }
 
     @Flag(name: .shortAndLong, help: "No progress messages.")
     var quiet = false
@@ -43,6 +43,7 @@ struct Check: ParsableCommand {
 
     func validate() throws {
         _ = try codecList()
+        try jsonOutput.validate(inputs: file.map { [$0] } ?? [])
         if let previews, let file, AudioFileWriter.sameFile(previews, file) {
             throw ValidationError("--previews must be a folder, not the input file")
         }
@@ -84,9 +85,10 @@ struct Check: ParsableCommand {
             }
         }
         progress.done()
+        let data = try ReportJSON.encoder().encode(report)
+        try jsonOutput.write(data, force: force, protecting: file.map { [$0] } ?? [])
         if json {
-            let encoder = ReportJSON.encoder()
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            print(String(decoding: data, as: UTF8.self))
         } else {
             print("Headroom check — \(info.path)")
             print("integrated \(NumberText.decimal(analysis.loudness.integratedLUFS)) LUFS   true peak \(NumberText.decimal(analysis.levels.truePeakDBTP, digits: 2)) dBTP   loudness range \(NumberText.decimal(analysis.loudness.loudnessRangeLU)) LU\n")

@@ -78,8 +78,8 @@ struct Master: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress or plan on the terminal.")
     var quiet = false
 
-    @Flag(help: "Print the session (plan, checklist, report) as JSON on stdout (several targets: a JSON array).")
-    var json = false
+    @OptionGroup var jsonOutput: JSONOptions
+    var json: Bool { jsonOutput.json }
 
     var references: [String] { reference.references }
 
@@ -93,6 +93,7 @@ struct Master: ParsableCommand {
         _ = try usage { try CodecChecks.parse(codecs) }
         _ = try usage { try parsedTags() }
         if reference.span != .loud && references.isEmpty { throw ValidationError("--match-on needs --reference") }
+        try jsonOutput.validate(inputs: (mix.map { [$0] } ?? []) + references)
         let several = loudness.presetNames.count > 1
         if let session {
             if !references.isEmpty { throw ValidationError("--reference makes a new plan; it cannot be combined with --session") }
@@ -234,7 +235,9 @@ struct Master: ParsableCommand {
             outcomes.append(outcome)
             if !quiet && !json { printResult(outcome, jobs[i]) }
         }
-        if json { printJSON(try outcomes.map { try $0.session.jsonData() }) }
+        let sessions = try outcomes.map { try $0.session.jsonData() }
+        try jsonOutput.write(Data(joinJSON(sessions).utf8), force: force, protecting: (self.mix.map { [$0] } ?? []) + references)
+        if json { printJSON(sessions) }
         if outcomes.count > 1 && !quiet && !json { print(summary(outcomes, jobs.map(\.deliverable))) }
         let open = outcomes.filter { !$0.allChecksPassed }
         if !open.isEmpty {
@@ -245,9 +248,12 @@ struct Master: ParsableCommand {
         }
     }
 
-    func printJSON(_ sessions: [Data]) {
+    func printJSON(_ sessions: [Data]) { print(joinJSON(sessions)) }
+
+    /// One session as it is; several as a JSON array.
+    func joinJSON(_ sessions: [Data]) -> String {
         let texts = sessions.map { String(decoding: $0, as: UTF8.self) }
-        print(texts.count == 1 ? texts[0] : "[\n" + texts.joined(separator: ",\n") + "\n]")
+        return texts.count == 1 ? texts[0] : "[\n" + texts.joined(separator: ",\n") + "\n]"
     }
 
     func printResult(_ outcome: MasterJob.Outcome, _ job: MasterJob) {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HeadroomAnalysis
+import HeadroomIO
 import HeadroomMastering
 import HeadroomSession
 
@@ -27,6 +28,30 @@ struct SampleRate: ExpressibleByArgument, Sendable {
         else if text.hasSuffix("hz") { text.removeLast(2) }
         guard let v = Double(text), v.isFinite else { return nil }
         hertz = (v * scale).rounded()
+    }
+}
+
+/// `--json` and `--json-file`, the same in every command: `--json` prints the command's JSON on stdout
+/// (instead of the text), `--json-file FILE` also writes it to FILE (kept unless --force; never an input).
+struct JSONOptions: ParsableArguments {
+    @Flag(help: "Print the result as JSON on stdout instead of text.")
+    var json = false
+
+    @Option(name: .customLong("json-file"), help: ArgumentHelp("Also write the JSON to this file.", valueName: "FILE"))
+    var jsonFile: String?
+
+    func validate(inputs: [String]) throws {
+        guard let jsonFile else { return }
+        if let input = inputs.first(where: { AudioFileWriter.sameFile(jsonFile, $0) }) {
+            throw ValidationError("--json-file \(jsonFile) is the input \(input); Headroom never writes to its inputs")
+        }
+    }
+
+    /// Writes `data` to `--json-file`, when given.
+    func write(_ data: Data, force: Bool, protecting: [String]) throws {
+        guard let jsonFile else { return }
+        try ReportJob.write(String(decoding: data, as: UTF8.self) + "\n", to: jsonFile, existing: force ? .overwrite : .keep,
+                            protecting: protecting)
     }
 }
 

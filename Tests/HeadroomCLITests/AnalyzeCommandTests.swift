@@ -22,7 +22,7 @@ import Testing
         let folder = TempFolder()
         let mix = try Self.writeSong(folder)
         let before = try Data(contentsOf: URL(fileURLWithPath: mix))
-        let r = try CLI.run(["analyze", mix, "--json", folder.file("report.json")])
+        let r = try CLI.run(["analyze", mix, "--json-file", folder.file("report.json")])
         #expect(r.status == 0, "\(r.stderr)")
         for heading in ["LEVELS", "LOUDNESS", "STEREO", "TONAL BALANCE", "SECTIONS", "CHECKLIST"] {
             #expect(r.stdout.contains(heading))
@@ -120,7 +120,7 @@ import Testing
         let folder = TempFolder()
         let mix = try Self.writeSong(folder)
         let before = try Data(contentsOf: URL(fileURLWithPath: mix))
-        let r = try CLI.run(["analyze", mix, "--json", mix])
+        let r = try CLI.run(["analyze", mix, "--json-file", mix])
         #expect(r.status == 2)
         #expect(try Data(contentsOf: URL(fileURLWithPath: mix)) == before)
     }

@@ -247,3 +247,30 @@ import Testing
         #expect(wrong.status == 1 && wrong.stderr.contains("not the mix this session was made from"), "\(wrong.stderr)")
     }
 }
+
+/// `--json` (stdout) and `--json-file FILE` mean the same in every command.
+@Suite struct JSONOptionTests {
+    @Test func everyCommandPrintsAndWritesTheSameJSON() throws {
+        let folder = TempFolder()
+        let mix = try MasterCommandTests.writeSong(folder)
+        let cases: [(String, [String])] = [
+            ("analyze", ["analyze", mix]),
+            ("check", ["check", mix, "--codecs", "none"]),
+            ("master", ["master", mix, "--codecs", "none", "-o", folder.file("m.wav")]),
+            ("album", ["album", mix, "-o", folder.file("album")]),
+        ]
+        for (name, args) in cases {
+            let file = folder.file("\(name).json")
+            let r = try CLI.run(args + ["--json", "--json-file", file])
+            #expect(r.status == 0, "\(name): \(r.stderr)")
+            let printed = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+            let written = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any]
+            #expect(printed != nil && written != nil, "\(name)")
+            #expect(NSDictionary(dictionary: printed ?? [:]).isEqual(to: written ?? [:]), "\(name)")
+        }
+        // Never the input; kept unless --force.
+        #expect(try CLI.run(["analyze", mix, "--json-file", mix]).status == 2)
+        #expect(try CLI.run(["analyze", mix, "-q", "--json-file", folder.file("analyze.json")]).status == 1)
+        #expect(try CLI.run(["analyze", mix, "-q", "--json-file", folder.file("analyze.json"), "--force"]).status == 0)
+    }
+}
