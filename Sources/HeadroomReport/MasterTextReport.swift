@@ -5,12 +5,13 @@ import HeadroomMastering
 
 /// Renders a mastering session for the terminal: the plan with its reasons, before/after, the checklist.
 public enum MasterTextReport {
-    public static func plan(_ plan: MasteringPlan) -> String {
+    /// The plan, one line per decision; `verbose` adds each decision's reason ("because ...").
+    public static func plan(_ plan: MasteringPlan, verbose: Bool = false) -> String {
         var out = ["PLAN — target \(plan.target.name): \(f1(plan.target.integratedLUFS)) LUFS, ceiling \(f1(plan.target.ceilingDBTP)) dBTP; chain set up on the loudest section \(timeText(plan.loudestSection))"]
         for d in plan.decisions {
             let items = d.itemIDs.isEmpty ? "" : "  [" + d.itemIDs.map { "#\($0)" }.joined(separator: ", ") + "]"
             out.append("  " + pad(d.stage, 13) + d.summary + items)
-            out.append("  " + String(repeating: " ", count: 13) + "  because " + d.reason)
+            if verbose { out.append("  " + String(repeating: " ", count: 13) + "  because " + d.reason) }
         }
         return out.joined(separator: "\n") + "\n"
     }
@@ -25,23 +26,25 @@ public enum MasterTextReport {
     public static func result(_ session: Session) -> String {
         guard let r = session.report else { return "" }
         var out: [String] = []
-        out.append("RESULT" + pad("", 22) + pad("before", 10, right: true) + pad("after", 10, right: true))
+        /// Row names are padded to one width (the longest, "tone presence (dB vs target)", fits).
+        let nameWidth = 32
+        out.append("RESULT" + pad("", nameWidth - 4) + pad("before", 10, right: true) + pad("after", 10, right: true))
         func row(_ name: String, _ a: Double, _ b: Double, _ note: String = "") {
-            out.append("  " + pad(name, 26) + pad(f1(a), 10, right: true) + pad(f1(b), 10, right: true) + (note.isEmpty ? "" : "   " + note))
+            out.append("  " + pad(name, nameWidth) + pad(f1(a), 10, right: true) + pad(f1(b), 10, right: true) + (note.isEmpty ? "" : "   " + note))
         }
         let t = r.target
         row("integrated (LUFS)", r.before.integratedLUFS, r.after.integratedLUFS,
             "target \(f1(t.integratedLUFS)) \(r.targetHit ? "✓" : "✗")\(r.guardLimited ? " (limiting guard)" : "")")
         row("true peak (dBTP)", r.before.truePeakDBTP, r.after.truePeakDBTP,
-            "ceiling \(f1(t.ceilingDBTP)) \(r.ceilingHeld ? "✓" : "✗") (mix at 4x, master at 8x: \(num(r.truePeak8xDBTP, 2)))")
+            "ceiling \(f1(t.ceilingDBTP)) \(r.ceilingHeld ? "✓" : "✗") (master at 8x: \(num(r.truePeak8xDBTP, 2)))")
         if let delivered = r.deliveredTruePeakDBTP, let format = r.deliveredFormat {
-            out.append("  " + pad("true peak as delivered", 26) + pad("", 10) + pad(num(delivered, 2), 10, right: true)
+            out.append("  " + pad("true peak as delivered", nameWidth) + pad("", 10) + pad(num(delivered, 2), 10, right: true)
                        + "   \(format) decoded again \(delivered <= t.ceilingDBTP + 1e-6 ? "✓" : "✗")")
         }
         row("loudness range (LU)", r.before.loudnessRangeLU, r.after.loudnessRangeLU)
         row("PLR (dB)", r.before.plrDB, r.after.plrDB)
         row("crest factor (dB)", r.before.crestFactorDB, r.after.crestFactorDB)
-        out.append("  " + pad("DR", 26) + pad("DR\(r.before.dynamicRangeDR)", 10, right: true) + pad("DR\(r.after.dynamicRangeDR)", 10, right: true))
+        out.append("  " + pad("DR", nameWidth) + pad("DR\(r.before.dynamicRangeDR)", 10, right: true) + pad("DR\(r.after.dynamicRangeDR)", 10, right: true))
         for (i, start) in r.sectionStartsSeconds.enumerated() where i < r.before.sectionLUFS.count {
             row("section \(i + 1) @\(timeText(start)) (LUFS)", r.before.sectionLUFS[i], r.after.sectionLUFS[i])
         }

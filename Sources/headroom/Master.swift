@@ -78,6 +78,9 @@ struct Master: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress or plan on the terminal.")
     var quiet = false
 
+    @Flag(name: .long, help: "Say why for every move of the plan (\"because ...\").")
+    var verbose = false
+
     @OptionGroup var jsonOutput: JSONOptions
     var json: Bool { jsonOutput.json }
 
@@ -200,8 +203,8 @@ struct Master: ParsableCommand {
                 let sessions = try plans.map { try Session(toolVersion: Headroom.version, input: mix.info, plan: $0, checklist: checklist, report: nil).jsonData() }
                 printJSON(sessions)
             } else {
-                print(TextReport.checklist(checklist, analysis: analysis))
-                for plan in plans { print(MasterTextReport.plan(plan), terminator: "") }
+                print(TextLayout.wrap(TextReport.checklist(checklist, analysis: analysis)))
+                for plan in plans { print(TextLayout.wrap(MasterTextReport.plan(plan, verbose: true))) }
                 print("(dry run: nothing rendered or written)")
             }
             return
@@ -226,7 +229,7 @@ struct Master: ParsableCommand {
         for i in jobs.indices {
             if !quiet && !json {
                 progress.done()
-                print(MasterTextReport.plan(jobs[i].plan))
+                print(TextLayout.wrap(MasterTextReport.plan(jobs[i].plan, verbose: verbose)))
             }
             let outcome = try jobs[i].run(progress: { p in
                 if let f = p.fraction { progress.fraction(p.step.rawValue, f) } else { progress.say(p.step.rawValue) }
@@ -258,10 +261,11 @@ struct Master: ParsableCommand {
 
     func printResult(_ outcome: MasterJob.Outcome, _ job: MasterJob) {
         let format = job.deliverable.format
-        print(MasterTextReport.result(outcome.session))
+        print(TextLayout.wrap(MasterTextReport.result(outcome.session)))
         print("TRANSLATION (codecs checked on 12 windows where encoders overshoot most)")
-        print(TranslationTextReport.render(outcome.translation))
+        print(TextLayout.wrap(TranslationTextReport.render(outcome.translation)))
         let dithered = job.plan.output.dither && format.sample != .float32 && !format.isLossy ? ", TPDF dither" : ""
+        print("")
         print("wrote \(job.deliverable.path) (\(format)\(dithered))\(job.deliverable.preLimiterPath.map { " and \($0)" } ?? "") and the session \(job.deliverable.sessionPath)")
     }
 

@@ -274,3 +274,33 @@ import Testing
         #expect(try CLI.run(["analyze", mix, "-q", "--json-file", folder.file("analyze.json"), "--force"]).status == 0)
     }
 }
+
+/// The master's report on a terminal: every line fits 100 columns, the RESULT columns line up, the plan is
+/// one line per move and `--verbose` adds the reasons.
+@Suite struct MasterLayoutTests {
+    @Test func fitsOneHundredColumnsAndLinesUp() throws {
+        let folder = TempFolder()
+        let mix = try MasterCommandTests.writeSong(folder)
+        let r = try CLI.run(["master", mix])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        let wide = lines.filter { $0.count > 100 && !$0.hasPrefix("wrote ") }
+        #expect(wide.isEmpty, "\(wide)")
+        #expect(!r.stdout.contains("because"))
+        // RESULT: on every row the before and after numbers sit in the same two 10-column fields after the
+        // 32-column name (a longer name would push them out and this would not parse).
+        let rows = lines.drop { !$0.hasPrefix("RESULT") }.dropFirst().prefix { !$0.isEmpty }
+            .filter { !$0.contains("gain into the limiter") && !$0.contains("as delivered") && !$0.hasPrefix("   ") }  // not wrapped tails
+        func field(_ row: Substring, _ k: Int) -> String {
+            String(row.dropFirst(2 + 32 + 10 * k).prefix(10)).trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "−", with: "-")
+        }
+        #expect(rows.count >= 8)
+        for row in rows {
+            #expect((Double(field(row, 0)) != nil || field(row, 0).hasPrefix("DR")) && (Double(field(row, 1)) != nil || field(row, 1).hasPrefix("DR")),
+                    "misaligned: \(row)")
+        }
+        let verbose = try CLI.run(["master", mix, "--verbose", "--force", "--codecs", "none"])
+        #expect(verbose.status == 0 && verbose.stdout.contains("because"))
+        #expect(verbose.stdout.split(separator: "\n").allSatisfy { $0.count <= 100 || $0.hasPrefix("wrote ") })
+    }
+}
