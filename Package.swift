@@ -95,6 +95,6 @@ let package = Package(
         .testTarget(name: "HeadroomTranslationTests", dependencies: ["HeadroomTranslation", "HeadroomAnalysis", "HeadroomSignals", "HeadroomIO"]),
         .testTarget(name: "HeadroomIOTests", dependencies: ["HeadroomIO", "HeadroomSignals", "HeadroomTestSupport"]),
         // Runs the built `headroom` executable as a user would.
-        .testTarget(name: "HeadroomCLITests", dependencies: ["headroom", "HeadroomIO", "HeadroomSignals", "HeadroomTestSupport", "HeadroomMastering", "HeadroomTranslation", "HeadroomAnalysis", "HeadroomDSP"]),
+        .testTarget(name: "HeadroomCLITests", dependencies: ["headroom", "HeadroomIO", "HeadroomSignals", "HeadroomTestSupport", "HeadroomMastering", "HeadroomTranslation", "HeadroomAnalysis", "HeadroomDSP", "HeadroomChecklist"]),
     ]
 )

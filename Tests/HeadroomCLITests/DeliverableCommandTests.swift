@@ -2,6 +2,7 @@ import Foundation
 import HeadroomAnalysis
 import HeadroomDSP
 import HeadroomIO
+import HeadroomChecklist
 import HeadroomMastering
 import HeadroomSignals
 import HeadroomTestSupport
@@ -302,5 +303,32 @@ import Testing
         let verbose = try CLI.run(["master", mix, "--verbose", "--force", "--codecs", "none"])
         #expect(verbose.status == 0 && verbose.stdout.contains("because"))
         #expect(verbose.stdout.split(separator: "\n").allSatisfy { $0.count <= 100 || $0.hasPrefix("wrote ") })
+    }
+}
+
+/// "Healthy dynamics" is judged by the checklist's own measure and names what took them.
+@Suite struct DynamicsVerdictTests {
+    static func item(_ sessionPath: String) throws -> ChecklistItem? {
+        try Session.decode(Data(contentsOf: URL(fileURLWithPath: sessionPath))).checklist.item(key: "dynamics.healthy")
+    }
+
+    @Test func keptWithoutEvenOutAndNamedWhenSectionGainOrTheLimiterTookThem() throws {
+        let folder = TempFolder()
+        let mix = try MasterCommandTests.writeSong(folder)
+        guard try Analyzer().analyze(AudioFileReader.read(path: mix).buffer).loudness.loudnessRangeLU > 4 else { return }
+        // A quiet target with no section gain takes little: kept.
+        #expect(try CLI.run(["master", mix, "-q", "--codecs", "none", "--target", "ebu-r128", "--even-out", "0", "-o", folder.file("keep.wav")]).status == 0)
+        let kept = try Self.item(folder.file("keep.wav.headroom.json"))
+        #expect(kept == nil || kept?.status == .kept, "\(String(describing: kept))")
+        #expect([0, 3].contains(try CLI.run(["master", mix, "-q", "--codecs", "none", "--target", "loud", "-o", folder.file("loud.wav")]).status))
+        if let loud = try Self.item(folder.file("loud.wav.headroom.json")) {
+            let s = try Session.decode(Data(contentsOf: URL(fileURLWithPath: folder.file("loud.wav.headroom.json"))))
+            let limited = s.report!.after.plrDB < 9 && s.report!.after.loudnessRangeLU < 4
+            if limited { #expect(loud.status == .stillOpen && loud.action.contains("limited mix"), "\(loud)") }
+        }
+        // Full even-out at spotify: the sections are levelled, and the verdict says section gain did it.
+        #expect(try CLI.run(["master", mix, "-q", "--codecs", "none", "--even-out", "1", "-o", folder.file("flat.wav")]).status == 0)
+        let flat = try #require(try Self.item(folder.file("flat.wav.headroom.json")))
+        #expect(flat.status == .stillOpen && flat.action.contains("Section gain (even-out 1.00)"), "\(flat.action)")
     }
 }

@@ -27,7 +27,7 @@ public enum Verifier {
                                        before: MatchDistances(match.mix, match.reference),
                                        after: MatchDistances(master, match.reference), master: master)
         }
-        var items = checklist.items.map { judge($0, before: before, after: after, report: report) }
+        var items = checklist.items.map { judge($0, before: before, after: after, report: report, plan: plan) }
         var next = (items.map(\.id).max() ?? 0) + 1
         func add(_ key: String, _ kind: ChecklistItem.Kind, _ severity: ChecklistItem.Severity, _ title: String,
                  value: Double, unit: String, expected: String, action: String, status: ChecklistItem.Status) {
@@ -100,7 +100,10 @@ public enum Verifier {
     }
 
     /// The verdict on one item.
-    static func judge(_ item: ChecklistItem, before: Analysis, after: Analysis, report: MasterReport) -> ChecklistItem {
+    /// The most loudness range a master may lose and still keep "healthy dynamics".
+    static let keptLoudnessRangeLossLU = 3.0
+
+    static func judge(_ item: ChecklistItem, before: Analysis, after: Analysis, report: MasterReport, plan: MasteringPlan) -> ChecklistItem {
         var item = item
         let rules = ChecklistRules.evaluate(after)
         func still(_ reason: String) { item.status = .stillOpen; item.action = reason }
@@ -116,11 +119,20 @@ public enum Verifier {
         case "stereo.mono-file", "stereo.near-mono", "loudness.summary", "sections.loudest":
             item.status = .noted
         case "dynamics.healthy":
-            if after.levels.plrDB >= 8 && after.loudness.loudnessRangeLU >= before.loudness.loudnessRangeLU - 3 {
+            // Kept only when the master is not what the checklist itself calls limited (PLR and LRA both low)
+            // and the loudness range lost is small; otherwise the verdict names the cause.
+            let plr = after.levels.plrDB, lra = after.loudness.loudnessRangeLU, lraBefore = before.loudness.loudnessRangeLU
+            let limited = plr < ChecklistThresholds.limitedPLRDB && lra < ChecklistThresholds.flatLoudnessRangeLU
+            let change = "PLR \(f1(before.levels.plrDB)) → \(f1(plr)) dB, LRA \(f1(lraBefore)) → \(f1(lra)) LU"
+            if !limited && lraBefore - lra <= keptLoudnessRangeLossLU {
                 item.status = .kept
-                item.title += " → master PLR \(f1(after.levels.plrDB)) dB, LRA \(f1(after.loudness.loudnessRangeLU)) LU"
+                item.title += " → master PLR \(f1(plr)) dB, LRA \(f1(lra)) LU"
+            } else if limited {
+                still("The limiter took the master to what the checklist calls a limited mix (\(change)): the target's loudness costs this much; a lower target keeps the dynamics.")
+            } else if plan.sectionGain.enabled && plan.evenOut > 0 {
+                still("Section gain (even-out \(fmt(plan.evenOut, digits: 2))) brought the quieter sections towards the loudest (\(change)); a lower --even-out keeps more of the song's shape (0 keeps it).")
             } else {
-                still("The target's loudness cost dynamics: PLR \(f1(before.levels.plrDB)) → \(f1(after.levels.plrDB)) dB, LRA \(f1(before.loudness.loudnessRangeLU)) → \(f1(after.loudness.loudnessRangeLU)) LU.")
+                still("The compressor and limiter evened the song out (\(change)); a lower target keeps more of it.")
             }
         case "sections.jump":
             // The jump at the same boundary in the master.
