@@ -85,5 +85,15 @@ import Testing
         #expect(!r.items.contains { $0.key == "album.tone-outlier" && $0.title.contains("b ") })
         #expect(r.items.contains { $0.key == "album.loudness" && $0.title.contains("low") })
         #expect(abs(r.loudnessSpreadAfterLU - 0.5) < 1e-9)
+        // Evenly far (no outlier, but over 2.5 dB): an open item, never "✓ within 3.3 dB" against "expected 2.5".
+        let even = AlbumReport(target: LoudnessTarget.presets["spotify"]!, rule: "r", tonalTargetName: "t",
+                               tracks: [line("a", tone: 3.0), line("b", tone: 3.27)], profilesBefore: [], profilesAfter: [],
+                               ceilingDBTP: -1, wallSeconds: 1, jobs: 2)
+        #expect(!even.items.contains { $0.key == "album.tone" })
+        #expect(even.items.contains { $0.key == "album.tone-spread" && $0.status == .stillOpen && $0.title.contains("3.3") })
+        let close = AlbumReport(target: LoudnessTarget.presets["spotify"]!, rule: "r", tonalTargetName: "t",
+                                tracks: [line("a", tone: 1.0), line("b", tone: 1.4)], profilesBefore: [], profilesAfter: [],
+                                ceilingDBTP: -1, wallSeconds: 1, jobs: 2)
+        #expect(close.items.contains { $0.key == "album.tone" && $0.status == .kept && $0.title.contains("within 1.4 dB") })
     }
 }

@@ -101,8 +101,17 @@ public struct AlbumReport: Codable, Sendable, Equatable {
                 action: "Raise --album-eq for a closer match, or revisit this mix: it may be meant to stand out.", status: .stillOpen)
         }
         if distances.count > 1 && !items.contains(where: { $0.key == "album.tone-outlier" }) {
-            add("album.tone", .strength, .info, "The tracks sit together in tone (each within \(d(max(tonalOutlierDB, sorted.last ?? 0))) dB of the album's balance)",
-                value: sorted.last ?? 0, unit: "dB", expected: "within \(d(tonalOutlierDB)) dB", action: "Nothing to do.", status: .kept)
+            let worst = sorted.last ?? 0
+            if worst <= tonalOutlierDB {
+                add("album.tone", .strength, .info, "The tracks sit together in tone (each within \(d(worst)) dB of the album's balance)",
+                    value: worst, unit: "dB", expected: "within \(d(tonalOutlierDB)) dB", action: "Nothing to do.", status: .kept)
+            } else {
+                // No one track stands out, but the album as a whole is not within the range: say so, never ✓.
+                add("album.tone-spread", .problem, .minor,
+                    "The tracks are evenly spread in tone: up to \(d(worst)) dB from the album's balance (median \(d(median)) dB)",
+                    value: worst, unit: "dB", expected: "within \(d(tonalOutlierDB)) dB",
+                    action: "Raise --album-eq to bring every track closer to one balance.", status: .stillOpen)
+            }
         }
         return items
     }
