@@ -114,7 +114,8 @@ struct Album: ParsableCommand {
             let t0 = ContinuousClock.now
             progress.set(i, "analyzing")
             do {
-                let (audio, info) = try readTrack(tracks[i])
+                let track = try Mix.load(tracks[i])
+                let (audio, info) = (track.audio, track.info)
                 let analysis: Analysis
                 do { analysis = try Analyzer().analyze(audio) } catch let e as AnalysisError { throw Failure(message: "\(tracks[i]): \(e)") }
                 let profile = ReferenceProfile.measure(audio, analysis: analysis, name: Self.stem(tracks[i]), span: reference.span)
@@ -212,7 +213,9 @@ struct Album: ParsableCommand {
                                  wallSeconds: seconds(ContinuousClock.now - start), jobs: jobs)
         let encoder = ReportJSON.encoder()
         let data = try encoder.encode(report)
-        try writeText(String(decoding: data, as: UTF8.self) + "\n", to: albumPath)
+        // Written like every other output: whole or not at all, a regular file only, kept unless --force.
+        try ReportJob.write(String(decoding: data, as: UTF8.self) + "\n", to: albumPath, existing: force ? .overwrite : .keep,
+                            protecting: inputs)
         try jsonOutput.write(data, force: force, protecting: inputs)
         if json {
             print(String(decoding: data, as: UTF8.self))
@@ -237,11 +240,6 @@ struct Album: ParsableCommand {
         progress.set(i, "failed")
         if let e = error as? JobError { return Failure(message: e.message) }
         return error as? Failure ?? Failure(message: "\(tracks[i]): \(error)")
-    }
-
-    func readTrack(_ path: String) throws -> (AudioBuffer, InputFile) {
-        let mix = try Mix.load(path)
-        return (mix.audio, mix.info)
     }
 }
 

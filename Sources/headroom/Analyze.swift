@@ -40,7 +40,8 @@ struct Analyze: ParsableCommand {
     }
 
     func run() throws {
-        let (buffer, input) = try load()
+        let loaded = try Mix.load(mix)
+        let (buffer, input) = (loaded.audio, loaded.info)
         let started = ContinuousClock.now
         let showProgress = !quiet && isatty(STDERR_FILENO) != 0 && buffer.durationSeconds > 300
         let analysis: Analysis
@@ -70,23 +71,4 @@ struct Analyze: ParsableCommand {
         }
     }
 
-    func load() throws -> (AudioBuffer, InputFile) {
-        try loadMix(mix)
-    }
-}
-
-/// Reads the mix (or synthesizes the demo mix when none is given), with a one-line failure.
-func loadMix(_ mix: String?) throws -> (AudioBuffer, InputFile) {
-    let m = try Mix.load(mix)
-    return (m.audio, m.info)
-}
-
-/// Writes a text file atomically (temp file + rename), refusing folders.
-func writeText(_ text: String, to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    do {
-        try Data(text.utf8).write(to: url, options: .atomic)
-    } catch {
-        throw Failure(message: "\(path): cannot be written (\(error.localizedDescription))")
-    }
 }

@@ -50,7 +50,8 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
-        let (audio, info) = try loadMix(file)
+        let loaded = try Mix.load(file)
+        let (audio, info) = (loaded.audio, loaded.info)
         let progress = Progress(enabled: !quiet && !json && isatty(STDERR_FILENO) != 0)
         progress.say("analyzing")
         let analysis: Analysis
