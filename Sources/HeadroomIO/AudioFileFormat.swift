@@ -24,12 +24,29 @@ public struct AudioFileFormat: Sendable, Equatable, Codable, CustomStringConvert
     public var compressionLevel: Double
     /// MP3: constant bit rate (a delivery's 320 kbps) rather than libsndfile's default variable rate.
     public var constantBitrate: Bool
+    /// MP3 at a constant bit rate: the rate in kbps (one of `mp3Bitrates`); nil follows `compressionLevel`
+    /// (0: 320 kbps).
+    public var bitrateKbps: Int?
 
-    public init(_ container: Container, _ sample: Sample = .int24, compressionLevel: Double = 0, constantBitrate: Bool = true) {
+    public init(_ container: Container, _ sample: Sample = .int24, compressionLevel: Double = 0, constantBitrate: Bool = true,
+                bitrateKbps: Int? = nil) {
         self.container = container
         self.sample = sample
         self.compressionLevel = compressionLevel
         self.constantBitrate = constantBitrate
+        self.bitrateKbps = bitrateKbps
+    }
+
+    /// The bit rates MPEG-1 Layer III defines (kbps), the ones `--bitrate` takes.
+    public static let mp3Bitrates = [32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320]
+
+    /// The compression level that makes libsndfile's MP3 encoder choose `kbps` at a constant bit rate.
+    /// libsndfile maps the level linearly onto the MPEG version's range (32–320 kbps from 32 kHz, 8–160
+    /// from 16 kHz, 8–64 below) and truncates; half a kbps of slack keeps the truncation on `kbps`.
+    public static func mp3CompressionLevel(kbps: Int, sampleRate: Double) -> Double {
+        let (low, high): (Double, Double) = sampleRate >= 32_000 ? (32, 320) : sampleRate >= 16_000 ? (8, 160) : (8, 64)
+        let k = min(max(Double(kbps), low), high)
+        return k >= high ? 0 : (high - k - 0.5) / (high - low)
     }
 
     /// Whether the container holds lossy audio (word length and dither do not apply).
@@ -56,7 +73,7 @@ public struct AudioFileFormat: Sendable, Equatable, Codable, CustomStringConvert
         switch container {
         case .ogg: return "Ogg Vorbis"
         case .opus: return "Ogg Opus"
-        case .mp3: return "MP3"
+        case .mp3: return constantBitrate ? "MP3 \(bitrateKbps ?? 320) kbps" : "MP3"
         default: return "\(container.rawValue.uppercased()) \(sample == .float32 ? "32-bit float" : "\(sample.rawValue)-bit")"
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import HeadroomIO
+import HeadroomMastering
 
 /// One file a user delivers and the session that belongs to it: `OUT` and `OUT.headroom.json` beside it
 /// (`song.master.wav` → `song.master.wav.headroom.json`), so any number of deliverables of one mix (targets,
@@ -32,9 +33,31 @@ public struct Deliverable: Sendable, Equatable {
         return n == "vorbis" ? .ogg : n == "aif" ? .aiff : AudioFileFormat.Container(rawValue: n)
     }
 
-    /// The output format from `-o`'s extension and `--format` (which must agree when both are given) and
-    /// `--bits` (for WAV, AIFF and FLAC only). Without either, 24-bit WAV.
-    public static func format(outputPath: String?, formatName: String?, bits: String?) throws -> AudioFileFormat {
+    /// The MP3 bit rates `--bitrate` takes, for messages.
+    public static let bitrateNames = AudioFileFormat.mp3Bitrates.map(String.init).joined(separator: ", ")
+
+    /// `--bitrate`'s value in kbps: "192", "192k" or "192kbps", one of MP3's bit rates.
+    public static func bitrate(_ text: String) throws -> Int {
+        var t = text.lowercased()
+        for suffix in ["kbps", "kbit/s", "k"] where t.hasSuffix(suffix) { t.removeLast(suffix.count); break }
+        guard let kbps = Int(t), AudioFileFormat.mp3Bitrates.contains(kbps) else {
+            throw JobError.usage("--bitrate \(text): MP3 bit rates are \(bitrateNames) (kbps)")
+        }
+        return kbps
+    }
+
+    /// The format as a plan's output settings leave it: their word length (a session's, unless `--bits`
+    /// was given) and MP3 bit rate.
+    public func settled(by output: OutputSettings) -> Deliverable {
+        var d = self
+        d.format.sample = AudioFileFormat.Sample(rawValue: output.bits) ?? .int24
+        d.format.bitrateKbps = d.format.container == .mp3 ? output.bitrateKbps : nil
+        return d
+    }
+
+    /// The output format from `-o`'s extension and `--format` (which must agree when both are given),
+    /// `--bits` (for WAV, AIFF and FLAC only) and `--bitrate` (MP3 only). Without either, 24-bit WAV.
+    public static func format(outputPath: String?, formatName: String?, bits: String?, bitrate: String? = nil) throws -> AudioFileFormat {
         var container: AudioFileFormat.Container?
         if let formatName {
             guard let c = Self.container(named: formatName) else {
@@ -57,12 +80,19 @@ public struct Deliverable: Sendable, Equatable {
         if let bits {
             guard let s = AudioFileFormat.Sample(rawValue: bits) else { throw JobError.usage("--bits must be 16, 24 or 32f") }
             if chosen.isLossy {
-                throw JobError.usage("--bits applies to WAV, AIFF and FLAC; \(AudioFileFormat(chosen)) has no word length (MP3 is written at 320 kbps)")
+                throw JobError.usage("--bits applies to WAV, AIFF and FLAC; \(AudioFileFormat(chosen)) has no word length (MP3: --bitrate, default 320 kbps)")
             }
             if chosen == .flac && s == .float32 { throw JobError.usage("FLAC holds 16 or 24 bits, not 32f") }
             sample = s
         }
-        return AudioFileFormat(chosen, sample)
+        var kbps: Int?
+        if let bitrate {
+            kbps = try Self.bitrate(bitrate)
+            if chosen != .mp3 {
+                throw JobError.usage("--bitrate applies to MP3; \(AudioFileFormat(chosen).description) \(chosen.isLossy ? "is written at its best quality setting" : "is lossless")")
+            }
+        }
+        return AudioFileFormat(chosen, sample, bitrateKbps: kbps)
     }
 
     /// The default master path: next to the mix (or in `folder`), `STEM.LABEL.EXT` (label "master", or the

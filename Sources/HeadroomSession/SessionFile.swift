@@ -26,6 +26,9 @@ public enum SessionFile {
         do { try PlanValidation.validate(session.plan, durationSeconds: mix.audio.durationSeconds) } catch let e as PlanValidationError {
             throw JobError(.failure, "\(path): \(e)")
         }
+        if let kbps = session.plan.output.bitrateKbps, session.plan.output.format != "mp3" || !AudioFileFormat.mp3Bitrates.contains(kbps) {
+            throw JobError(.failure, "\(path): plan.output.bitrateKbps is \(kbps); allowed with format mp3 only, one of \(Deliverable.bitrateNames)")
+        }
         guard session.input.frameCount == mix.audio.frameCount, session.input.channelCount == mix.audio.channelCount,
               session.input.sampleRateHz == mix.audio.sampleRate else {
             throw JobError(.failure, "\(path): this session belongs to another file (\(session.input.path))")
@@ -71,7 +74,7 @@ public struct PlanOverrides: Sendable {
         if let output, output != plan.output {
             plan.output = output
             plan.decisions.removeAll { $0.stage == "output" }
-            plan.decisions.append(PlanDecision(stage: "output", summary: "\(output.format) \(output.bits)\(output.sampleRateHz.map { ", \(Int($0)) Hz" } ?? "")\(output.dither ? ", TPDF dither" : "")",
+            plan.decisions.append(PlanDecision(stage: "output", summary: output.summary,
                                                reason: "set on re-render"))
         }
     }

@@ -46,8 +46,11 @@ struct Master: ParsableCommand {
     @Option(help: "Output format: \(Deliverable.formatNames) (default: from the output's extension, else wav).")
     var format: String?
 
-    @Option(help: "Bits: 16, 24 or 32f, for WAV, AIFF (16/24/32f) and FLAC (16/24); default 24. Lossy formats have none (MP3: 320 kbps).")
+    @Option(help: "Bits: 16, 24 or 32f, for WAV, AIFF (16/24/32f) and FLAC (16/24); default 24. Lossy formats have none (MP3: see --bitrate).")
     var bits: String?
+
+    @Option(help: ArgumentHelp("MP3 only: the constant bit rate in kbps (\(Deliverable.bitrateNames)); default 320.", valueName: "KBPS"))
+    var bitrate: String?
 
     @Option(name: .customLong("sample-rate"), help: "Output sample rate (libsoxr, very high quality), e.g. 48000 or 48k.")
     var sampleRate: SampleRate?
@@ -107,7 +110,7 @@ struct Master: ParsableCommand {
             if let mix, AudioFileWriter.sameFile(session, mix) { throw ValidationError("--session \(session) is the input mix") }
         }
         if several && preLimiter != nil { throw ValidationError("--pre-limiter goes with one target") }
-        _ = try usage { try Deliverable.format(outputPath: output, formatName: format, bits: bits) }
+        _ = try usage { try Deliverable.format(outputPath: output, formatName: format, bits: bits, bitrate: bitrate) }
         if let preLimiter, let output, AudioFileWriter.sameFile(preLimiter, output) || preLimiter == output {
             throw ValidationError("--pre-limiter and -o name the same file (\(output)); give the pre-limiter print its own path")
         }
@@ -143,6 +146,7 @@ struct Master: ParsableCommand {
         }
         if let sampleRate { o.sampleRateHz = sampleRate.hertz == mixRate ? nil : sampleRate.hertz }
         if noDither { o.dither = false }
+        if format.container != .mp3 { o.bitrateKbps = nil } else if let kbps = format.bitrateKbps { o.bitrateKbps = kbps }
         // MP3 holds at most 48 kHz and Opus runs at 48 kHz: a high-rate mix is resampled for them.
         let codec: LossyRoundTrip.Codec? = format.container == .mp3 ? .mp3 : format.container == .opus ? .opus : nil
         if let codec {
@@ -154,7 +158,7 @@ struct Master: ParsableCommand {
 
     /// The deliverables: one per target.
     func deliverables(_ mix: Mix, targets: [LoudnessTarget]) throws -> [Deliverable] {
-        let fmt = try Deliverable.format(outputPath: output, formatName: format, bits: bits)
+        let fmt = try Deliverable.format(outputPath: output, formatName: format, bits: bits, bitrate: bitrate)
         if targets.count == 1 {
             let path = output ?? Deliverable.defaultPath(stem: mix.stem, mixPath: mix.path, label: "master", container: fmt.container)
             return [Deliverable(path: path, format: fmt, preLimiterPath: preLimiter)]
@@ -211,9 +215,8 @@ struct Master: ParsableCommand {
         }
 
         let jobs = zip(plans, deliverables).map { plan, d in
-            // The word length the plan settled on (a session's, unless --bits was given).
-            var deliverable = d
-            deliverable.format.sample = AudioFileFormat.Sample(rawValue: plan.output.bits) ?? .int24
+            // The word length and bit rate the plan settled on (a session's, unless --bits or --bitrate was given).
+            let deliverable = d.settled(by: plan.output)
             var job = MasterJob(mix: mix, analysis: analysis, checklist: checklist, plan: plan, deliverable: deliverable,
                                 toolVersion: Headroom.version)
             job.codecs = (try? CodecChecks.parse(codecs)) ?? []

@@ -32,7 +32,7 @@ import Testing
                                          "song.master.mp3", "song.master.mp3.headroom.json"])
         // The MP3's verdict is its own: measured on the file decoded again.
         let mp3 = try Self.session(folder.file("song.master.mp3.headroom.json"))
-        #expect(mp3.report?.deliveredFormat == "MP3")
+        #expect(mp3.report?.deliveredFormat == "MP3 320 kbps")
         #expect((mp3.report?.deliveredTruePeakDBTP ?? 0) <= -1)
         let decoded = try AudioFileReader.read(path: folder.file("song.master.mp3")).buffer
         #expect(Renderer.truePeakDB(decoded, factor: 8) <= -1 + 1e-6)
@@ -40,6 +40,38 @@ import Testing
         #expect(abs(try Self.lufs(folder.file("song.apple.wav")) - -16) <= 0.1)
         #expect(try Self.session(folder.file("song.apple.wav.headroom.json")).plan.target.name == "apple")
         #expect(try Self.session(folder.file("song.master.wav.headroom.json")).plan.target.name == "spotify")
+    }
+
+    /// `--bitrate` sets the MP3's constant rate, is kept in the session (a re-render writes it again) and is
+    /// refused, with one line, for anything but MP3 or a rate MP3 does not have.
+    @Test func bitrateForMP3() throws {
+        let folder = TempFolder()
+        let mix = try MasterCommandTests.writeSong(folder)
+        let out = folder.file("song.mp3")
+        let r = try CLI.run(["master", mix, "-q", "--codecs", "none", "-o", out, "--bitrate", "192k"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let duration = try AudioFileReader.read(path: mix).buffer.durationSeconds
+        func kbps(_ path: String) throws -> Double {
+            Double((try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) * 8 / duration / 1000
+        }
+        let written = try kbps(out)
+        #expect(written > 186 && written < 207, "\(written)")
+        let saved = try Self.session(out + ".headroom.json")
+        #expect(saved.plan.output.bitrateKbps == 192)
+        #expect(saved.report?.deliveredFormat == "MP3 192 kbps")
+        #expect((saved.report?.deliveredTruePeakDBTP ?? 0) <= -1)
+        // Re-rendered from its session: 192 again.
+        let again = folder.file("again.mp3")
+        #expect(try CLI.run(["master", mix, "-q", "--codecs", "none", "--session", out + ".headroom.json", "-o", again]).status == 0)
+        let rewritten = try kbps(again)
+        #expect(rewritten > 186 && rewritten < 207, "\(rewritten)")
+        for (args, start) in [(["-o", folder.file("x.wav"), "--bitrate", "192"], "headroom: --bitrate applies to MP3"),
+                              (["-o", folder.file("x.ogg"), "--bitrate", "192"], "headroom: --bitrate applies to MP3"),
+                              (["-o", folder.file("x.mp3"), "--bitrate", "200"], "headroom: --bitrate 200: MP3 bit rates are")] {
+            let bad = try CLI.run(["master", mix, "-q"] + args)
+            #expect(bad.status == 2 && bad.stderr.hasPrefix(start), "\(args): \(bad.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.file("x.wav")))
     }
 
     @Test func optionsBesideASessionApply() throws {

@@ -104,4 +104,26 @@ import Testing
         let decoded = try AudioFileReader.read(path: path)
         #expect(abs(decoded.buffer.durationSeconds - song.durationSeconds) < 0.1)
     }
+
+    /// `--bitrate`: each MP3 rate asked for is the rate written (file size over duration, the ID3 tag and
+    /// frame headers add a little), at 44.1 and 48 kHz.
+    @Test(arguments: [(128, 44_100.0), (192, 48_000), (256, 44_100)])
+    func mp3AtTheBitRateAskedFor(kbps: Int, rate: Double) throws {
+        let folder = TempFolder()
+        let path = folder.file("m.mp3")
+        let source = rate == song.sampleRate ? song : Resampler.resample(song, to: rate)
+        try AudioFileWriter.write(source, to: path, format: AudioFileFormat(.mp3, bitrateKbps: kbps))
+        let bytes = Double((try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
+        let measured = bytes * 8 / source.durationSeconds / 1000
+        #expect(measured > Double(kbps) * 0.97 && measured < Double(kbps) * 1.08, "\(kbps) kbps at \(rate): \(measured)")
+    }
+
+    @Test func mp3BitRateLevelsLandOnTheRateAskedFor() {
+        // libsndfile truncates 320 - level × 288: every MPEG-1 rate must come out exactly.
+        for kbps in AudioFileFormat.mp3Bitrates {
+            let level = AudioFileFormat.mp3CompressionLevel(kbps: kbps, sampleRate: 44_100)
+            #expect((0...1).contains(level))
+            #expect(Int(320 - level * 288) == kbps, "\(kbps)")
+        }
+    }
 }

@@ -48,6 +48,9 @@ public enum AudioFileWriter {
                 sf_command(file, Int32(SFC_SET_BITRATE_MODE), &mode, Int32(MemoryLayout<Int32>.size))
             }
             var level = format.compressionLevel
+            if format.container == .mp3 && format.constantBitrate, let kbps = format.bitrateKbps {
+                level = AudioFileFormat.mp3CompressionLevel(kbps: kbps, sampleRate: buffer.sampleRate)
+            }
             sf_command(file, Int32(SFC_SET_COMPRESSION_LEVEL), &level, Int32(MemoryLayout<Double>.size))
         }
         tags.write(to: file)

@@ -26,8 +26,26 @@ public struct OutputSettings: Codable, Sendable, Equatable {
     public var sampleRateHz: Double?
     /// TPDF dither when the word length is reduced (16/24-bit PCM).
     public var dither: Bool
-    public init(format: String = "wav", bits: String = "24", sampleRateHz: Double? = nil, dither: Bool = true) {
-        self.format = format; self.bits = bits; self.sampleRateHz = sampleRateHz; self.dither = dither
+    /// MP3's constant bit rate in kbps; nil: 320.
+    public var bitrateKbps: Int?
+    public init(format: String = "wav", bits: String = "24", sampleRateHz: Double? = nil, dither: Bool = true, bitrateKbps: Int? = nil) {
+        self.format = format; self.bits = bits; self.sampleRateHz = sampleRateHz; self.dither = dither; self.bitrateKbps = bitrateKbps
+    }
+}
+
+extension OutputSettings {
+    /// The formats without a word length (or dither).
+    static let lossyFormats: Set<String> = ["mp3", "ogg", "opus"]
+
+    /// For the plan: "wav 24-bit, 48000 Hz, TPDF dither", "mp3 320 kbps".
+    public var summary: String {
+        var parts: [String]
+        if format == "mp3" { parts = ["mp3 \(bitrateKbps ?? 320) kbps"] }
+        else if Self.lossyFormats.contains(format) { parts = [format] }
+        else { parts = ["\(format) \(bits == "32f" ? "32-bit float" : bits + "-bit")"] }
+        if let r = sampleRateHz { parts.append("\(Int(r)) Hz") }
+        if !Self.lossyFormats.contains(format) && bits != "32f" && dither { parts.append("TPDF dither") }
+        return parts.joined(separator: ", ")
     }
 }
 
