@@ -73,6 +73,20 @@ import Testing
         #expect(good.items.first { $0.key == "translation.phone-bass" }?.kind == .strength)
     }
 
+    /// The car's cabin gain is a fault only for lows already heavy against the neutral target: a neutral
+    /// or thin (EQ-lifted) low end is never "boomy in a car".
+    @Test func carBoomFollowsTheLowsNotTheCabin() throws {
+        func boomy(liftDB: Double) throws -> Bool {
+            let x = Signals.multitone(levelDB: { TonalTarget.levelDB(atHz: $0) + ($0 < 170 ? liftDB : 0) }, rmsDBFS: -18,
+                                      seconds: 6, sampleRate: 44_100)
+            let a = try Analyzer().analyze(Signals.stereo(x, sampleRate: 44_100))
+            return Translation.evaluate(a).items.contains { $0.key == "translation.car-boom" }
+        }
+        #expect(try !boomy(liftDB: 0))
+        #expect(try !boomy(liftDB: -4))
+        #expect(try boomy(liftDB: 5))
+    }
+
     @Test func platformNormalization() {
         let spotify = Platform.all.first { $0.name == "Spotify" }!, youtube = Platform.all.first { $0.name == "YouTube" }!
         #expect(abs(spotify.gainDB(integratedLUFS: -9, truePeakDBTP: -0.3) - -5) < 1e-9)

@@ -134,6 +134,20 @@ public enum Verifier {
             } else {
                 still("The compressor and limiter evened the song out (\(change)); a lower target keeps more of it.")
             }
+        case "stereo.mono-safe":
+            guard let stereo = after.stereo else { item.status = .noted; break }
+            let lost = monoSafetyLost(stereo)
+            if lost.isEmpty {
+                item.status = .kept
+                item.title += " → master \(f1(stereo.monoFoldLossLU)) LU"
+            } else {
+                still("Lost in mastering: \(lost.joined(separator: "; ")). Compare before/after in mono (key 7 in the studio).")
+            }
+        case "tone.balanced":
+            let outside = after.tonalBalance.regions.filter { $0.name != "sub" && abs($0.deviationDB) > ChecklistThresholds.tonalBalancedDB }
+            if outside.isEmpty { item.status = .kept } else {
+                still("Lost in mastering: \(outside.map { "\($0.name) \(f1($0.deviationDB)) dB" }.joined(separator: ", ")) from the neutral target now; check the EQ moves in the plan.")
+            }
         case "sections.jump":
             // The jump at the same boundary in the master.
             let t = (item.timeRanges.first?.startSeconds ?? 0) + 2
@@ -153,13 +167,31 @@ public enum Verifier {
                 let region = before.tonalBalance.regions.first { ChecklistRules.toneKey(region: $0.name, excess: $0.deviationDB > 0) == item.key }
                 let afterRegion = after.tonalBalance.regions.first { $0.name == region?.name }
                 let change = "\(region.map { f1($0.deviationDB) } ?? "?") → \(afterRegion.map { f1($0.deviationDB) } ?? "?") dB"
-                if present { still("Improved but still outside the range (\(change)); the EQ is bounded to ±3 dB, fix the rest in the mix or raise the band in the session file.") }
-                else { item.status = .fixed; item.title += " → \(change)" }
+                if present {
+                    let excess = (region?.deviationDB ?? 0) > 0
+                    let improved = abs(afterRegion?.deviationDB ?? 0) < abs(region?.deviationDB ?? 0) - 0.1
+                    let edit = excess ? "deepen the band's cut" : "raise the band's boost"
+                    still("\(improved ? "Improved but still" : "Still") outside the range (\(change)); the EQ moves at most \(f1(Planner.maxEQGainDB)) dB, so fix the rest in the mix or \(edit) in the session (plan.eq.bands).")
+                } else { item.status = .fixed; item.title += " → \(change)" }
             } else {
                 if present { still("Still present in the master.") } else { item.status = .fixed }
             }
         }
         return item
+    }
+
+    /// Why a master is no longer mono-safe, measured as the checklist's own rule measures it (so the item
+    /// and the translation's mono line, which read the same figures, cannot disagree).
+    static func monoSafetyLost(_ s: Analysis.Stereo) -> [String] {
+        typealias T = ChecklistThresholds
+        var lost: [String] = []
+        if s.monoFoldLossLU > T.monoSafeLossLU { lost.append("folding to mono now costs \(f1(s.monoFoldLossLU)) LU (at most \(f1(T.monoSafeLossLU)))") }
+        if s.lowEndSideToMidDB > T.lowEndSideToMidDB {
+            lost.append("the low end's side is \(f1(s.lowEndSideToMidDB)) dB against the mid (\(f1(T.lowEndSideToMidDB)) or less is centred)")
+        }
+        if s.minimumCorrelation < T.phaseTroubleCorrelation { lost.append("correlation falls to \(f2(s.minimumCorrelation))") }
+        if s.correlation < 0 { lost.append("the channels are out of phase") }
+        return lost
     }
 
     static func sectionJump(_ report: MasterReport, at t: Double) -> Double {
