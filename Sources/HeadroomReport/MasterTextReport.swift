@@ -64,6 +64,7 @@ public enum MasterTextReport {
             row("loud-part PLR (dB)", m.before.densityDB, m.after.densityDB, "\(Int((m.amounts.dynamics * 100).rounded())) %")
         }
         out.append("  gain into the limiter \(signed(r.inputGainDB)) dB; limiting on the loudest section \(f1(r.limitingLU)) LU; glue compression \(f1(r.compressorReductionDB)) dB on average; \(r.limiterPasses) limiter pass(es)")
+        if !r.loudnessRangeTakenText.isEmpty { out.append("  loudness range taken by \(r.loudnessRangeTakenText)") }
         out.append("")
         let items = session.checklist.items
         let fixed = items.filter { $0.status == .fixed }.count, kept = items.filter { $0.status == .kept }.count

@@ -323,7 +323,7 @@ import Testing
         // RESULT: on every row the before and after numbers sit in the same two 10-column fields after the
         // 32-column name (a longer name would push them out and this would not parse).
         let rows = lines.drop { !$0.hasPrefix("RESULT") }.dropFirst().prefix { !$0.isEmpty }
-            .filter { !$0.contains("gain into the limiter") && !$0.contains("as delivered") && !$0.hasPrefix("   ") }  // not wrapped tails
+            .filter { !$0.contains("gain into the limiter") && !$0.contains("loudness range taken") && !$0.contains("as delivered") && !$0.hasPrefix("   ") }  // not wrapped tails
         func field(_ row: Substring, _ k: Int) -> String {
             String(row.dropFirst(2 + 32 + 10 * k).prefix(10)).trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "−", with: "-")
         }
@@ -362,5 +362,36 @@ import Testing
         #expect(try CLI.run(["master", mix, "-q", "--codecs", "none", "--even-out", "1", "-o", folder.file("flat.wav")]).status == 0)
         let flat = try #require(try Self.item(folder.file("flat.wav.headroom.json")))
         #expect(flat.status == .stillOpen && flat.action.contains("Section gain (even-out 1.00)"), "\(flat.action)")
+        #expect(flat.action.contains("LRA taken by section gain"), "\(flat.action)")
+    }
+
+    /// The loudness range is measured after each stage that shapes dynamics; the stages' shares add up to
+    /// what the master lost, and turning a stage off in the session takes its share away.
+    @Test func loudnessRangeTakenByEachStage() throws {
+        let folder = TempFolder()
+        let mix = try MasterCommandTests.writeSong(folder)
+        let r = try CLI.run(["master", mix, "--codecs", "none", "--even-out", "1", "-o", folder.file("m.wav")])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("loudness range taken by section gain"), "\(r.stdout)")
+        let session = try DeliverableCommandTests.session(folder.file("m.wav.headroom.json"))
+        let report = try #require(session.report)
+        let stages = try #require(report.loudnessRangeByStage)
+        #expect(stages.map(\.stage) == [.mix, .sectionGain, .chain, .limiter])
+        #expect(abs(stages[0].loudnessRangeLU - report.before.loudnessRangeLU) < 0.01)
+        #expect(abs(stages[3].loudnessRangeLU - report.after.loudnessRangeLU) < 0.01)
+        let taken = report.loudnessRangeTaken
+        #expect(abs(taken.reduce(0) { $0 + $1.takenLU } - (report.before.loudnessRangeLU - report.after.loudnessRangeLU)) < 0.02)
+        // Full even-out takes more than anything else in the chain.
+        #expect(taken.max { $0.takenLU < $1.takenLU }?.stage == .sectionGain, "\(taken)")
+        // Section gain and compressor off: the chain before the limiter barely changes the range.
+        var plain = session
+        plain.plan.sectionGain.enabled = false
+        plain.plan.compressor.enabled = false
+        let edited = folder.file("plain.json")
+        try plain.jsonData().write(to: URL(fileURLWithPath: edited))
+        #expect(try CLI.run(["master", mix, "-q", "--codecs", "none", "--session", edited, "-o", folder.file("plain.wav")]).status == 0)
+        let plainStages = try #require(try DeliverableCommandTests.session(folder.file("plain.wav.headroom.json")).report?.loudnessRangeByStage)
+        #expect(plainStages.map(\.stage) == [.mix, .chain, .limiter])
+        #expect(abs(plainStages[0].loudnessRangeLU - plainStages[1].loudnessRangeLU) < 0.5, "\(plainStages)")
     }
 }

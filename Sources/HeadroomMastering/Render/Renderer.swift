@@ -22,6 +22,10 @@ public struct RenderResult: Sendable {
     /// The same per channel, with the positions of any overs: hand it to the analyzer of the master.
     public var truePeaks8x: [TruePeakMeter.Result]
     public var correctivePass: Bool
+    /// Loudness range (LU) after the stages that shape dynamics: section gain (when on) and the whole chain
+    /// before the limiter. The mix's and the master's come from their analyses.
+    public var loudnessRangeAfterSectionGainLU: Double?
+    public var loudnessRangePreLimiterLU: Double
 }
 
 /// Renders a plan: section gain → clean-up → EQ → width → compressor → stereo lows → gain → true-peak limiter,
@@ -32,6 +36,13 @@ public enum Renderer {
     /// Everything before the limiter, at the output sample rate.
     public static func preLimiter(_ input: AudioBuffer, plan: MasteringPlan,
                                   compressorReduction: inout Double) -> AudioBuffer {
+        var unused: Double?
+        return preLimiter(input, plan: plan, compressorReduction: &compressorReduction, rangeAfterSectionGain: &unused)
+    }
+
+    /// The same, also measuring the loudness range after section gain (when it is on).
+    static func preLimiter(_ input: AudioBuffer, plan: MasteringPlan, compressorReduction: inout Double,
+                           rangeAfterSectionGain: inout Double?) -> AudioBuffer {
         var audio = plan.output.sampleRateHz.map { Resampler.resample(input, to: $0) } ?? input
         let spec = ProcessSpec(sampleRate: audio.sampleRate, maxFrameCount: blockSize, channelCount: audio.channelCount)
         let compressor = GlueCompressorStage(settings: plan.compressor)
@@ -43,6 +54,7 @@ public enum Renderer {
         for stage in stages {
             stage.prepare(spec)
             audio.process(with: stage, blockSize: blockSize)
+            if stage is SectionGainStage && plan.sectionGain.enabled { rangeAfterSectionGain = meter(audio).loudnessRangeLU() }
         }
         compressorReduction = compressor.meanReductionDB
         return audio
@@ -67,10 +79,14 @@ public enum Renderer {
     }
 
     static func integrated(_ audio: AudioBuffer, range: Range<Int>? = nil) -> Double {
+        meter(audio, range: range).integratedLUFS()
+    }
+
+    static func meter(_ audio: AudioBuffer, range: Range<Int>? = nil) -> LoudnessMeter {
         var meter = LoudnessMeter(sampleRate: audio.sampleRate, channelCount: audio.channelCount)
         let r = range ?? 0..<audio.frameCount
         audio.withChannelPointers(r) { meter.add($0) }
-        return meter.integratedLUFS()
+        return meter
     }
 
     /// Renders `plan` on `input`. `progress` receives 0...1.
@@ -86,11 +102,13 @@ public enum Renderer {
             clock = now
         }
         var reduction = 0.0
-        let pre = preLimiter(input, plan: plan, compressorReduction: &reduction)
+        var rangeAfterSectionGain: Double?
+        let pre = preLimiter(input, plan: plan, compressorReduction: &reduction, rangeAfterSectionGain: &rangeAfterSectionGain)
         lap("pre")
         progress?(0.3)
         let target = plan.target.integratedLUFS
-        let preSong = integrated(pre)
+        let preMeter = meter(pre)
+        let preSong = preMeter.integratedLUFS()
 
         // The loudest section with 1 s of pre-roll, to search cheaply.
         let sr = pre.sampleRate
@@ -207,7 +225,8 @@ public enum Renderer {
                             limitingLU: preSection + settings.inputGainDB - integrated(master, range: sectionRange),
                             guardLimited: guardLimited, passes: passes,
                             compressorReductionDB: reduction, truePeak8xDBTP: truePeak, truePeaks8x: peaks8x,
-                            correctivePass: corrective)
+                            correctivePass: corrective, loudnessRangeAfterSectionGainLU: rangeAfterSectionGain,
+                            loudnessRangePreLimiterLU: preMeter.loudnessRangeLU())
     }
 
     /// True peak over all channels, in dBTP, with `factor`x oversampling.

@@ -36,6 +36,46 @@ public struct MasterReport: Codable, Sendable, Equatable {
     /// A lossy deliverable (MP3, Ogg, Opus): the true peak (8x) of the file as delivered, decoded again; the
     /// ceiling is judged on it.
     public var deliveredTruePeakDBTP: Double?
-    /// The lossy format delivered, e.g. "MP3".
+    /// The lossy format delivered, e.g. "MP3 320 kbps".
     public var deliveredFormat: String?
+    /// The loudness range after each stage that shapes dynamics, in chain order from the mix to the master
+    /// (sessions before this version have none).
+    public var loudnessRangeByStage: [StageRange]?
+
+    /// Where the loudness range was measured on the way through the chain.
+    public enum DynamicsStage: String, Codable, Sendable {
+        case mix, sectionGain = "section-gain", chain, limiter
+
+        /// For reports: what the step is.
+        public var displayName: String {
+            switch self {
+            case .mix: return "mix"
+            case .sectionGain: return "section gain"
+            case .chain: return "EQ and compressor"
+            case .limiter: return "limiter"
+            }
+        }
+    }
+
+    /// The loudness range after one stage.
+    public struct StageRange: Codable, Sendable, Equatable {
+        public var stage: DynamicsStage
+        public var loudnessRangeLU: Double
+        public init(_ stage: DynamicsStage, _ loudnessRangeLU: Double) {
+            self.stage = stage; self.loudnessRangeLU = (loudnessRangeLU * 100).rounded() / 100
+        }
+    }
+
+    /// How much loudness range each stage took (LU; negative: it widened), in chain order.
+    public var loudnessRangeTaken: [(stage: DynamicsStage, takenLU: Double)] {
+        guard let r = loudnessRangeByStage, r.count > 1 else { return [] }
+        return (1..<r.count).map { (r[$0].stage, r[$0 - 1].loudnessRangeLU - r[$0].loudnessRangeLU) }
+    }
+
+    /// "section gain 4.4, EQ and compressor 0.1, limiter 0.0 LU".
+    public var loudnessRangeTakenText: String {
+        let t = loudnessRangeTaken
+        guard !t.isEmpty else { return "" }
+        return t.map { "\($0.stage.displayName) \(NumberText.decimal($0.takenLU))" }.joined(separator: ", ") + " LU"
+    }
 }

@@ -21,6 +21,9 @@ public enum Verifier {
             inputGainDB: render.plan.limiter.inputGainDB, limitingLU: render.limitingLU, guardLimited: render.guardLimited,
             compressorReductionDB: render.compressorReductionDB, limiterPasses: render.passes,
             sectionStartsSeconds: before.sections.map(\.startSeconds))
+        report.loudnessRangeByStage = [MasterReport.StageRange(.mix, before.loudness.loudnessRangeLU)]
+            + (render.loudnessRangeAfterSectionGainLU.map { [MasterReport.StageRange(.sectionGain, $0)] } ?? [])
+            + [MasterReport.StageRange(.chain, render.loudnessRangePreLimiterLU), MasterReport.StageRange(.limiter, after.loudness.loudnessRangeLU)]
         if let match = plan.match {
             let master = ReferenceProfile.measure(master, analysis: after, name: "master", ranges: match.mix.sections)
             report.match = MatchReport(referenceName: match.reference.name, amounts: match.amounts,
@@ -124,15 +127,21 @@ public enum Verifier {
             let plr = after.levels.plrDB, lra = after.loudness.loudnessRangeLU, lraBefore = before.loudness.loudnessRangeLU
             let limited = plr < ChecklistThresholds.limitedPLRDB && lra < ChecklistThresholds.flatLoudnessRangeLU
             let change = "PLR \(f1(before.levels.plrDB)) → \(f1(plr)) dB, LRA \(f1(lraBefore)) → \(f1(lra)) LU"
+            let taken = report.loudnessRangeTakenText.isEmpty ? change : "\(change); LRA taken by \(report.loudnessRangeTakenText)"
+            // The stage that took the most loudness range is named as the cause.
+            let most = report.loudnessRangeTaken.max { $0.takenLU < $1.takenLU }?.stage
             if !limited && lraBefore - lra <= keptLoudnessRangeLossLU {
                 item.status = .kept
                 item.title += " → master PLR \(f1(plr)) dB, LRA \(f1(lra)) LU"
             } else if limited {
-                still("The limiter took the master to what the checklist calls a limited mix (\(change)): the target's loudness costs this much; a lower target keeps the dynamics.")
-            } else if plan.sectionGain.enabled && plan.evenOut > 0 {
-                still("Section gain (even-out \(fmt(plan.evenOut, digits: 2))) brought the quieter sections towards the loudest (\(change)); a lower --even-out keeps more of the song's shape (0 keeps it).")
+                let shape = most == .sectionGain ? " and a lower --even-out keeps the song's shape" : ""
+                still("The target's loudness made the master what the checklist calls a limited mix (\(taken)): a lower target keeps the dynamics\(shape).")
+            } else if most == .sectionGain {
+                still("Section gain (even-out \(fmt(plan.evenOut, digits: 2))) brought the quieter sections towards the loudest (\(taken)); a lower --even-out keeps more of the song's shape (0 keeps it).")
+            } else if most == .chain {
+                still("The compressor evened the song out (\(taken)); a gentler ratio in the session, or a lower target, keeps more of it.")
             } else {
-                still("The compressor and limiter evened the song out (\(change)); a lower target keeps more of it.")
+                still("The limiter evened the song out (\(taken)); a lower target keeps more of it.")
             }
         case "stereo.mono-safe":
             guard let stereo = after.stereo else { item.status = .noted; break }
