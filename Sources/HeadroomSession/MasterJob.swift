@@ -84,6 +84,7 @@ public struct MasterJob {
                         let lowered = plan.limiter.ceilingDBTP - (delivered - ceiling) - Self.lossyMarginDB
                         plan.limiter.ceilingDBTP = (lowered * 100).rounded(.down) / 100
                         plan.decisions.removeAll { $0.stage == "output" && $0.summary.hasPrefix("limiter ceiling lowered") }
+                        if let l = plan.decisions.firstIndex(where: { $0.stage == "limiter" }) { plan.decisions[l].summary = DecisionText.limiter(plan.limiter) }
                         plan.decisions.append(PlanDecision(
                             stage: "output", summary: "limiter ceiling lowered to \(NumberText.decimal(plan.limiter.ceilingDBTP, digits: 2)) dBTP for \(deliverable.format)",
                             reason: "the decoded \(deliverable.format) peaked at \(NumberText.decimal(delivered, digits: 2)) dBTP over the \(NumberText.decimal(ceiling)) dBTP ceiling; the encoder adds the difference"))

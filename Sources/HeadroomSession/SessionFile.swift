@@ -67,7 +67,7 @@ public struct PlanOverrides: Sendable {
             plan.decisions.append(PlanDecision(stage: "loudness", summary: "target \(text(target.integratedLUFS)) LUFS integrated, ceiling \(text(target.ceilingDBTP)) dBTP",
                                                reason: "set on re-render (was \(old.name): \(text(old.integratedLUFS)) LUFS, \(text(old.ceilingDBTP)) dBTP); the gain into the limiter is searched again"))
             if let i = plan.decisions.firstIndex(where: { $0.stage == "limiter" }) {
-                plan.decisions[i].summary = "true-peak limiter, ceiling \(text(target.ceilingDBTP)) dBTP, lookahead \(text(plan.limiter.lookaheadMilliseconds)) ms, release \(Int(plan.limiter.releaseMilliseconds)) ms"
+                plan.decisions[i].summary = DecisionText.limiter(plan.limiter)
                 plan.decisions[i].reason = "\(target.name) asks for \(text(target.ceilingDBTP)) dBTP (set on re-render)"
             }
         }
@@ -83,17 +83,7 @@ public struct PlanOverrides: Sendable {
 }
 
 /// What a user's edits to a session did to the chain, written into the decisions so the printed plan says
-/// what is rendered: a stage turned off reads "off (turned off in the session)".
+/// what is rendered (`MasteringPlan.describeEdits`).
 public enum SessionEdits {
-    public static func describe(_ plan: inout MasteringPlan) {
-        let enabled: [String: Bool] = [
-            "section-gain": plan.sectionGain.enabled, "cleanup": plan.cleanup.enabled, "eq": plan.eq.enabled,
-            "width": plan.width?.enabled ?? false, "compressor": plan.compressor.enabled, "stereo-lows": plan.stereoLows.enabled,
-        ]
-        for i in plan.decisions.indices {
-            let d = plan.decisions[i]
-            guard enabled[d.stage] == false, !d.summary.hasPrefix("off") else { continue }
-            plan.decisions[i].summary = "off (turned off in the session; was: \(d.summary))"
-        }
-    }
+    public static func describe(_ plan: inout MasteringPlan) { plan.describeEdits() }
 }

@@ -74,6 +74,38 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder.file("x.wav")))
     }
 
+    /// After edits in the session, the printed plan and the stored decisions describe what is rendered;
+    /// a session re-rendered unedited keeps its decisions word for word.
+    @Test func editedSettingsAreDescribedInThePlan() throws {
+        let folder = TempFolder()
+        let mix = try MasterCommandTests.writeSong(folder)
+        #expect(try CLI.run(["master", mix, "-q", "--codecs", "none"]).status == 0)
+        let path = folder.file("song.master.wav.headroom.json")
+        let original = try Self.session(path)
+        // Unedited: the same decisions.
+        #expect(try CLI.run(["master", mix, "-q", "--codecs", "none", "--session", path, "-o", folder.file("same.wav")]).status == 0)
+        #expect(try Self.session(folder.file("same.wav.headroom.json")).plan.decisions == original.plan.decisions)
+
+        var edited = original
+        edited.plan.eq.enabled = true
+        edited.plan.eq.bands = [EQBand(kind: .bell, frequencyHz: 2500, gainDB: -2.5, q: 1.2)]
+        edited.plan.compressor.enabled = true
+        edited.plan.compressor.ratio = 2.5
+        edited.plan.limiter.lookaheadMilliseconds = 5
+        let editedPath = folder.file("edited.json")
+        try edited.jsonData().write(to: URL(fileURLWithPath: editedPath))
+        let r = try CLI.run(["master", mix, "--codecs", "none", "--session", editedPath, "-o", folder.file("edited.wav")])
+        #expect(r.status == 0, "\(r.stderr)")
+        for words in ["bell (Q 1.2) −2.5 dB at 2.5 kHz", "glue 2.5∶1", "lookahead 5.0 ms"] {
+            #expect(r.stdout.contains(words), "\(words) missing from:\n\(r.stdout)")
+        }
+        let saved = try Self.session(folder.file("edited.wav.headroom.json")).plan.decisions
+        #expect(saved.filter { $0.stage == "eq" }.map(\.summary) == ["bell (Q 1.2) −2.5 dB at 2.5 kHz"])
+        #expect(saved.first { $0.stage == "eq" }?.reason.hasPrefix("set in the session") == true || saved.first { $0.stage == "eq" }?.reason.hasPrefix("turned on") == true)
+        #expect(saved.first { $0.stage == "compressor" }?.summary.hasPrefix("glue 2.5∶1") == true)
+        #expect(saved.first { $0.stage == "limiter" }?.reason.contains("set in the session") == true)
+    }
+
     @Test func optionsBesideASessionApply() throws {
         let folder = TempFolder()
         let mix = try MasterCommandTests.writeSong(folder)

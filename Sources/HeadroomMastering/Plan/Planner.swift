@@ -110,7 +110,7 @@ public struct Planner: Sendable {
                                                                      meanReductionDB: glueReductionDB)
             decisions.append(PlanDecision(
                 stage: "compressor",
-                summary: "glue \(fmt(compressor.ratio))∶1, threshold \(fmt(compressor.thresholdDB)) dBFS, knee \(Int(compressor.kneeDB)) dB, attack \(Int(compressor.attackMilliseconds)) ms, release \(Int(compressor.releaseMilliseconds))–\(Int(compressor.slowReleaseMilliseconds)) ms",
+                summary: DecisionText.compressor(compressor),
                 reason: "set on the loudest section (\(timeText(loudest.range))) for about \(fmt(glueReductionDB)) dB of gain reduction there: glue without flattening",
                 itemIDs: loudestID + ids("dynamics.healthy")))
         }
@@ -142,7 +142,7 @@ public struct Planner: Sendable {
             }.map(\.id)
             let compensated = compensation[i] > 0.05 ? ", less the \(fmt(compensation[i])) dB the compressor's lighter touch there already gives" : ""
             sectionDecisions.append(PlanDecision(
-                stage: "section-gain", summary: "section \(s.index + 1) (\(timeText(s.range))) +\(fmt(gain)) dB",
+                stage: "section-gain", summary: DecisionText.sectionGain(segments[i], index: i),
                 reason: "\(fmt(deficit)) LU under the loudest section × even-out \(fmt(options.evenOut, digits: 2))\(compensated), so it hits the chain closer to the loudest section's level",
                 itemIDs: jumpIDs + loudestID))
         }
@@ -158,7 +158,7 @@ public struct Planner: Sendable {
         let wideIDs = ids("stereo.wide-lows")
         let stereoLows = StereoLowsSettings(enabled: !wideIDs.isEmpty && a.channelCount == 2)
         if stereoLows.enabled, let s = a.stereo {
-            decisions.append(PlanDecision(stage: "stereo-lows", summary: "mono below \(Int(stereoLows.crossoverHz)) Hz",
+            decisions.append(PlanDecision(stage: "stereo-lows", summary: DecisionText.stereoLows(stereoLows),
                                           reason: "low-end side only \(fmt(-s.lowEndSideToMidDB)) dB under mid, correlation \(fmt(s.lowEndCorrelation, digits: 2)): the lows must be mono-safe",
                                           itemIDs: wideIDs))
         }
@@ -167,7 +167,7 @@ public struct Planner: Sendable {
         let limiter = LimiterSettings(ceilingDBTP: target.ceilingDBTP)
         decisions.append(PlanDecision(
             stage: "limiter",
-            summary: "true-peak limiter, ceiling \(fmt(limiter.ceilingDBTP)) dBTP, lookahead \(fmt(limiter.lookaheadMilliseconds)) ms, release \(Int(limiter.releaseMilliseconds)) ms",
+            summary: DecisionText.limiter(limiter),
             reason: "\(target.name) asks for \(fmt(target.ceilingDBTP)) dBTP; peaks detected at 8x (so 4x holds too), \(fmt(limiter.marginDB)) dB margin for the overs the gain changes themselves create",
             itemIDs: ids("overs.intersample", "headroom.none", "headroom.tight", "clipping")))
         decisions.append(PlanDecision(
@@ -199,10 +199,10 @@ extension Planner {
                 if region.name == "sub" && !excess { continue }
                 var gain = -eqCorrection * region.deviationDB
                 gain = (min(maxEQGainDB, max(-maxEQGainDB, gain)) * 10).rounded() / 10
-                bands.append(EQBand(kind: shape.0, frequencyHz: shape.1, gainDB: gain, q: shape.2))
-                let kind = shape.0 == .bell ? "bell (Q \(fmt(shape.2)))" : (shape.0 == .lowShelf ? "low shelf" : "high shelf")
+                let band = EQBand(kind: shape.0, frequencyHz: shape.1, gainDB: gain, q: shape.2)
+                bands.append(band)
                 decisions.append(PlanDecision(
-                    stage: "eq", summary: "\(kind) \(signed(gain)) dB at \(hz(shape.1))",
+                    stage: "eq", summary: DecisionText.eqBand(band),
                     reason: "\(region.name) \(signed(region.deviationDB)) dB against the neutral target (\(hz(region.lowHz))–\(hz(region.highHz))); corrected by \(Int(eqCorrection * 100)) %, at most ±\(Int(maxEQGainDB)) dB",
                     itemIDs: [item.id]))
             }

@@ -1,0 +1,79 @@
+import HeadroomAnalysis
+import HeadroomChecklist
+
+/// The one-line summaries the plan prints for a stage's settings. The planner writes its decisions with
+/// them, and a session's edits are described with the same words, so the printed plan says what is
+/// rendered.
+public enum DecisionText {
+    public static func eqBand(_ b: EQBand) -> String {
+        let kind = b.kind == .bell ? "bell (Q \(fmt(b.q)))" : (b.kind == .lowShelf ? "low shelf" : "high shelf")
+        return "\(kind) \(signed(b.gainDB)) dB at \(hz(b.frequencyHz))"
+    }
+
+    public static func compressor(_ c: CompressorSettings) -> String {
+        "glue \(fmt(c.ratio))∶1, threshold \(fmt(c.thresholdDB)) dBFS, knee \(Int(c.kneeDB)) dB, attack \(Int(c.attackMilliseconds)) ms, release \(Int(c.releaseMilliseconds))–\(Int(c.slowReleaseMilliseconds)) ms"
+    }
+
+    public static func limiter(_ l: LimiterSettings) -> String {
+        "true-peak limiter, ceiling \(fmt(l.ceilingDBTP)) dBTP, lookahead \(fmt(l.lookaheadMilliseconds)) ms, release \(Int(l.releaseMilliseconds)) ms"
+    }
+
+    public static func stereoLows(_ s: StereoLowsSettings) -> String {
+        "mono below \(Int(s.crossoverHz)) Hz" + (s.amount < 1 ? " (\(Int((s.amount * 100).rounded())) %)" : "")
+    }
+
+    /// Section `index` (0-based) of the automation.
+    public static func sectionGain(_ s: SectionGainSegment, index: Int) -> String {
+        "section \(index + 1) (\(timeText(TimeRange(startSeconds: s.startSeconds, endSeconds: s.endSeconds)))) \(s.gainDB >= 0 ? "+" : "")\(fmt(s.gainDB)) dB"
+    }
+}
+
+extension MasteringPlan {
+    /// Rewrites the decisions of stages whose settings were edited in the session (EQ bands, compressor,
+    /// limiter, stereo lows, section gains) or turned off, with the edit named in the reason: the printed
+    /// plan and the stored decisions then describe what is rendered. Unedited stages keep their reasons.
+    public mutating func describeEdits() {
+        let enabled: [String: Bool] = [
+            "section-gain": sectionGain.enabled, "cleanup": cleanup.enabled, "eq": eq.enabled,
+            "width": width?.enabled ?? false, "compressor": compressor.enabled, "stereo-lows": stereoLows.enabled,
+        ]
+        for i in decisions.indices {
+            let d = decisions[i]
+            guard enabled[d.stage] == false, !d.summary.hasPrefix("off") else { continue }
+            decisions[i].summary = "off (turned off in the session; was: \(d.summary))"
+        }
+        if eq.enabled {
+            replace(stage: "eq", with: match == nil ? eq.bands.filter { $0.gainDB != 0 }.map(DecisionText.eqBand)
+                                                    : [Planner.matchEQSummary(eq.bands)])
+        }
+        if sectionGain.enabled {
+            replace(stage: "section-gain", with: sectionGain.segments.enumerated().filter { $0.element.gainDB != 0 }
+                .map { DecisionText.sectionGain($0.element, index: $0.offset) })
+        }
+        if compressor.enabled { replace(stage: "compressor", with: [DecisionText.compressor(compressor)]) }
+        if stereoLows.enabled { replace(stage: "stereo-lows", with: [DecisionText.stereoLows(stereoLows)]) }
+        replace(stage: "limiter", with: [DecisionText.limiter(limiter)])
+    }
+
+    /// Replaces a stage's decisions when their summaries are not `summaries` (as a set), in place of the
+    /// first one, keeping the checklist items they served.
+    private mutating func replace(stage: String, with summaries: [String]) {
+        let old = decisions.filter { $0.stage == stage }
+        let oldSummaries = old.map(\.summary).filter { !$0.hasPrefix("off") }
+        // A stored summary may carry a note after the settings' words ("… (refined once on the rendered master)").
+        var unmatched = oldSummaries
+        for new in summaries {
+            guard let k = unmatched.firstIndex(where: { $0.hasPrefix(new) }) else { break }
+            unmatched.remove(at: k)
+        }
+        if unmatched.isEmpty && oldSummaries.count == summaries.count { return }
+        let at = decisions.firstIndex { $0.stage == stage } ?? decisions.count
+        let ids = Array(Set(old.flatMap(\.itemIDs))).sorted()
+        let reason = old.isEmpty || old.allSatisfy({ $0.summary.hasPrefix("off") })
+            ? "turned on or set in the session"
+            : "set in the session (the plan had: \(old.map(\.summary).joined(separator: "; ")))"
+        decisions.removeAll { $0.stage == stage }
+        decisions.insert(contentsOf: summaries.map { PlanDecision(stage: stage, summary: $0, reason: reason, itemIDs: ids) },
+                         at: min(at, decisions.count))
+    }
+}
