@@ -5,7 +5,8 @@ SHELL := /bin/bash
 CORPUS ?= /tmp/headroom-dev-corpus
 MIX ?=
 
-.PHONY: setup build demo test corpus bench clean studio
+.PHONY: setup build demo test corpus bench clean studio fuzz
+FUZZ_SECONDS ?= 300
 
 setup:
 	@bash scripts/setup.sh
@@ -30,6 +31,11 @@ corpus: setup
 test: corpus
 	HEADROOM_CORPUS=$(CORPUS) swift test -c release
 	python3 Tests/browser/studio_test.py .build/release
+	bash scripts/fuzz.sh 60
+
+# libFuzzer with the address sanitizer on audio bytes and on session files (Fuzz/, seeds in Fuzz/Seeds).
+fuzz: setup
+	bash scripts/fuzz.sh $(FUZZ_SECONDS)
 
 # Headroom Studio, the local web page (its own executable: the CLI does not build the server).
 studio: setup
@@ -41,4 +47,4 @@ bench: setup
 	cd Benchmarks && swift run -c release headroom-bench
 
 clean:
-	rm -rf .build Benchmarks/.build
+	rm -rf .build .build-fuzz .build-fuzz-seeds Benchmarks/.build

@@ -9,6 +9,9 @@ public enum AudioFileReader {
     public static let supportedSampleRates: ClosedRange<Double> = 8_000...384_000
     /// Refuse files whose decoded audio would exceed this many bytes (planar Float in memory).
     public static let maxDecodedBytes = 6 << 30
+    /// Frames reserved per byte of file before decoding: generous for lossless (PCM holds under one frame a
+    /// byte, FLAC of quiet music a few) so a real mix never reallocates; lossy files may grow past it.
+    static let plausibleFramesPerByte = 16
     /// The largest float sample taken (+24 dBFS): a float print a little over full scale is a mix to master;
     /// far beyond it (1e20, say) it is a broken export whose numbers would overflow every meter.
     public static let maxFloatSample: Float = 16
@@ -70,8 +73,13 @@ public enum AudioFileReader {
         // Normalize integer formats to [-1, 1); leave float files as they are (they may exceed 1.0).
         sf_command(file, Int32(SFC_SET_NORM_FLOAT), nil, Int32(SF_TRUE))
 
+        // The declared length is the header's word, not the file's (a damaged Ogg page can claim 2^62
+        // frames): reserve what the file could plausibly hold and let the arrays grow past it.
+        let fileBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let plausibleFrames = min(declaredFrames, maxDecodedBytes / (4 * channelCount),
+                                  max(1 << 16, fileBytes.multipliedReportingOverflow(by: plausibleFramesPerByte).partialValue))
         var channels = (0..<channelCount).map { _ -> [Float] in
-            var c = [Float](); c.reserveCapacity(declaredFrames); return c
+            var c = [Float](); c.reserveCapacity(plausibleFrames); return c
         }
         var interleaved = [Float](repeating: 0, count: chunkFrames * channelCount)
         var total = 0

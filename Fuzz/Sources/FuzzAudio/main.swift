@@ -1,3 +1,4 @@
+import CFuzzer
 import Foundation
 import FuzzSupport
 import HeadroomAnalysis
@@ -35,4 +36,13 @@ public func fuzzAudio(_ data: UnsafeRawPointer, _ count: Int) -> CInt {
         precondition((try? ReportJSON.encoder().encode(analysis)) != nil, "the analysis did not encode as JSON")
     }
     return 0
+}
+
+/// The entry point: the package manager links `main` to `fuzz_audio_main` (the module's name); it hands
+/// the command line to libFuzzer's driver (corpus folders, -max_total_time=…, or crash files to replay).
+@_cdecl("fuzz_audio_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in fuzzAudio(UnsafeRawPointer(data!), size) }
 }

@@ -1,3 +1,4 @@
+import CFuzzer
 import Foundation
 import FuzzSupport
 import HeadroomAnalysis
@@ -37,4 +38,13 @@ public func fuzzSession(_ data: UnsafeRawPointer, _ count: Int) -> CInt {
     precondition((try? Session(toolVersion: "fuzz", input: mix.info, plan: outcome.result.plan, checklist: outcome.checklist,
                                report: outcome.report).jsonData()) != nil, "the rendered session did not encode")
     return 0
+}
+
+/// The entry point: the package manager links `main` to `fuzz_session_main` (the module's name); it hands
+/// the command line to libFuzzer's driver (corpus folders, -max_total_time=…, or crash files to replay).
+@_cdecl("fuzz_session_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in fuzzSession(UnsafeRawPointer(data!), size) }
 }

@@ -17,7 +17,7 @@ public enum FuzzSupport {
     /// Writes `bytes` to a scratch file named with `ext` and returns its path.
     public static func file(_ bytes: UnsafeRawBufferPointer, ext: String) -> String {
         let path = (scratch as NSString).appendingPathComponent("input.\(ext)")
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         return path
     }
 
