@@ -26,11 +26,20 @@ public enum TranslationTextReport {
         }
         out.append("")
         out.append("TRANSLATION CHECKLIST")
-        for item in r.items {
-            let mark = item.kind == .problem ? "✗" : (item.kind == .strength ? "✓" : "i")
-            out.append("  \(mark) \(item.title)")
-            if item.kind == .problem { out.append("      → \(item.action)") }
-        }
+        out += items(r)
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The verdicts only (one line each, with the action under a problem): what a master prints by default.
+    public static func summary(_ r: TranslationReport) -> String {
+        (items(r) + ["  (speakers, platforms and codecs in detail: --verbose, or headroom check on the master)"])
+            .joined(separator: "\n") + "\n"
+    }
+
+    static func items(_ r: TranslationReport) -> [String] {
+        r.items.flatMap { item -> [String] in
+            let mark = item.kind == .problem ? "✗" : (item.kind == .strength ? "✓" : "i")
+            return ["  \(mark) \(item.title)"] + (item.kind == .problem ? ["      → \(item.action)"] : [])
+        }
     }
 }

@@ -265,8 +265,8 @@ struct Master: ParsableCommand {
     func printResult(_ outcome: MasterJob.Outcome, _ job: MasterJob) {
         let format = job.deliverable.format
         print(TextLayout.wrap(MasterTextReport.result(outcome.session)))
-        print("TRANSLATION (codecs checked on 12 windows where encoders overshoot most)")
-        print(TextLayout.wrap(TranslationTextReport.render(outcome.translation)))
+        print("TRANSLATION (codecs checked on \(CodecExcerpt.windowCount) windows where encoders overshoot most)")
+        print(TextLayout.wrap(verbose ? TranslationTextReport.render(outcome.translation) : TranslationTextReport.summary(outcome.translation)))
         let dithered = job.plan.output.dither && format.sample != .float32 && !format.isLossy ? ", TPDF dither" : ""
         print("")
         print("wrote \(job.deliverable.path) (\(format)\(dithered))\(job.deliverable.preLimiterPath.map { " and \($0)" } ?? "") and the session \(job.deliverable.sessionPath)")

@@ -42,6 +42,15 @@ import Testing
         try Self.expectMatches("master", r.stdout, folder: folder)
     }
 
+    /// `--verbose`: every reason, and the translation in full (speakers, platforms, codecs).
+    @Test func masterVerbose() throws {
+        let folder = TempFolder()
+        let mix = try MasterCommandTests.writeSong(folder)
+        let r = try CLI.run(["master", mix, "--codecs", "mp3", "--verbose"])
+        #expect(r.status == 0, "\(r.stderr)")
+        try Self.expectMatches("master-verbose", r.stdout, folder: folder)
+    }
+
     @Test func analyze() throws {
         let folder = TempFolder()
         let mix = try MasterCommandTests.writeSong(folder)
