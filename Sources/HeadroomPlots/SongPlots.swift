@@ -177,11 +177,15 @@ public enum SongPlots {
     }
 
     /// The limiter's gain reduction over time (0 dB at the top, deeper downwards), the sections behind.
-    public static func gainReduction(intervalSeconds: Double, reductionDB: [Double], sections: [Analysis.Section], loudest: Int,
+    /// The limiter's gain reduction over time, and the compressor's (same interval, drawn behind it) when
+    /// given; both in dB (0 or negative).
+    public static func gainReduction(intervalSeconds: Double, reductionDB: [Double], compressorDB: [Double]? = nil,
+                                     compressorIntervalSeconds: Double? = nil, sections: [Analysis.Section], loudest: Int,
                                      duration: Double, height: Double = 120) -> String {
         var svg = SVG(width: width, height: height, cssClass: "plot gain")
         let bottom = height - marginBottom
-        let depth = max(3, (-(reductionDB.min() ?? 0) / 3).rounded(.up) * 3)
+        let deepest = min(reductionDB.min() ?? 0, compressorDB?.min() ?? 0)
+        let depth = max(3, (-deepest / 3).rounded(.up) * 3)
         let x = Scale(domain: 0...max(duration, 1e-3), from: marginLeft, to: width - marginRight)
         let y = Scale(domain: -depth...0, from: bottom, to: marginTop)
         Self.sections(&svg, sections, loudest: loudest, x: x, top: marginTop, bottom: bottom)
@@ -192,11 +196,19 @@ public enum SongPlots {
             svg.add("text", ["class": "tick", "x": SVG.n(marginLeft - 4), "y": SVG.n(y(level) + 4), "text-anchor": "end"], text: "\(Int(level))")
             level -= depth > 6 ? 3 : 1
         }
-        var points = [(x(0), y(0))]
-        for (i, v) in reductionDB.enumerated() { points.append((x((Double(i) + 0.5) * intervalSeconds), y(max(-depth, min(0, v))))) }
-        points.append((x(duration), y(0)))
-        let outline = points.map { "\(SVG.n($0.0)),\(SVG.n($0.1))" }.joined(separator: " ")
-        svg.raw("<polygon class=\"reduction limiter\" data-max-db=\"\(SVG.n(reductionDB.min() ?? 0))\" points=\"\(outline)\"/>")
+        func polygon(_ values: [Double], interval: Double, cssClass: String) {
+            var points = [(x(0), y(0))]
+            for (i, v) in values.enumerated() { points.append((x((Double(i) + 0.5) * interval), y(max(-depth, min(0, v))))) }
+            points.append((x(duration), y(0)))
+            let outline = points.map { "\(SVG.n($0.0)),\(SVG.n($0.1))" }.joined(separator: " ")
+            svg.raw("<polygon class=\"reduction \(cssClass)\" data-max-db=\"\(SVG.n(values.min() ?? 0))\" points=\"\(outline)\"/>")
+        }
+        if let compressorDB {
+            polygon(compressorDB, interval: compressorIntervalSeconds ?? intervalSeconds, cssClass: "compressor")
+            svg.add("text", ["class": "series-label compressor", "x": SVG.n(width - marginRight - 150), "y": "11"], text: "compressor")
+        }
+        polygon(reductionDB, interval: intervalSeconds, cssClass: "limiter")
+        svg.add("text", ["class": "series-label limiter", "x": SVG.n(width - marginRight - 60), "y": "11"], text: "limiter")
         svg.add("text", ["class": "unit", "x": "4", "y": "11"], text: "GR dB")
         return svg.text
     }

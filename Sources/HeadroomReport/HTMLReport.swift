@@ -17,11 +17,14 @@ public enum HTMLReport {
         public var master: Analysis?
         public var waveform: WaveformSummary
         public var gainReduction: GainReductionCurve?
+        /// The glue compressor's, when it was on.
+        public var compressorGainReduction: GainReductionCurve?
 
         public init(title: String, session: Session, mix: Analysis, master: Analysis?, waveform: WaveformSummary,
-                    gainReduction: GainReductionCurve? = nil) {
+                    gainReduction: GainReductionCurve? = nil, compressorGainReduction: GainReductionCurve? = nil) {
             self.title = title; self.session = session; self.mix = mix; self.master = master; self.waveform = waveform
             self.gainReduction = gainReduction
+            self.compressorGainReduction = compressorGainReduction
         }
     }
 
@@ -43,8 +46,9 @@ public enum HTMLReport {
         body += "<figure>\(SongPlots.loudness(curves, sections: a.sections, loudest: a.loudestSectionIndex, duration: a.durationSeconds, targetLUFS: s.plan.target.integratedLUFS))"
             + "<figcaption><span class=\"k mix\"></span> mix <span class=\"k master\"></span> master <span class=\"k target\"></span> target — short-term loudness (3 s), LUFS</figcaption></figure>\n"
         if let g = r.gainReduction {
-            body += "<figure>\(SongPlots.gainReduction(intervalSeconds: g.intervalSeconds, reductionDB: g.reductionDB, sections: a.sections, loudest: a.loudestSectionIndex, duration: a.durationSeconds))"
-                + "<figcaption>the limiter's gain reduction (deepest \(d(g.maxReductionDB)) dB)</figcaption></figure>\n"
+            let c = r.compressorGainReduction
+            body += "<figure>\(SongPlots.gainReduction(intervalSeconds: g.intervalSeconds, reductionDB: g.reductionDB, compressorDB: c?.reductionDB, compressorIntervalSeconds: c?.intervalSeconds, sections: a.sections, loudest: a.loudestSectionIndex, duration: a.durationSeconds))"
+                + "<figcaption>gain reduction: the limiter's (deepest \(d(g.maxReductionDB)) dB)\(c.map { ", the compressor's (deepest \(d($0.maxReductionDB)) dB)" } ?? "")</figcaption></figure>\n"
         }
         let t = a.tonalBalance
         body += "<figure>\(SongPlots.spectrum(bandsHz: t.bandCentersHz, target: t.targetDB, targetName: t.targetName, spectra: spectra))"
@@ -114,7 +118,7 @@ public enum HTMLReport {
         svg .axis { stroke: #ffffff30; } svg .wave { fill: #6cb6ff; opacity: .75; }
         svg .curve { fill: none; stroke-width: 1.6; vector-effect: non-scaling-stroke; } svg .curve.mix { stroke: #6cb6ff; }
         svg .curve.master { stroke: #ffb454; } svg .target, svg .target-curve { stroke: #7ee787; stroke-dasharray: 5 4; fill: none; vector-effect: non-scaling-stroke; }
-        svg .target-label { fill: #7ee787; font-size: 11px; } svg .reduction { fill: #ff7b7255; stroke: #ff7b72; vector-effect: non-scaling-stroke; }
+        svg .target-label { fill: #7ee787; font-size: 11px; } svg .reduction { fill: #ff7b7255; stroke: #ff7b72; vector-effect: non-scaling-stroke; } svg .reduction.compressor { fill: #d2a8ff40; stroke: #d2a8ff; } svg .series-label { font-size: 11px; fill: #ff7b72; } svg .series-label.compressor { fill: #d2a8ff; }
         .k { display: inline-block; width: 14px; height: 3px; vertical-align: middle; } .k.mix { background: #6cb6ff; }
         .k.master { background: #ffb454; } .k.target { background: #7ee787; }
         table { border-collapse: collapse; } td, th { padding: 4px 10px 4px 0; vertical-align: top; text-align: left; }

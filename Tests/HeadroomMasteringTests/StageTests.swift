@@ -106,4 +106,26 @@ import Testing
             #expect(out.channels.allSatisfy { $0.allSatisfy { $0 == 0 } }, "\(name)")
         }
     }
+
+    /// The compressor's envelope: one value per 0.1 s, the deepest reduction of each, agreeing with the
+    /// stage's own mean and staying at 0 where the input is under the threshold.
+    @Test func compressorEnvelopeFollowsTheReduction() throws {
+        let sr = 48_000.0
+        var settings = CompressorSettings(enabled: true, thresholdDB: -20, ratio: 4, kneeDB: 0)
+        settings.attackMilliseconds = 5
+        let quiet = Signals.sine(frequencyHz: 1000, amplitudeDBFS: -40, seconds: 1, sampleRate: sr)
+        let loud = Signals.sine(frequencyHz: 1000, amplitudeDBFS: -8, seconds: 1, sampleRate: sr)
+        var audio = Signals.stereo(quiet + loud, sampleRate: sr)
+        let stage = GlueCompressorStage(settings: settings)
+        stage.prepare(ProcessSpec(sampleRate: sr, maxFrameCount: 512, channelCount: 2))
+        audio.process(with: stage, blockSize: 512)
+        let curve = try #require(stage.gainReductionCurve)
+        #expect(curve.reductionDB.count == 20)
+        #expect(curve.reductionDB.prefix(10).allSatisfy { $0 == 0 }, "\(curve.reductionDB)")
+        // 12 dB over a 4:1 threshold: 9 dB of reduction once the attack has settled.
+        #expect(curve.reductionDB.suffix(8).allSatisfy { abs($0 - -9) < 0.3 }, "\(curve.reductionDB)")
+        #expect(abs(curve.reductionDB.reduce(0, +) / 20 + stage.meanReductionDB) < 0.5)
+        let off = GlueCompressorStage(settings: CompressorSettings(enabled: false))
+        #expect(off.gainReductionCurve == nil)
+    }
 }

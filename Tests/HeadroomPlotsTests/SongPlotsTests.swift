@@ -86,5 +86,10 @@ import Testing
         #expect(curve.reductionDB.suffix(9).allSatisfy { abs($0 - -6) < 0.05 }, "\(curve.reductionDB)")
         let svg = SongPlots.gainReduction(intervalSeconds: curve.intervalSeconds, reductionDB: curve.reductionDB, sections: [], loudest: 0, duration: 2)
         #expect(svg.contains("data-max-db=\"-6"))
+        // With the compressor's curve: both, on one axis deep enough for the deeper one.
+        let both = SongPlots.gainReduction(intervalSeconds: curve.intervalSeconds, reductionDB: curve.reductionDB,
+                                           compressorDB: [0, -1, -8.5, -2], compressorIntervalSeconds: 0.5, sections: [], loudest: 0, duration: 2)
+        #expect(both.contains("class=\"reduction compressor\" data-max-db=\"-8.5\""))
+        #expect(both.contains(">-9</text>") && !svg.contains(">-9</text>"))
     }
 }

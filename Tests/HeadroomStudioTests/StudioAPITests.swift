@@ -149,6 +149,13 @@ import Testing
         #expect(truePeak <= -2)
         #expect(record["targetHit"] as? Bool == true)
         #expect(abs(after - -16) <= 0.1)
+        // The gain reduction of both dynamics stages (the compressor is on at apple for this song).
+        let (gs, gain, _) = try await server.request("/api/songs/\(song)/plots/gain.svg?render=\(record["id"]!)")
+        let gainSVG = String(decoding: gain, as: UTF8.self)
+        #expect(gs == 200 && gainSVG.contains("class=\"reduction limiter\""))
+        let (_, sessionData, _) = try await server.request("/api/songs/\(song)/renders/\(record["id"]!)/session.json")
+        let compressorOn = try Session.decode(sessionData).plan.compressor.enabled
+        #expect(gainSVG.contains("class=\"reduction compressor\"") == compressorOn)
         let (ms, master, mh) = try await server.request("/api/songs/\(song)/renders/\(record["id"]!)/master.wav")
         #expect(ms == 200 && master.count > 1000 && (mh["content-disposition"] ?? "").contains("My Song.apple-1.wav"))
         // Previews of the master: a speaker model and a codec, with their loudness.

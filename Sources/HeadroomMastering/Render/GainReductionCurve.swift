@@ -11,6 +11,10 @@ public struct GainReductionCurve: Codable, Sendable, Equatable {
 
     public var maxReductionDB: Double { reductionDB.min() ?? 0 }
 
+    public init(intervalSeconds: Double, reductionDB: [Double]) {
+        self.intervalSeconds = intervalSeconds; self.reductionDB = reductionDB
+    }
+
     /// Windows quieter than this (dBFS RMS, before the limiter) say nothing about its gain.
     static let silenceDB = -60.0
     static let windowSeconds = 0.01

@@ -26,6 +26,8 @@ public struct RenderResult: Sendable {
     /// before the limiter. The mix's and the master's come from their analyses.
     public var loudnessRangeAfterSectionGainLU: Double?
     public var loudnessRangePreLimiterLU: Double
+    /// The glue compressor's gain reduction over time (nil when it is off).
+    public var compressorGainReduction: GainReductionCurve?
 }
 
 /// Renders a plan: section gain → clean-up → EQ → width → compressor → stereo lows → gain → true-peak limiter,
@@ -37,12 +39,15 @@ public enum Renderer {
     public static func preLimiter(_ input: AudioBuffer, plan: MasteringPlan,
                                   compressorReduction: inout Double) -> AudioBuffer {
         var unused: Double?
-        return preLimiter(input, plan: plan, compressorReduction: &compressorReduction, rangeAfterSectionGain: &unused)
+        var curve: GainReductionCurve?
+        return preLimiter(input, plan: plan, compressorReduction: &compressorReduction, rangeAfterSectionGain: &unused,
+                          compressorCurve: &curve)
     }
 
-    /// The same, also measuring the loudness range after section gain (when it is on).
+    /// The same, also measuring the loudness range after section gain (when it is on) and keeping the
+    /// compressor's gain reduction over time.
     static func preLimiter(_ input: AudioBuffer, plan: MasteringPlan, compressorReduction: inout Double,
-                           rangeAfterSectionGain: inout Double?) -> AudioBuffer {
+                           rangeAfterSectionGain: inout Double?, compressorCurve: inout GainReductionCurve?) -> AudioBuffer {
         var audio = plan.output.sampleRateHz.map { Resampler.resample(input, to: $0) } ?? input
         let spec = ProcessSpec(sampleRate: audio.sampleRate, maxFrameCount: blockSize, channelCount: audio.channelCount)
         let compressor = GlueCompressorStage(settings: plan.compressor)
@@ -57,6 +62,7 @@ public enum Renderer {
             if stage is SectionGainStage && plan.sectionGain.enabled { rangeAfterSectionGain = meter(audio).loudnessRangeLU() }
         }
         compressorReduction = compressor.meanReductionDB
+        compressorCurve = compressor.gainReductionCurve
         return audio
     }
 
@@ -103,7 +109,9 @@ public enum Renderer {
         }
         var reduction = 0.0
         var rangeAfterSectionGain: Double?
-        let pre = preLimiter(input, plan: plan, compressorReduction: &reduction, rangeAfterSectionGain: &rangeAfterSectionGain)
+        var compressorCurve: GainReductionCurve?
+        let pre = preLimiter(input, plan: plan, compressorReduction: &reduction, rangeAfterSectionGain: &rangeAfterSectionGain,
+                             compressorCurve: &compressorCurve)
         lap("pre")
         progress?(0.3)
         let target = plan.target.integratedLUFS
@@ -226,7 +234,7 @@ public enum Renderer {
                             guardLimited: guardLimited, passes: passes,
                             compressorReductionDB: reduction, truePeak8xDBTP: truePeak, truePeaks8x: peaks8x,
                             correctivePass: corrective, loudnessRangeAfterSectionGainLU: rangeAfterSectionGain,
-                            loudnessRangePreLimiterLU: preMeter.loudnessRangeLU())
+                            loudnessRangePreLimiterLU: preMeter.loudnessRangeLU(), compressorGainReduction: compressorCurve)
     }
 
     /// True peak over all channels, in dBTP, with `factor`x oversampling.

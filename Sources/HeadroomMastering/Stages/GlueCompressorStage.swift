@@ -17,6 +17,11 @@ public final class GlueCompressorStage: AudioStage {
     /// Sum and count of gain reduction (dB) at control points, for reports.
     public private(set) var reductionSumDB = 0.0
     public private(set) var reductionCount = 0
+    /// The deepest reduction (dB, ≥ 0) of each `envelopeSeconds` of audio processed, for the studio's plot.
+    /// Appended once per interval (amortized, not per sample).
+    public private(set) var reductionEnvelopeDB: [Double] = []
+    public static let envelopeSeconds = 0.1
+    private var envelopeEvery = 1, envelopeCount = 0, envelopePeak = 0.0
 
     public init(settings: CompressorSettings) { self.settings = settings }
     public var latencyFrames: Int { 0 }
@@ -29,6 +34,7 @@ public final class GlueCompressorStage: AudioStage {
         releaseAlpha = 1 - exp(-1 / (settings.releaseMilliseconds * control / 1000))
         slowAttackAlpha = 1 - exp(-1 / (settings.attackMilliseconds * 10 * control / 1000))
         slowReleaseAlpha = 1 - exp(-1 / (settings.slowReleaseMilliseconds * control / 1000))
+        envelopeEvery = max(1, Int((Self.envelopeSeconds * control).rounded()))
         reset()
     }
 
@@ -36,6 +42,7 @@ public final class GlueCompressorStage: AudioStage {
         power = 0; fast = 0; slow = 0
         currentGain = 1; targetGain = 1; gainStep = 0; phase = 0
         reductionSumDB = 0; reductionCount = 0
+        reductionEnvelopeDB = []; envelopeCount = 0; envelopePeak = 0
     }
 
     /// Static curve: gain reduction in dB (≥ 0) for a detector level in dB.
@@ -55,6 +62,8 @@ public final class GlueCompressorStage: AudioStage {
         var power = self.power, fast = self.fast, slow = self.slow
         var currentGain = self.currentGain, targetGain = self.targetGain, gainStep = self.gainStep, phase = self.phase
         var reductionSum = reductionSumDB, reductionCount = self.reductionCount
+        var envelopeCount = self.envelopeCount, envelopePeak = self.envelopePeak
+        let envelopeEvery = self.envelopeEvery
         let s = settings
         let interval = Self.controlInterval
         for i in 0..<n {
@@ -68,6 +77,12 @@ public final class GlueCompressorStage: AudioStage {
                 slow += (target - slow) * (target > slow ? slowAttackAlpha : slowReleaseAlpha)
                 let reduction = max(fast, slow)
                 reductionSum += reduction; reductionCount += 1
+                envelopePeak = max(envelopePeak, reduction)
+                envelopeCount += 1
+                if envelopeCount == envelopeEvery {
+                    reductionEnvelopeDB.append((envelopePeak * 100).rounded() / 100)
+                    envelopeCount = 0; envelopePeak = 0
+                }
                 targetGain = Float(pow(10, -reduction / 20))
                 gainStep = (targetGain - currentGain) / Float(interval)
             }
@@ -78,6 +93,15 @@ public final class GlueCompressorStage: AudioStage {
         self.power = power; self.fast = fast; self.slow = slow
         self.currentGain = currentGain; self.targetGain = targetGain; self.gainStep = gainStep; self.phase = phase
         reductionSumDB = reductionSum; self.reductionCount = reductionCount
+        self.envelopeCount = envelopeCount; self.envelopePeak = envelopePeak
+    }
+
+    /// The envelope with the last, partial interval, as a curve over time (reduction as negative dB, like
+    /// the limiter's); nil when the stage is off.
+    public var gainReductionCurve: GainReductionCurve? {
+        guard settings.enabled else { return nil }
+        let values = reductionEnvelopeDB + (envelopeCount > 0 ? [(envelopePeak * 100).rounded() / 100] : [])
+        return GainReductionCurve(intervalSeconds: Self.envelopeSeconds, reductionDB: values.map { $0 == 0 ? 0 : -$0 })
     }
 
     /// Mean gain reduction in dB over what was processed.

@@ -173,6 +173,9 @@ public final class Studio: Sendable {
                 try Self.writeJSON(GainReductionCurve.measure(preLimiter: result.preLimiter, master: result.master,
                                                               inputGainDB: result.plan.limiter.inputGainDB),
                                    to: folder.appendingPathComponent("gain.json"))
+                if let compressor = result.compressorGainReduction {
+                    try Self.writeJSON(compressor, to: folder.appendingPathComponent("compressor-gain.json"))
+                }
                 rec.status = .done
                 rec.integratedLUFS = outcome.mastering.after.loudness.integratedLUFS
                 rec.truePeakDBTP = report.truePeak8xDBTP
@@ -217,7 +220,14 @@ public final class Studio: Sendable {
         session.input.path = song.name  // not the library's inner path
         return HTMLReport.render(HTMLReport.Input(title: song.name, session: session, mix: saved.analysis,
                                                   master: try masterAnalysis(song: songID, render: renderID), waveform: saved.waveform,
-                                                  gainReduction: try? gainReduction(song: songID, render: renderID)))
+                                                  gainReduction: try? gainReduction(song: songID, render: renderID),
+                                                  compressorGainReduction: try? compressorGainReduction(song: songID, render: renderID)))
+    }
+
+    /// The compressor's gain reduction over the render (renders with the compressor off have none).
+    public func compressorGainReduction(song: String, render: String) throws -> GainReductionCurve {
+        try JSONDecoder().decode(GainReductionCurve.self, from: Data(contentsOf: store.renderFolder(song: song, render: render)
+            .appendingPathComponent("compressor-gain.json")))
     }
 
     /// The limiter's gain reduction over the render.

@@ -213,7 +213,9 @@ struct SongRoutes: Sendable {
             guard let render, let curve = try? studio.gainReduction(song: songID, render: render) else {
                 return Reply.error(.notFound, "no gain reduction: render first")
             }
+            let compressor = try? studio.compressorGainReduction(song: songID, render: render)
             return Reply.svg(SongPlots.gainReduction(intervalSeconds: curve.intervalSeconds, reductionDB: curve.reductionDB,
+                                                     compressorDB: compressor?.reductionDB, compressorIntervalSeconds: compressor?.intervalSeconds,
                                                      sections: a.sections, loudest: a.loudestSectionIndex, duration: a.durationSeconds))
         default:
             return Reply.error(.notFound, "no such plot")
