@@ -205,10 +205,8 @@ public enum SongPlots {
         }
         if let compressorDB {
             polygon(compressorDB, interval: compressorIntervalSeconds ?? intervalSeconds, cssClass: "compressor")
-            svg.add("text", ["class": "series-label compressor", "x": SVG.n(width - marginRight - 150), "y": "11"], text: "compressor")
         }
         polygon(reductionDB, interval: intervalSeconds, cssClass: "limiter")
-        svg.add("text", ["class": "series-label limiter", "x": SVG.n(width - marginRight - 60), "y": "11"], text: "limiter")
         svg.add("text", ["class": "unit", "x": "4", "y": "11"], text: "GR dB")
         return svg.text
     }

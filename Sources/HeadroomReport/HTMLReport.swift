@@ -48,7 +48,7 @@ public enum HTMLReport {
         if let g = r.gainReduction {
             let c = r.compressorGainReduction
             body += "<figure>\(SongPlots.gainReduction(intervalSeconds: g.intervalSeconds, reductionDB: g.reductionDB, compressorDB: c?.reductionDB, compressorIntervalSeconds: c?.intervalSeconds, sections: a.sections, loudest: a.loudestSectionIndex, duration: a.durationSeconds))"
-                + "<figcaption>gain reduction: the limiter's (deepest \(d(g.maxReductionDB)) dB)\(c.map { ", the compressor's (deepest \(d($0.maxReductionDB)) dB)" } ?? "")</figcaption></figure>\n"
+                + "<figcaption>gain reduction: <span class=\"k limiter\"></span> the limiter's (deepest \(d(g.maxReductionDB)) dB)\(c.map { ", <span class=\"k compressor\"></span> the compressor's (deepest \(d($0.maxReductionDB)) dB)" } ?? "")</figcaption></figure>\n"
         }
         let t = a.tonalBalance
         body += "<figure>\(SongPlots.spectrum(bandsHz: t.bandCentersHz, target: t.targetDB, targetName: t.targetName, spectra: spectra))"
@@ -118,9 +118,9 @@ public enum HTMLReport {
         svg .axis { stroke: #ffffff30; } svg .wave { fill: #6cb6ff; opacity: .75; }
         svg .curve { fill: none; stroke-width: 1.6; vector-effect: non-scaling-stroke; } svg .curve.mix { stroke: #6cb6ff; }
         svg .curve.master { stroke: #ffb454; } svg .target, svg .target-curve { stroke: #7ee787; stroke-dasharray: 5 4; fill: none; vector-effect: non-scaling-stroke; }
-        svg .target-label { fill: #7ee787; font-size: 11px; } svg .reduction { fill: #ff7b7255; stroke: #ff7b72; vector-effect: non-scaling-stroke; } svg .reduction.compressor { fill: #d2a8ff40; stroke: #d2a8ff; } svg .series-label { font-size: 11px; fill: #ff7b72; } svg .series-label.compressor { fill: #d2a8ff; }
+        svg .target-label { fill: #7ee787; font-size: 11px; } svg .reduction { fill: #ff7b7255; stroke: #ff7b72; vector-effect: non-scaling-stroke; } svg .reduction.compressor { fill: #d2a8ff40; stroke: #d2a8ff; }
         .k { display: inline-block; width: 14px; height: 3px; vertical-align: middle; } .k.mix { background: #6cb6ff; }
-        .k.master { background: #ffb454; } .k.target { background: #7ee787; }
+        .k.master { background: #ffb454; } .k.target { background: #7ee787; } .k.limiter { background: #ff7b72; } .k.compressor { background: #d2a8ff; }
         table { border-collapse: collapse; } td, th { padding: 4px 10px 4px 0; vertical-align: top; text-align: left; }
         .numbers td:nth-child(2), .numbers td:nth-child(3) { text-align: right; font-variant-numeric: tabular-nums; }
         .why { color: #666; font-size: 12px; } .note { color: #7b3fb0; font-size: 12px; }

@@ -7,6 +7,8 @@ public struct JobError: Error, CustomStringConvertible, Sendable, Equatable {
         case usage
         /// A file could not be read, analyzed or written: exit code 1.
         case failure
+        /// The caller stopped the job (`Cancellation`); nothing was written.
+        case cancelled
     }
 
     public let kind: Kind

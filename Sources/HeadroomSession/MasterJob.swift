@@ -32,6 +32,8 @@ public struct MasterJob {
     public var tagOverrides = AudioTags()
     /// Create the output folder when it is missing.
     public var createFolders = true
+    /// Checked between the job's steps; when set, the job stops with `JobError(.cancelled)`.
+    public var cancellation: Cancellation?
     public var toolVersion: String
 
     public init(mix: Mix, analysis: Analysis, checklist: Checklist, plan: MasteringPlan, deliverable: Deliverable,
@@ -65,9 +67,11 @@ public struct MasterJob {
         try checkOutputs()
         var plan = self.plan
         for attempt in 0... {
+            try cancellation?.check()
             progress(JobProgress(.rendering, 0))
             var outcome = try Mastering.run(mix.audio, analysis: analysis, checklist: checklist, plan: plan,
                                             progress: { progress(JobProgress(.rendering, $0)) })
+            try cancellation?.check()
             progress(JobProgress(.writing))
             let transaction = OutputTransaction(existing: existing, protecting: protecting, createFolders: createFolders)
             do {
@@ -101,7 +105,9 @@ public struct MasterJob {
                     try transaction.addAudio(outcome.result.preLimiter, to: pre, format: deliverable.format, ditherSeed: seed, tags: tags)
                 }
                 if !codecs.isEmpty { progress(JobProgress(.checkingCodecs)) }
+                try cancellation?.check()
                 let checks = try CodecChecks.run(CodecExcerpt.make(outcome.result.master), codecs: codecs)
+                try cancellation?.check()
                 let translation = Translation.evaluate(outcome.after, codecs: checks)
                 let session = Session(toolVersion: toolVersion, input: mix.info, plan: outcome.result.plan, checklist: outcome.checklist,
                                       report: outcome.report, translation: translation)

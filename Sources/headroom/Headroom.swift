@@ -34,7 +34,7 @@ enum Main {
             exit(1)
         } catch let error as JobError {
             FileHandle.standardError.write(Data("headroom: \(error.message)\n".utf8))
-            exit(error.kind == .usage ? 2 : 1)
+            exit(error.kind == .usage ? 2 : error.kind == .cancelled ? 130 : 1)
         } catch {
             let code = Headroom.exitCode(for: error)
             if code == .success || code == .failure || error is ExitCode {

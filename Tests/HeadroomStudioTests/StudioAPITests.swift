@@ -67,7 +67,7 @@ import Testing
             for _ in 0..<600 {
                 let (_, j) = try await json("/api/jobs/\(job)")
                 let row = try StudioAPITests.obj(j, "job")
-                if ["done", "failed"].contains(row["status"] as? String ?? "") { return row }
+                if ["done", "failed", "cancelled"].contains(row["status"] as? String ?? "") { return row }
                 try await Task.sleep(for: .milliseconds(100))
             }
             throw NSError(domain: "studio", code: 2)
@@ -168,6 +168,47 @@ import Testing
         #expect(nos == 400)
         let (bs, _) = try await server.json("/api/songs/\(song)/renders", method: "POST", body: ["target": "vinyl"])
         #expect(bs == 400)
+    }
+
+    /// A render cancelled at once stops (queued or at its next step), is marked cancelled with its job, and
+    /// leaves no files; cancelling a finished job changes nothing.
+    @Test func aCancelledRenderLeavesNothing() async throws {
+        let server = try Server()
+        let (_, body, _) = try await server.request("/api/songs?name=song.wav", method: "POST", body: try Self.song())
+        let added = try Self.obj(try JSONSerialization.jsonObject(with: body))
+        let song = try #require(try Self.obj(added["song"])["id"] as? String)
+        let analysisJob = try #require(try Self.obj(added["job"])["id"] as? String)
+        #expect(try await server.finish(job: analysisJob)["status"] as? String == "done")
+        // Two renders: the second waits behind the first on the serial queue and is cancelled while queued;
+        // the first is cancelled while it runs.
+        let (_, first) = try await server.json("/api/songs/\(song)/renders", method: "POST", body: ["target": "loud"])
+        let (_, second) = try await server.json("/api/songs/\(song)/renders", method: "POST", body: ["target": "apple"])
+        var jobs: [String] = []
+        for started in [second, first] {
+            let job = try #require(try Self.obj(try Self.obj(started)["job"])["id"] as? String)
+            let (cs, _) = try await server.json("/api/jobs/\(job)/cancel", method: "POST", body: [String: Any]())
+            #expect(cs == 202)
+            jobs.append(job)
+        }
+        for job in jobs {
+            let row = try await server.finish(job: job)
+            #expect(row["status"] as? String == "cancelled", "\(row)")
+        }
+        let (_, v) = try await server.json("/api/songs/\(song)")
+        let renders = try Self.arr(try Self.obj(v)["renders"])
+        #expect(renders.count == 2)
+        for r in renders {
+            let record = try Self.obj(r["record"])
+            #expect(record["status"] as? String == "cancelled")
+            let (ms, _, _) = try await server.request("/api/songs/\(song)/renders/\(record["id"]!)/master.wav")
+            #expect(ms == 404)
+            let folder = server.library.path + "/songs/\(song)/renders/\(record["id"]!)"
+            #expect(!FileManager.default.fileExists(atPath: folder), "\(folder)")
+        }
+        // A finished job stays as it was.
+        let (fs, finished) = try await server.json("/api/jobs/\(analysisJob)/cancel", method: "POST", body: [String: Any]())
+        let finishedStatus = try Self.obj(finished)["status"] as? String
+        #expect(fs == 202 && finishedStatus == "done")
     }
 
     @Test func badUploadsAndForeignRequestsLeaveNothing() async throws {

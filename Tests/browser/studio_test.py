@@ -159,7 +159,7 @@ def main():
             assert "target and ceiling held" in driver.find_element(By.ID, "verdict").text
             wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#plot-loudness svg polyline.curve.master"), 10, "the master curve")
             assert driver.find_elements(By.CSS_SELECTOR, "#plot-loudness svg line.target")
-            gr = driver.find_elements(By.CSS_SELECTOR, "#plot-gain svg polygon.reduction")
+            gr = driver.find_elements(By.CSS_SELECTOR, "#plot-gain svg polygon.reduction.limiter")
             assert gr and -12 < float(gr[0].get_attribute("data-max-db")) < -0.1, "the limiter's gain reduction is plotted"
             driver.save_screenshot(os.path.join(SHOTS, "studio-mastered.png"))
         check("change the ceiling, re-render: the new verdict shows it", render_with_new_ceiling)
@@ -237,6 +237,23 @@ def main():
             driver.get(studio_url + f"/#song={ctx['song']}")
             wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#plot-waveform svg"), 30, "the studio again")
         check("the render's HTML report opens offline with its plots", report_opens_offline)
+
+        def cancel_a_render():
+            renders_before = len(studio.api(f"/api/songs/{ctx['song']}")["renders"])
+            driver.find_element(By.ID, "render-button").click()
+            wait(driver, lambda d: d.find_element(By.ID, "job").is_displayed() and d.find_element(By.ID, "job-cancel").is_enabled(),
+                 20, "the job's cancel button")
+            driver.find_element(By.ID, "job-cancel").click()
+            wait(driver, lambda d: "render cancelled" in d.find_element(By.ID, "message").text, 60, "the cancelled message")
+            v = studio.api(f"/api/songs/{ctx['song']}")
+            assert len(v["renders"]) == renders_before + 1, v["renders"]
+            last = max(v["renders"], key=lambda r: r["record"]["createdAt"])
+            assert last["record"]["status"] == "cancelled", last["record"]
+            folder = os.path.join(studio.library, "songs", ctx["song"], "renders", last["record"]["id"])
+            assert not os.path.exists(folder), folder
+            wait(driver, lambda d: d.find_element(By.ID, "render-button").is_enabled(), 20, "the render button again")
+            driver.save_screenshot(os.path.join(SHOTS, "studio-cancelled.png"))
+        check("a render cancelled from the page stops and keeps nothing", cancel_a_render)
 
         def bad_upload():
             bad = os.path.join(work, "notes.wav")

@@ -27,6 +27,16 @@ public final class Studio: Sendable {
     /// The largest upload taken, in bytes.
     public let maxUploadBytes: Int
     private let queue = DispatchQueue(label: "headroom.studio.jobs", qos: .userInitiated)
+    /// The cancellation of every job not yet finished, by job id.
+    private let cancellations = Cancellations()
+
+    final class Cancellations: @unchecked Sendable {
+        private let lock = NSLock()
+        private var byJob: [String: Cancellation] = [:]
+        func make(_ job: String) -> Cancellation { lock.withLock { let c = Cancellation(); byJob[job] = c; return c } }
+        func get(_ job: String) -> Cancellation? { lock.withLock { byJob[job] } }
+        func remove(_ job: String) { lock.withLock { _ = byJob.removeValue(forKey: job) } }
+    }
 
     public init(store: Store, toolVersion: String, maxUploadBytes: Int = 2 << 30) {
         self.store = store; self.toolVersion = toolVersion; self.maxUploadBytes = maxUploadBytes
@@ -98,22 +108,39 @@ public final class Studio: Sendable {
             job.status = .running; job.step = step; job.fraction = fraction
             try? store.save(job)
         }
-        func finish(_ error: String?) {
-            job.status = error == nil ? .done : .failed
-            job.fraction = 1; job.step = error == nil ? "done" : "failed"; job.message = error
+        func finish(_ error: String?, cancelled: Bool = false) {
+            job.status = cancelled ? .cancelled : error == nil ? .done : .failed
+            job.fraction = 1; job.step = job.status.rawValue; job.message = error
             try? store.save(job)
         }
+    }
+
+    /// Stops a job: a queued one before it starts, a running one at its next step (a render within a few
+    /// seconds). Its render, if any, is marked cancelled and leaves no files. Finished jobs are left alone.
+    public func cancel(jobID: String) throws -> JobRecord {
+        guard let job = try store.job(jobID) else { throw JobError.usage("no such job") }
+        guard job.isActive, let token = cancellations.get(jobID) else { return job }
+        token.cancel()
+        return job
     }
 
     func startAnalysis(_ song: SongRecord) -> JobRecord {
         guard let job = try? newJob(song: song.id, kind: .analyze) else {
             return JobRecord(id: "", songID: song.id, kind: .analyze, status: .failed, step: "failed", fraction: 1, createdAt: Date())
         }
-        let store = self.store
+        let store = self.store, cancellations = self.cancellations
+        let token = cancellations.make(job.id)
         queue.async {
+            defer { cancellations.remove(job.id) }
             let r = Reporter(store: store, job: job)
-            r.report("analyzing", 0.1)
             var s = song
+            if token.isCancelled {
+                s.status = .failed; s.error = "analysis cancelled"
+                try? store.save(s)
+                r.finish("cancelled", cancelled: true)
+                return
+            }
+            r.report("analyzing", 0.1)
             do {
                 let mix = try Mix.load(song.audioPath)
                 let analysis = try mix.analyze()
@@ -143,11 +170,15 @@ public final class Studio: Sendable {
                                   settingsJSON: json, targetName: settings.loudnessTarget.name)
         try store.save(render)
         let job = try newJob(song: songID, kind: .render, render: render.id)
-        let store = self.store, version = toolVersion
+        let store = self.store, version = toolVersion, cancellations = self.cancellations
+        let token = cancellations.make(job.id)
         queue.async {
+            defer { cancellations.remove(job.id) }
             let r = Reporter(store: store, job: job)
             var rec = render
+            let folder = store.renderFolder(song: songID, render: render.id)
             do {
+                try token.check()
                 r.report("analyzing", 0)
                 let mix = try Mix.load(song.audioPath)
                 let saved = try Self.readAnalysis(store, songID)
@@ -160,12 +191,12 @@ public final class Studio: Sendable {
                 }
                 var plan = Planner(options: options).plan(analysis: saved.analysis, checklist: saved.checklist, audio: mix.audio)
                 settings.apply(to: &plan)
-                let folder = store.renderFolder(song: songID, render: render.id)
                 var job = MasterJob(mix: mix, analysis: saved.analysis, checklist: saved.checklist, plan: plan,
                                     deliverable: Deliverable(path: folder.appendingPathComponent("master.wav").path,
                                                              format: AudioFileFormat(.wav, .int24)),
                                     toolVersion: version)
                 job.codecs = LossyRoundTrip.Codec.allCases
+                job.cancellation = token
                 let outcome = try job.run(progress: { p in r.report(p.step.rawValue, p.fraction ?? (p.step == .writing ? 0.95 : 0.9)) })
                 let report = outcome.mastering.report
                 try Self.writeJSON(outcome.mastering.after, to: folder.appendingPathComponent("after.json"))
@@ -183,6 +214,11 @@ public final class Studio: Sendable {
                 rec.ceilingHeld = report.ceilingHeld
                 try store.save(rec)
                 r.finish(nil)
+            } catch let e as JobError where e.kind == .cancelled {
+                try? FileManager.default.removeItem(at: folder)
+                rec.status = .cancelled; rec.error = "cancelled"
+                try? store.save(rec)
+                r.finish("cancelled", cancelled: true)
             } catch {
                 rec.status = .failed; rec.error = (error as? JobError)?.message ?? "\(error)"
                 try? store.save(rec)

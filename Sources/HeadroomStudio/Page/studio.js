@@ -352,15 +352,23 @@ function follow(job) {
   const source = new EventSource(`/api/jobs/${job.id}/events`);
   state.events[job.id] = source;
   box.hidden = false;
+  const cancel = $('#job-cancel');
+  cancel.disabled = false;
+  cancel.onclick = async () => {
+    cancel.disabled = true;
+    $('#job-step').textContent = 'cancelling…';
+    try { await post(`/api/jobs/${job.id}/cancel`, {}); } catch (err) { say(err.message); }
+  };
   source.onmessage = async (e) => {
     const j = JSON.parse(e.data);
     $('#job-step').textContent = `${j.kind === 'render' ? 'rendering' : 'analyzing'}: ${j.step}`;
     $('#job-progress').value = j.fraction;
     $('#job-progress').dataset.status = j.status;
-    if (j.status === 'done' || j.status === 'failed') {
+    if (j.status === 'done' || j.status === 'failed' || j.status === 'cancelled') {
       source.close(); delete state.events[job.id];
       box.hidden = Object.keys(state.events).length === 0;
       if (j.status === 'failed') say(j.message || 'the job failed');
+      if (j.status === 'cancelled') say(`${j.kind === 'render' ? 'render' : 'analysis'} cancelled: nothing was kept`, true);
       if (j.kind === 'render' && j.status === 'done') state.render = j.renderID;
       await loadSongs(); if (j.songID === state.song) await openSong(j.songID);
     }

@@ -113,6 +113,9 @@ struct SongRoutes: Sendable {
                 return try Reply.json(job)
             }
         }
+        router.post("/api/jobs/:id/cancel") { _, context in
+            await Reply.guarded { try Reply.json(try studio.cancel(jobID: try context.parameters.require("id")), status: .accepted) }
+        }
         router.get("/api/jobs/:id/events") { _, context in
             let id = (try? context.parameters.require("id")) ?? ""
             return events(job: id)
@@ -239,7 +242,7 @@ struct SongRoutes: Sendable {
                     try await writer.write(ByteBuffer(string: "data: \(String(decoding: data, as: UTF8.self))\n\n"))
                     last = job
                 }
-                if job.status == .done || job.status == .failed { break }
+                if !job.isActive { break }
                 try await Task.sleep(for: .milliseconds(100))
             }
             try await writer.finish(nil)

@@ -63,7 +63,7 @@ enum Reply {
     /// Runs `body`, turning a `JobError` into 400 (usage) or 422 (a file that cannot be used) with its line.
     static func guarded(_ body: () async throws -> Response) async -> Response {
         do { return try await body() } catch let e as JobError {
-            return error(e.kind == .usage ? .badRequest : .unprocessableContent, e.message)
+            return error(e.kind == .usage ? .badRequest : e.kind == .cancelled ? .conflict : .unprocessableContent, e.message)
         } catch let e as HTTPError {
             return error(e.status, e.body ?? "\(e.status)")
         } catch {

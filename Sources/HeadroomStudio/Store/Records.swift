@@ -66,7 +66,7 @@ public struct RenderRecord: Codable, Sendable, Equatable, FetchableRecord, Persi
     public var targetHit: Bool?
     public var ceilingHeld: Bool?
 
-    public enum Status: String, Codable, Sendable, DatabaseValueConvertible { case rendering, done, failed }
+    public enum Status: String, Codable, Sendable, DatabaseValueConvertible { case rendering, done, failed, cancelled }
 }
 
 /// Long work (analysis, render) with its progress, so a page reload finds it again.
@@ -89,5 +89,8 @@ public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     }
 
     public enum Kind: String, Codable, Sendable, DatabaseValueConvertible { case analyze, render }
-    public enum Status: String, Codable, Sendable, DatabaseValueConvertible { case queued, running, done, failed }
+    public enum Status: String, Codable, Sendable, DatabaseValueConvertible { case queued, running, done, failed, cancelled }
+
+    /// Still to finish (queued or running).
+    public var isActive: Bool { status == .queued || status == .running }
 }
