@@ -5,7 +5,7 @@ SHELL := /bin/bash
 CORPUS ?= /tmp/headroom-dev-corpus
 MIX ?=
 
-.PHONY: setup build demo test corpus bench clean studio fuzz
+.PHONY: setup build demo test corpus bench clean studio fuzz studio-timing
 FUZZ_SECONDS ?= 300
 
 setup:
@@ -42,6 +42,12 @@ studio: setup
 	swift build -c release --product headroom
 	swift build -c release --product headroom-studio
 	.build/release/headroom-studio $(if $(PORT),--port $(PORT))
+
+# The studio on a 5-minute song: analysis, page open, render against the CLI, memory (headless Chromium).
+studio-timing: setup
+	swift build -c release --product headroom
+	swift build -c release --product headroom-studio
+	python3 scripts/studio-timing.py .build/release
 
 bench: setup
 	cd Benchmarks && swift run -c release headroom-bench
