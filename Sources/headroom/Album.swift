@@ -81,18 +81,7 @@ struct Album: ParsableCommand {
 
     static func stem(_ path: String) -> String { ((path as NSString).lastPathComponent as NSString).deletingPathExtension }
 
-    /// What phase 1 keeps of a track (the audio is read again when mastering, so memory stays per job).
-    struct Prepared: Sendable {
-        var index: Int
-        var info: InputFile
-        var analysis: Analysis
-        var checklist: Checklist
-        var profile: ReferenceProfile
-        var seconds: Double
-    }
-
     func run() throws {
-        let start = ContinuousClock.now
         let folder = output ?? {
             let first = (tracks[0] as NSString).deletingLastPathComponent
             return (first.isEmpty ? "" : first + "/") + "masters"
@@ -101,36 +90,14 @@ struct Album: ParsableCommand {
             throw Failure(message: "\(folder): cannot create the output folder (\(error.localizedDescription))")
         }
         let container: AudioFileFormat.Container = format == "flac" ? .flac : .wav
-        let outPaths = tracks.map { (folder as NSString).appendingPathComponent(Self.stem($0) + ".master." + container.rawValue) }
         let albumPath = (folder as NSString).appendingPathComponent("album.headroom.json")
         if !force && FileManager.default.fileExists(atPath: albumPath) {
             throw Failure(message: "\(albumPath): already exists (kept; use --force to replace the album's outputs)")
         }
-        let inputs = tracks + reference.references
-        let progress = TrackProgress(names: tracks.map(Self.stem), enabled: !quiet && !json && isatty(STDERR_FILENO) != 0)
+        let names = tracks.map(Self.stem)
+        let progress = TrackProgress(names: names, enabled: !quiet && !json && isatty(STDERR_FILENO) != 0)
 
-        // 1. Read and analyze every track, in parallel.
-        let prepared: [Result<Prepared, Failure>] = parallelMap(tracks.count, jobs: jobs) { i in
-            let t0 = ContinuousClock.now
-            progress.set(i, "analyzing")
-            do {
-                let track = try Mix.load(tracks[i])
-                let (audio, info) = (track.audio, track.info)
-                let analysis: Analysis
-                do { analysis = try Analyzer().analyze(audio) } catch let e as AnalysisError { throw Failure(message: "\(tracks[i]): \(e)") }
-                let profile = ReferenceProfile.measure(audio, analysis: analysis, name: Self.stem(tracks[i]), span: reference.span)
-                progress.set(i, "analyzed")
-                return .success(Prepared(index: i, info: info, analysis: analysis, checklist: ChecklistRules.evaluate(analysis),
-                                         profile: profile, seconds: seconds(ContinuousClock.now - t0)))
-            } catch {
-                return .failure(trackFailure(i, error, progress))
-            }
-        }
-        let ok = prepared.compactMap { try? $0.get() }
-
-        // 2. The album plan.
-        let base = loudness.choice()
-        var options = AlbumPlanner.Options(target: base)
+        var options = AlbumPlanner.Options(target: loudness.choice())
         options.keepOffset = keepOffset
         options.maxOffsetLU = maxOffset
         options.eqAmount = albumEQ
@@ -139,107 +106,36 @@ struct Album: ParsableCommand {
         options.reference = try reference.profile()
         options.matchAmounts = try reference.amounts()
         options.matchSpan = reference.span
-        let planner = AlbumPlanner(options: options)
-        let albumTracks = ok.map { AlbumPlanner.Track(name: Self.stem(tracks[$0.index]), analysis: $0.analysis, profile: $0.profile) }
-        let loudness = planner.loudness(albumTracks)
-        let trackOptions = planner.trackOptions(albumTracks)
-        let tonalTarget = options.reference ?? AlbumPlanner.averageProfile(albumTracks)
-
-        // 3. Master every track, in parallel.
-        let format = AudioFileFormat(container, AudioFileFormat.Sample(rawValue: bits) ?? .int24)
-        let mastered: [Result<(AlbumReport.Track, ReferenceProfile), Failure>] = parallelMap(ok.count, jobs: jobs) { k in
-            let p = ok[k], i = p.index
-            let t0 = ContinuousClock.now
-            var line = AlbumReport.Track(name: Self.stem(tracks[i]), input: tracks[i], status: "failed")
-            line.beforeLUFS = p.analysis.loudness.integratedLUFS
-            line.targetLUFS = loudness[k].targetLUFS
-            line.offsetLU = loudness[k].offsetLU
-            line.loudnessReason = loudness[k].reason
-            line.tonalDistanceBeforeDB = MatchDistances(p.profile, tonalTarget).tonalDB
-            do {
-                progress.set(i, "planning")
-                let mix = try Mix.load(tracks[i])
-                let plan = Planner(options: trackOptions[k]).plan(analysis: p.analysis, checklist: p.checklist, audio: mix.audio)
-                var job = MasterJob(mix: mix, analysis: p.analysis, checklist: p.checklist, plan: plan,
-                                    deliverable: Deliverable(path: outPaths[i], format: format), toolVersion: Headroom.version)
-                job.existing = force ? .overwrite : .keep
-                job.protecting = inputs
-                let done = try job.run(progress: { s in
-                    if let f = s.fraction { progress.set(i, s.step.rawValue, fraction: f) } else { progress.set(i, s.step.rawValue) }
-                })
-                let outcome = done.mastering
-                let after = ReferenceProfile.measure(outcome.result.master, analysis: outcome.after, name: line.name,
-                                                     ranges: p.profile.sections)
-                line.status = "mastered"
-                line.output = outPaths[i]
-                line.afterLUFS = outcome.after.loudness.integratedLUFS
-                line.truePeak8xDBTP = outcome.result.truePeak8xDBTP
-                line.guardLimited = outcome.result.guardLimited
-                line.tonalDistanceAfterDB = MatchDistances(after, tonalTarget).tonalDB
-                line.seconds = p.seconds + seconds(ContinuousClock.now - t0)
-                progress.set(i, "done")
-                return .success((line, after))
-            } catch {
-                return .failure(trackFailure(i, error, progress))
-            }
+        let albumTracks = tracks.indices.map { i in
+            AlbumJob.Track(path: tracks[i], name: names[i],
+                           output: (folder as NSString).appendingPathComponent(names[i] + ".master." + container.rawValue))
         }
+        var job = AlbumJob(tracks: albumTracks, options: options,
+                           format: AudioFileFormat(container, AudioFileFormat.Sample(rawValue: bits) ?? .int24), toolVersion: Headroom.version)
+        job.reportPath = albumPath
+        job.existing = force ? .overwrite : .keep
+        job.protecting = reference.references
+        job.jobs = jobs
+        let report = try job.run(progress: { p in progress.set(p.track, p.step, fraction: p.fraction) })
 
-        // 4. The album report.
-        var lines: [AlbumReport.Track] = []
-        var after: [ReferenceProfile] = []
-        for (i, track) in tracks.enumerated() {
-            switch prepared[i] {
-            case .failure(let f):
-                var line = AlbumReport.Track(name: Self.stem(track), input: track, status: "failed")
-                line.error = f.message
-                lines.append(line)
-            case .success:
-                let k = ok.firstIndex { $0.index == i }!
-                switch mastered[k] {
-                case .success(let (line, profile)):
-                    lines.append(line); after.append(profile)
-                case .failure(let f):
-                    var line = AlbumReport.Track(name: Self.stem(track), input: track, status: "failed")
-                    line.error = f.message
-                    line.beforeLUFS = ok[k].analysis.loudness.integratedLUFS
-                    lines.append(line)
-                }
-            }
-        }
-        let rule = "loudest track at \(NumberText.decimal(planner.baseLUFS)) LUFS\(options.reference != nil && options.matchAmounts.loudness > 0 ? " (towards the reference)" : ""); others keep \(Int((keepOffset * 100).rounded())) % of their loud-part distance to it, at most \(NumberText.decimal(maxOffset)) LU under; ceiling \(NumberText.decimal(base.ceilingDBTP)) dBTP for every track"
-        let report = AlbumReport(target: base, rule: rule,
-                                 tonalTargetName: options.reference.map { "the reference \($0.name)" } ?? "the album average, matched by \(Int((albumEQ * 100).rounded())) %",
-                                 tracks: lines, profilesBefore: ok.map(\.profile), profilesAfter: after, ceilingDBTP: base.ceilingDBTP,
-                                 wallSeconds: seconds(ContinuousClock.now - start), jobs: jobs)
-        let encoder = ReportJSON.encoder()
-        let data = try encoder.encode(report)
-        // Written like every other output: whole or not at all, a regular file only, kept unless --force.
-        try ReportJob.write(String(decoding: data, as: UTF8.self) + "\n", to: albumPath, existing: force ? .overwrite : .keep,
-                            protecting: inputs)
-        try jsonOutput.write(data, force: force, protecting: inputs)
+        let data = try ReportJSON.encoder().encode(report)
+        try jsonOutput.write(data, force: force, protecting: tracks + reference.references)
         if json {
             print(String(decoding: data, as: UTF8.self))
         } else if !quiet {
             print(AlbumTextReport.render(report))
-            print("wrote \(lines.filter { $0.status == "mastered" }.count) masters and their sessions to \(folder), and \(albumPath)")
+            print("wrote \(report.tracks.filter { $0.status == "mastered" }.count) masters and their sessions to \(folder), and \(albumPath)")
         }
-        let failed = lines.filter { $0.status != "mastered" }
+        let failed = report.tracks.filter { $0.status != "mastered" }
         if !failed.isEmpty {
             for f in failed { note("headroom: \(f.error ?? f.name)") }
             throw ExitCode(1)
         }
-        let open = lines.filter { $0.guardLimited == true || ($0.truePeak8xDBTP ?? -100) > base.ceilingDBTP + 1e-6 }
+        let open = AlbumJob.checksOpen(report)
         if !open.isEmpty {
             for t in open { note("headroom: \(t.name): a check is still open (the limiting guard stopped it short of its target, or the ceiling was missed)") }
             throw ExitCode(Headroom.checksOpenExitCode)
         }
-    }
-
-    /// Marks track `i` failed and phrases its error.
-    func trackFailure(_ i: Int, _ error: Error, _ progress: TrackProgress) -> Failure {
-        progress.set(i, "failed")
-        if let e = error as? JobError { return Failure(message: e.message) }
-        return error as? Failure ?? Failure(message: "\(tracks[i]): \(error)")
     }
 }
 
