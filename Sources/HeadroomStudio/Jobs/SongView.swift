@@ -114,6 +114,6 @@ extension Studio {
                                  integratedLUFS: $0.integratedLUFS)
             } ?? [],
             loudestSectionIndex: saved?.analysis.loudestSectionIndex, checklist: items, notes: try store.notes(song: songID),
-            renders: renders, jobs: try store.jobs(song: songID))
+            renders: renders, jobs: try store.jobs(song: songID).filter { $0.kind != .album })
     }
 }

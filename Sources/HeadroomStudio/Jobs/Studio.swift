@@ -30,6 +30,18 @@ public final class Studio: Sendable {
     /// The cancellation of every job not yet finished, by job id.
     private let cancellations = Cancellations()
 
+    /// A new job's cancellation, found again by `cancel(jobID:)`.
+    func trackCancellation(_ job: String) -> Cancellation { cancellations.make(job) }
+
+    /// Runs `work` on the job queue (one job at a time); the job's cancellation is dropped when it ends.
+    func enqueue(_ job: String, _ work: @escaping @Sendable () -> Void) {
+        let cancellations = self.cancellations
+        queue.async {
+            defer { cancellations.remove(job) }
+            work()
+        }
+    }
+
     final class Cancellations: @unchecked Sendable {
         private let lock = NSLock()
         private var byJob: [String: Cancellation] = [:]
@@ -128,10 +140,9 @@ public final class Studio: Sendable {
         guard let job = try? newJob(song: song.id, kind: .analyze) else {
             return JobRecord(id: "", songID: song.id, kind: .analyze, status: .failed, step: "failed", fraction: 1, createdAt: Date())
         }
-        let store = self.store, cancellations = self.cancellations
-        let token = cancellations.make(job.id)
-        queue.async {
-            defer { cancellations.remove(job.id) }
+        let store = self.store
+        let token = trackCancellation(job.id)
+        enqueue(job.id) {
             let r = Reporter(store: store, job: job)
             var s = song
             if token.isCancelled {
@@ -170,10 +181,9 @@ public final class Studio: Sendable {
                                   settingsJSON: json, targetName: settings.loudnessTarget.name)
         try store.save(render)
         let job = try newJob(song: songID, kind: .render, render: render.id)
-        let store = self.store, version = toolVersion, cancellations = self.cancellations
-        let token = cancellations.make(job.id)
-        queue.async {
-            defer { cancellations.remove(job.id) }
+        let store = self.store, version = toolVersion
+        let token = trackCancellation(job.id)
+        enqueue(job.id) {
             let r = Reporter(store: store, job: job)
             var rec = render
             let folder = store.renderFolder(song: songID, render: render.id)

@@ -141,6 +141,7 @@ async function loadSongs(select) {
 }
 
 async function openSong(id) {
+  $('#album').hidden = true;
   if (state.song !== id) {
     player.stopNode(); player.playing = false; player.offset = 0; player.buffers = {}; player.loop = null; state.render = null;
   }
@@ -466,7 +467,111 @@ $('#render-form').addEventListener('submit', async (e) => {
   } catch (err) { say(err.message); $('#render-button').disabled = false; }
 });
 
-// Start: the song named in the address, or the newest.
+// ---------------------------------------------------------------- the album
+
+async function openAlbum() {
+  player.stopNode(); player.playing = false; player.show();
+  state.song = null; state.view = null;
+  document.querySelectorAll('#song-list li').forEach((li) => li.classList.remove('active'));
+  history.replaceState(null, '', '#album');
+  $('#song').hidden = true; $('#album').hidden = false;
+  const [v, songs] = await Promise.all([api('/api/album'), api('/api/songs')]);
+  state.album = v;
+  const ids = v.tracks.map((t) => t.songID);
+  const order = (next) => setAlbum(next);
+  const lufs = v.tracks.map((t) => t.integratedLUFS), low = Math.min(...lufs, 0) - 1;
+  const done = v.renders.filter((r) => r.record.status === 'done');
+  const last = done.length ? done[done.length - 1] : null;
+  $('#album-tracks tbody').replaceChildren(...v.tracks.map((t, i) => el('tr', { 'data-song': t.songID },
+    el('td', {}, String(i + 1)), el('td', {}, t.name),
+    el('td', {},
+      el('button', { type: 'button', title: 'earlier', onclick: () => { const n = ids.slice(); [n[i - 1], n[i]] = [n[i], n[i - 1]]; order(n); }, ...(i === 0 ? { disabled: '' } : {}) }, '↑'),
+      el('button', { type: 'button', title: 'later', onclick: () => { const n = ids.slice(); [n[i + 1], n[i]] = [n[i], n[i + 1]]; order(n); }, ...(i === ids.length - 1 ? { disabled: '' } : {}) }, '↓'),
+      el('button', { type: 'button', title: 'take off the album', class: 'remove', onclick: () => order(ids.filter((x) => x !== t.songID)) }, '✕')),
+    el('td', { class: 'num' }, fmt(t.integratedLUFS), el('span', { class: 'bar', style: `width:${Math.max(2, (t.integratedLUFS - low) * 4)}px` })),
+    el('td', { class: 'num' }, fmt(t.loudestSectionLUFS)), el('td', { class: 'num' }, fmt(t.loudnessRangeLU)),
+    el('td', { class: 'num', title: Object.entries(t.regionsDB).map(([k, d]) => `${k} ${fmt(d)} dB`).join(', ') }, `${fmt(t.toneDistanceDB)} dB`),
+    el('td', {}, i + 1 < v.tracks.length
+      ? el('span', {}, el('button', { type: 'button', class: 'transition mix', onclick: () => playTransition(i + 1, null) }, `▶ mixes`),
+        ...(last ? [el('button', { type: 'button', class: 'transition master', onclick: () => playTransition(i + 1, last.record.id) }, '▶ masters')] : []))
+      : ''))));
+  $('#album-spread').textContent = v.tracks.length
+    ? `Spread before mastering: loudness ${fmt(v.loudnessSpreadLU)} LU (loudest − quietest), tone ${fmt(v.tonalSpreadDB)} dB (mean over bands of the tracks' standard deviation).`
+    : 'No songs on the album yet: add them below.';
+  $('#album-spread').dataset.loudnessSpread = v.loudnessSpreadLU;
+  const others = songs.filter((s) => !ids.includes(s.id));
+  $('#album-others').replaceChildren(...others.map((s) => el('li', {},
+    el('button', { type: 'button', class: 'add', 'data-song': s.id, onclick: () => order(ids.concat([s.id])), ...(s.status === 'ready' ? {} : { disabled: '' }) }, '+ add'),
+    ` ${s.name} `, el('span', { class: 'hint' }, s.status === 'ready' ? `${fmt(s.integratedLUFS)} LUFS` : s.status))));
+  $('#album-render').disabled = v.tracks.length < 2 || v.jobs.some((j) => j.status === 'queued' || j.status === 'running');
+  $('#album-renders').replaceChildren(...v.renders.map((r) => {
+    const rec = r.record;
+    const head = el('div', {}, `${new Date(rec.createdAt).toLocaleTimeString()} — ${rec.status}`,
+      rec.status === 'done' ? ` · loudness spread ${fmt(rec.loudnessSpreadBeforeLU)} → ${fmt(rec.loudnessSpreadAfterLU)} LU, tone ${fmt(rec.tonalSpreadBeforeDB, 2)} → ${fmt(rec.tonalSpreadAfterDB, 2)} dB` : (rec.error ? `: ${rec.error}` : ''));
+    const li = el('li', { 'data-render': rec.id, 'data-status': rec.status }, head);
+    if (r.report) {
+      li.append(el('table', {}, el('tr', {}, ...['track', 'mix LUFS', 'master LUFS', 'true peak', ''].map((h) => el('th', {}, h))),
+        ...r.report.tracks.map((t, i) => el('tr', { class: 'album-track' }, el('td', {}, `${i + 1} ${t.name}`), el('td', {}, fmt(t.beforeLUFS)),
+          el('td', { class: 'after-lufs' }, fmt(t.afterLUFS)), el('td', {}, `${fmt(t.truePeak8xDBTP, 2)} dBTP`),
+          el('td', {}, t.status === 'mastered' ? el('a', { href: `/api/album/renders/${rec.id}/tracks/${i + 1}/master.wav`, download: '' }, 'download') : (t.error || t.status))))));
+      li.append(el('a', { href: `/api/album/renders/${rec.id}/album.json`, download: '' }, 'album report (JSON)'));
+    }
+    return li;
+  }));
+  for (const job of v.jobs) if (job.status === 'queued' || job.status === 'running') followAlbum(job);
+}
+
+async function setAlbum(ids) {
+  try { await post('/api/album', { songIDs: ids }, 'PUT'); await openAlbum(); } catch (err) { say(err.message); }
+}
+
+function playTransition(n, render) {
+  const audio = $('#album-audio');
+  audio.hidden = false;
+  audio.src = `/api/album/transitions/${n}/audio${render ? `?render=${render}` : ''}`;
+  audio.dataset.transition = `${n}${render ? ' master' : ' mix'}`;
+  audio.play().catch(() => {});
+}
+
+function followAlbum(job) {
+  if (state.events[job.id]) return;
+  const box = $('#album-job');
+  const source = new EventSource(`/api/jobs/${job.id}/events`);
+  state.events[job.id] = source;
+  box.hidden = false;
+  $('#album-job-cancel').onclick = async () => { try { await post(`/api/jobs/${job.id}/cancel`, {}); } catch (err) { say(err.message); } };
+  source.onmessage = async (e) => {
+    const j = JSON.parse(e.data);
+    $('#album-job-step').textContent = `mastering the album: ${j.step}`;
+    $('#album-job-progress').value = j.fraction;
+    if (j.status !== 'queued' && j.status !== 'running') {
+      source.close(); delete state.events[job.id]; box.hidden = true;
+      if (j.status === 'failed') say(j.message || 'the album failed');
+      if (j.status === 'cancelled') say('album cancelled: nothing was kept', true);
+      if (!$('#album').hidden) await openAlbum();
+    }
+  };
+  source.onerror = () => { source.close(); delete state.events[job.id]; };
+}
+
+$('#album-button').addEventListener('click', () => openAlbum().catch((e) => say(e.message)));
+$('#album-target').replaceChildren(...Object.entries(targets).map(([k, [l, c]]) => el('option', { value: k }, `${k} (${fmt(l, 0)} LUFS, ${fmt(c, 1)} dBTP)`)));
+$('#album-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const num = (id) => { const t = $(id).value.trim().replace('\u2212', '-'); if (t === '') return undefined; const v = Number(t);
+    if (!Number.isFinite(v)) throw new Error(`"${$(id).value}" is not a number`); return v; };
+  try {
+    const body = { target: $('#album-target').value, lufs: num('#album-lufs'), ceiling: num('#album-ceiling'),
+      keepOffset: num('#album-keep'), albumEQ: num('#album-eq') };
+    $('#album-render').disabled = true;
+    const r = await post('/api/album/renders', body);
+    say('');
+    followAlbum(r.job);
+  } catch (err) { say(err.message); $('#album-render').disabled = false; }
+});
+
+// Start: the album or the song named in the address, or the newest song.
 const wanted = (location.hash.match(/song=([0-9A-Fa-f-]+)/) || [])[1];
-loadSongs(wanted).catch((e) => say(e.message));
-window.studio = { player, state, openSong };
+if (location.hash === '#album') loadSongs().then(openAlbum).catch((e) => say(e.message));
+else loadSongs(wanted).catch((e) => say(e.message));
+window.studio = { player, state, openSong, openAlbum };

@@ -16,6 +16,7 @@ public enum StudioServer {
         router.add(middleware: DynamicHostCheck(host: host, port: portBox))
         PageRoutes.add(to: router)
         SongRoutes(studio: studio).add(to: router)
+        AlbumRoutes(studio: studio).add(to: router)
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "Headroom Studio"),
                            onServerRunning: { channel in
                                let actual = channel.localAddress?.port ?? port

@@ -88,9 +88,29 @@ public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
         self.fraction = fraction; self.message = message; self.createdAt = createdAt
     }
 
-    public enum Kind: String, Codable, Sendable, DatabaseValueConvertible { case analyze, render }
+    /// An album job's row names its first track as `songID` and the album render as `renderID`.
+    public enum Kind: String, Codable, Sendable, DatabaseValueConvertible { case analyze, render, album }
     public enum Status: String, Codable, Sendable, DatabaseValueConvertible { case queued, running, done, failed, cancelled }
 
     /// Still to finish (queued or running).
     public var isActive: Bool { status == .queued || status == .running }
+}
+
+/// One render of the album (schema v3): the songs in their order, the settings, and what came of it. The
+/// masters, their sessions and `album.headroom.json` are files in `album/ID/`.
+public struct AlbumRenderRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "albumRender"
+    public var id: String
+    public var createdAt: Date
+    public var status: RenderRecord.Status
+    public var error: String?
+    public var settingsJSON: String
+    /// The songs' ids in album order (JSON array).
+    public var songIDsJSON: String
+    public var loudnessSpreadBeforeLU: Double?
+    public var loudnessSpreadAfterLU: Double?
+    public var tonalSpreadBeforeDB: Double?
+    public var tonalSpreadAfterDB: Double?
+
+    public var songIDs: [String] { (try? JSONDecoder().decode([String].self, from: Data(songIDsJSON.utf8))) ?? [] }
 }

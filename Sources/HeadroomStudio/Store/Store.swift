@@ -18,6 +18,7 @@ public final class Store: Sendable {
             try db.execute(sql: "UPDATE job SET status = 'failed', message = 'interrupted: the studio stopped' WHERE status IN ('queued', 'running')")
             try db.execute(sql: "UPDATE song SET status = 'failed', error = 'analysis interrupted: the studio stopped' WHERE status = 'analyzing'")
             try db.execute(sql: "UPDATE render SET status = 'failed', error = 'interrupted: the studio stopped' WHERE status = 'rendering'")
+            try db.execute(sql: "UPDATE albumRender SET status = 'failed', error = 'interrupted: the studio stopped' WHERE status = 'rendering'")
         }
     }
 
@@ -79,6 +80,20 @@ public final class Store: Sendable {
         m.registerMigration("v2: a song's reference") { db in
             try db.alter(table: "song") { t in t.add(column: "referenceID", .text) }
         }
+        m.registerMigration("v3: album renders") { db in
+            try db.create(table: "albumRender") { t in
+                t.primaryKey("id", .text)
+                t.column("createdAt", .datetime).notNull()
+                t.column("status", .text).notNull()
+                t.column("error", .text)
+                t.column("settingsJSON", .text).notNull()
+                t.column("songIDsJSON", .text).notNull()
+                t.column("loudnessSpreadBeforeLU", .double)
+                t.column("loudnessSpreadAfterLU", .double)
+                t.column("tonalSpreadBeforeDB", .double)
+                t.column("tonalSpreadAfterDB", .double)
+            }
+        }
         return m
     }
 
@@ -89,6 +104,7 @@ public final class Store: Sendable {
         songFolder(song).appendingPathComponent("renders").appendingPathComponent(Self.safe(render))
     }
     public var incoming: URL { folder.appendingPathComponent("incoming") }
+    public func albumFolder(_ render: String) -> URL { folder.appendingPathComponent("album").appendingPathComponent(Self.safe(render)) }
 
     /// Ids are UUIDs made here; anything else is refused before it reaches a path.
     static func safe(_ id: String) -> String {
@@ -117,6 +133,29 @@ public final class Store: Sendable {
     public func job(_ id: String) throws -> JobRecord? { try db.read { try JobRecord.fetchOne($0, key: id) } }
     public func jobs(song: String) throws -> [JobRecord] {
         try db.read { try JobRecord.filter(Column("songID") == song).order(Column("createdAt")).fetchAll($0) }
+    }
+
+    /// The album's songs in order (those with a position).
+    public func albumSongs() throws -> [SongRecord] {
+        try db.read { try SongRecord.filter(Column("albumPosition") != nil).order(Column("albumPosition")).fetchAll($0) }
+    }
+    public func albumRenders() throws -> [AlbumRenderRecord] {
+        try db.read { try AlbumRenderRecord.order(Column("createdAt")).fetchAll($0) }
+    }
+    public func albumRender(_ id: String) throws -> AlbumRenderRecord? { try db.read { try AlbumRenderRecord.fetchOne($0, key: id) } }
+    /// Album jobs (kind album), newest last.
+    public func albumJobs() throws -> [JobRecord] {
+        try db.read { try JobRecord.filter(Column("kind") == JobRecord.Kind.album.rawValue).order(Column("createdAt")).fetchAll($0) }
+    }
+
+    /// Puts `songIDs` on the album in this order (1, 2, ...) and takes every other song off it.
+    public func setAlbumOrder(_ songIDs: [String]) throws {
+        try db.write { db in
+            try db.execute(sql: "UPDATE song SET albumPosition = NULL")
+            for (i, id) in songIDs.enumerated() {
+                try db.execute(sql: "UPDATE song SET albumPosition = ? WHERE id = ?", arguments: [i + 1, id])
+            }
+        }
     }
 
     public func save<R: PersistableRecord & Sendable>(_ record: R) throws { try db.write { try record.save($0) } }
