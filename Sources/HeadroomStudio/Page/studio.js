@@ -131,11 +131,14 @@ setInterval(() => { if (player.playing) player.show(); }, 100);
 
 const state = { song: null, view: null, render: null, events: {} };
 
+function showSongList(songs) {
+  $('#song-list').replaceChildren(...songs.map((s) => el('li', { 'data-id': s.id, class: s.id === state.song ? 'active' : '', onclick: () => openSong(s.id) },
+    el('span', {}, s.name), el('span', { class: 'hint' }, s.status === 'ready' ? `${fmt(s.integratedLUFS)} LUFS` : s.status))));
+}
+
 async function loadSongs(select) {
   const songs = await api('/api/songs');
-  const list = $('#song-list');
-  list.replaceChildren(...songs.map((s) => el('li', { 'data-id': s.id, class: s.id === state.song ? 'active' : '', onclick: () => openSong(s.id) },
-    el('span', {}, s.name), el('span', { class: 'hint' }, s.status === 'ready' ? `${fmt(s.integratedLUFS)} LUFS` : s.status))));
+  showSongList(songs);
   if (select) await openSong(select);
   else if (!state.song && songs.length) await openSong(songs[songs.length - 1].id);
 }
@@ -477,6 +480,7 @@ async function openAlbum() {
   $('#song').hidden = true; $('#album').hidden = false;
   const [v, songs] = await Promise.all([api('/api/album'), api('/api/songs')]);
   state.album = v;
+  showSongList(songs);
   const ids = v.tracks.map((t) => t.songID);
   const order = (next) => setAlbum(next);
   const lufs = v.tracks.map((t) => t.integratedLUFS), low = Math.min(...lufs, 0) - 1;
