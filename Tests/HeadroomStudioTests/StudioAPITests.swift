@@ -211,6 +211,42 @@ import Testing
         #expect(fs == 202 && finishedStatus == "done")
     }
 
+    /// The chain's settings from the page replace the planner's, are checked with the session's ranges, and
+    /// the render's session says what was rendered.
+    @Test func chainSettingsFromThePage() async throws {
+        let server = try Server()
+        let (_, body, _) = try await server.request("/api/songs?name=song.wav", method: "POST", body: try Self.song())
+        let added = try Self.obj(try JSONSerialization.jsonObject(with: body))
+        let song = try #require(try Self.obj(added["song"])["id"] as? String)
+        #expect(try await server.finish(job: try #require(try Self.obj(added["job"])["id"] as? String))["status"] as? String == "done")
+        let (bad, badBody) = try await server.json("/api/songs/\(song)/renders", method: "POST", body: ["chain": ["compressorRatio": 50]])
+        #expect(bad == 400 && "\(badBody)".contains("plan.compressor.ratio is 50; allowed 1 to 20"), "\(badBody)")
+        let (badEQ, _) = try await server.json("/api/songs/\(song)/renders", method: "POST",
+                                               body: ["chain": ["eqBands": [["kind": "bell", "frequencyHz": 1e9, "gainDB": 2, "q": 1]]]])
+        #expect(badEQ == 400)
+        let chain: [String: Any] = ["compressorRatio": 2.5, "compressorThresholdDB": -24, "limiterReleaseMilliseconds": 120, "widthDB": 2,
+                                    "eqBands": [["kind": "bell", "frequencyHz": 2500, "gainDB": -2, "q": 1.2]]]
+        let (rs, started) = try await server.json("/api/songs/\(song)/renders", method: "POST", body: ["chain": chain])
+        #expect(rs == 202)
+        let job = try #require(try Self.obj(try Self.obj(started)["job"])["id"] as? String)
+        #expect(try await server.finish(job: job)["status"] as? String == "done")
+        let renderID = try #require(try Self.obj(try Self.obj(started)["render"])["id"] as? String)
+        let (_, sessionData, _) = try await server.request("/api/songs/\(song)/renders/\(renderID)/session.json")
+        let plan = try Session.decode(sessionData).plan
+        #expect(plan.compressor.enabled && plan.compressor.ratio == 2.5 && plan.compressor.thresholdDB == -24)
+        #expect(plan.limiter.releaseMilliseconds == 120)
+        #expect(plan.eq.bands == [EQBand(kind: .bell, frequencyHz: 2500, gainDB: -2, q: 1.2)])
+        #expect(plan.width?.sideBands.first?.gainDB == 2)
+        let eq = plan.decisions.filter { $0.stage == "eq" }
+        #expect(eq.map(\.summary) == ["bell (Q 1.2) −2.0 dB at 2.5 kHz"] && eq.allSatisfy { $0.reason.contains("in the session") }, "\(eq)")
+        #expect(plan.decisions.contains { $0.stage == "width" && $0.summary == "side +2.0 dB above 300 Hz" })
+        // The page starts its controls from the render's chain.
+        let (_, v) = try await server.json("/api/songs/\(song)")
+        let rendered = try #require(try Self.arr(try Self.obj(v)["renders"]).last)
+        let shown = try Self.obj(try Self.obj(rendered["chain"])["compressor"])
+        #expect(shown["ratio"] as? Double == 2.5)
+    }
+
     @Test func badUploadsAndForeignRequestsLeaveNothing() async throws {
         let server = try Server()
         let (s1, b1, _) = try await server.request("/api/songs?name=notes.wav", method: "POST", body: Data("not audio".utf8))

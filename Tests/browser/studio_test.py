@@ -258,6 +258,29 @@ def main():
             wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#plot-waveform svg"), 30, "the studio again")
         check("the render's HTML report opens offline with its plots", report_opens_offline)
 
+        def chain_settings():
+            driver.find_element(By.CSS_SELECTOR, "#chain summary").click()
+            ratio = driver.find_element(By.ID, "chain-compressorRatio")
+            wait(driver, lambda d: ratio.get_attribute("value") != "", 10, "the compressor's ratio from the render")
+            ratio.clear(); ratio.send_keys("3")
+            driver.find_element(By.ID, "eq-add").click()
+            row = driver.find_elements(By.CSS_SELECTOR, "#eq-bands tbody tr")[-1]
+            gain = row.find_element(By.CSS_SELECTOR, ".eq-db")
+            gain.clear(); gain.send_keys("\u22121.5")
+            def done_renders():
+                return len([r for r in studio.api(f"/api/songs/{ctx['song']}")["renders"] if r["record"]["status"] == "done"])
+            before = done_renders()
+            click_when_ready(driver, lambda d: d.find_element(By.ID, "render-button"), "Render")
+            wait(driver, lambda d: done_renders() > before, 120, "the render")
+            last = studio.api(f"/api/songs/{ctx['song']}")["renders"][-1]
+            assert last["record"]["status"] == "done", last["record"]
+            chain = last["chain"]
+            assert chain["compressor"]["ratio"] == 3 and chain["compressor"]["enabled"], chain["compressor"]
+            assert {"kind": "bell", "frequencyHz": 1000, "gainDB": -1.5, "q": 1} in chain["eq"]["bands"], chain["eq"]
+            wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#plot-gain svg polygon.reduction.compressor"), 20, "the compressor's gain reduction")
+            driver.save_screenshot(os.path.join(SHOTS, "studio-chain.png"))
+        check("chain settings from the page: compressor ratio and an EQ band, rendered and plotted", chain_settings)
+
         def cancel_a_render():
             renders_before = len(studio.api(f"/api/songs/{ctx['song']}")["renders"])
             driver.find_element(By.ID, "render-button").click()

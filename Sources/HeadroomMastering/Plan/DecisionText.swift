@@ -22,6 +22,11 @@ public enum DecisionText {
         "mono below \(Int(s.crossoverHz)) Hz" + (s.amount < 1 ? " (\(Int((s.amount * 100).rounded())) %)" : "")
     }
 
+    /// A width set by hand (not by reference matching): the side signal's filters.
+    public static func width(_ w: WidthSettings) -> String {
+        "side " + w.sideBands.map { "\(signed($0.gainDB)) dB \($0.kind == .highShelf ? "above" : $0.kind == .lowShelf ? "below" : "at") \(hz($0.frequencyHz))" }.joined(separator: ", ")
+    }
+
     /// Section `index` (0-based) of the automation.
     public static func sectionGain(_ s: SectionGainSegment, index: Int) -> String {
         "section \(index + 1) (\(timeText(TimeRange(startSeconds: s.startSeconds, endSeconds: s.endSeconds)))) \(s.gainDB >= 0 ? "+" : "")\(fmt(s.gainDB)) dB"
@@ -51,6 +56,7 @@ extension MasteringPlan {
                 .map { DecisionText.sectionGain($0.element, index: $0.offset) })
         }
         if compressor.enabled { replace(stage: "compressor", with: [DecisionText.compressor(compressor)]) }
+        if let width, width.enabled, match == nil { replace(stage: "width", with: [DecisionText.width(width)]) }
         if stereoLows.enabled { replace(stage: "stereo-lows", with: [DecisionText.stereoLows(stereoLows)]) }
         replace(stage: "limiter", with: [DecisionText.limiter(limiter)])
     }

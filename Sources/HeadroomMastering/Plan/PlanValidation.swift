@@ -36,24 +36,12 @@ public enum PlanValidation {
         bands(&c, "plan.eq.bands", plan.eq.bands)
         if let w = plan.width { bands(&c, "plan.width.sideBands", w.sideBands) }
 
-        let k = plan.compressor
-        c.range("plan.compressor.thresholdDB", k.thresholdDB, -80, 0)
-        c.range("plan.compressor.ratio", k.ratio, 1, 20)
-        c.range("plan.compressor.kneeDB", k.kneeDB, 0, 24)
-        c.range("plan.compressor.attackMilliseconds", k.attackMilliseconds, 0.1, 500)
-        c.range("plan.compressor.releaseMilliseconds", k.releaseMilliseconds, 5, 5_000)
-        c.range("plan.compressor.slowReleaseMilliseconds", k.slowReleaseMilliseconds, k.releaseMilliseconds, 10_000)
-        c.range("plan.compressor.detectorMilliseconds", k.detectorMilliseconds, 1, 1_000)
+        compressor(&c, plan.compressor)
 
         c.range("plan.stereoLows.crossoverHz", plan.stereoLows.crossoverHz, 20, 500)
         c.range("plan.stereoLows.amount", plan.stereoLows.amount, 0, 1)
 
-        let l = plan.limiter
-        c.range("plan.limiter.inputGainDB", l.inputGainDB, -40, 60)
-        c.range("plan.limiter.ceilingDBTP", l.ceilingDBTP, -9, 0)
-        c.range("plan.limiter.lookaheadMilliseconds", l.lookaheadMilliseconds, 0.5, 20)
-        c.range("plan.limiter.releaseMilliseconds", l.releaseMilliseconds, 1, 2_000)
-        c.range("plan.limiter.marginDB", l.marginDB, 0, 1)
+        limiter(&c, plan.limiter)
 
         let o = plan.output
         c.member("plan.output.format", o.format, ["wav", "aiff", "flac", "ogg", "opus", "mp3"])
@@ -69,6 +57,36 @@ public enum PlanValidation {
             }
         }
         if let first = c.errors.first { throw first }
+    }
+
+    /// The stages' settings alone, with the same ranges (the studio checks its chain controls with them
+    /// before it plans): EQ bands, width bands, compressor and limiter, each when given.
+    public static func validateStages(eqBands: [EQBand]? = nil, widthBands: [EQBand]? = nil,
+                                      compressor k: CompressorSettings? = nil, limiter l: LimiterSettings? = nil) throws {
+        var c = Checker()
+        if let eqBands { bands(&c, "plan.eq.bands", eqBands) }
+        if let widthBands { bands(&c, "plan.width.sideBands", widthBands) }
+        if let k { compressor(&c, k) }
+        if let l { limiter(&c, l) }
+        if let first = c.errors.first { throw first }
+    }
+
+    static func compressor(_ c: inout Checker, _ k: CompressorSettings) {
+        c.range("plan.compressor.thresholdDB", k.thresholdDB, -80, 0)
+        c.range("plan.compressor.ratio", k.ratio, 1, 20)
+        c.range("plan.compressor.kneeDB", k.kneeDB, 0, 24)
+        c.range("plan.compressor.attackMilliseconds", k.attackMilliseconds, 0.1, 500)
+        c.range("plan.compressor.releaseMilliseconds", k.releaseMilliseconds, 5, 5_000)
+        c.range("plan.compressor.slowReleaseMilliseconds", k.slowReleaseMilliseconds, k.releaseMilliseconds, 10_000)
+        c.range("plan.compressor.detectorMilliseconds", k.detectorMilliseconds, 1, 1_000)
+    }
+
+    static func limiter(_ c: inout Checker, _ l: LimiterSettings) {
+        c.range("plan.limiter.inputGainDB", l.inputGainDB, -40, 60)
+        c.range("plan.limiter.ceilingDBTP", l.ceilingDBTP, -9, 0)
+        c.range("plan.limiter.lookaheadMilliseconds", l.lookaheadMilliseconds, 0.5, 20)
+        c.range("plan.limiter.releaseMilliseconds", l.releaseMilliseconds, 1, 2_000)
+        c.range("plan.limiter.marginDB", l.marginDB, 0, 1)
     }
 
     static func bands(_ c: inout Checker, _ key: String, _ bands: [EQBand]) {

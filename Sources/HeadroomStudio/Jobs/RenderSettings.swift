@@ -19,11 +19,13 @@ public struct RenderSettings: Codable, Sendable, Equatable {
     public var matchWidth = 1.0
     public var matchLoudness = 0.0
     public var matchDynamics = 0.5
+    /// The chain's settings set in the page (nil: the planner's).
+    public var chain: ChainEdits?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case target, lufs, ceiling, evenOut, sectionGain, eq, compressor, stereoLows, matchEQ, matchWidth, matchLoudness, matchDynamics
+        case target, lufs, ceiling, evenOut, sectionGain, eq, compressor, stereoLows, matchEQ, matchWidth, matchLoudness, matchDynamics, chain
     }
 
     /// Missing keys keep their defaults, so the page (or a script) sends only what it changes.
@@ -41,6 +43,7 @@ public struct RenderSettings: Codable, Sendable, Equatable {
         matchWidth = try c.decodeIfPresent(Double.self, forKey: .matchWidth) ?? matchWidth
         matchLoudness = try c.decodeIfPresent(Double.self, forKey: .matchLoudness) ?? matchLoudness
         matchDynamics = try c.decodeIfPresent(Double.self, forKey: .matchDynamics) ?? matchDynamics
+        chain = try c.decodeIfPresent(ChainEdits.self, forKey: .chain)
     }
 
     /// The match amounts for the planner.
@@ -59,6 +62,7 @@ public struct RenderSettings: Codable, Sendable, Equatable {
         where !(v.isFinite && (0.0...1.0).contains(v)) {
             throw JobError.usage("match \(name) must be between 0 and 1")
         }
+        try chain?.validate()
     }
 
     /// The loudness target with the overrides applied.
@@ -69,8 +73,9 @@ public struct RenderSettings: Codable, Sendable, Equatable {
         return t
     }
 
-    /// The stages the user switched off, applied to a plan (and said in its decisions).
+    /// The chain's edits and the stages the user switched off, applied to a plan (and said in its decisions).
     public func apply(to plan: inout MasteringPlan) {
+        chain?.apply(to: &plan, compressorAllowed: compressor, eqAllowed: eq)
         if !sectionGain { plan.sectionGain.enabled = false }
         if !eq { plan.eq.enabled = false }
         if !compressor { plan.compressor.enabled = false }

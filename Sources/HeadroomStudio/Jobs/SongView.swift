@@ -48,8 +48,17 @@ public struct SongView: Codable, Sendable {
         public var status: String?
     }
 
+    /// The chain as a render had it, for the page's controls to start from.
+    public struct Chain: Codable, Sendable {
+        public var eq: ToneEQSettings
+        public var compressor: CompressorSettings
+        public var limiter: LimiterSettings
+        public var width: WidthSettings?
+    }
+
     public struct Render: Codable, Sendable {
         public var record: RenderRecord
+        public var chain: Chain?
         public var after: Numbers?
         public var settings: RenderSettings?
         /// The gain that plays the master at the mix's loudness (mix LUFS − master LUFS), in dB.
@@ -87,6 +96,8 @@ extension Studio {
             v.settings = try? JSONDecoder().decode(RenderSettings.self, from: Data(r.settingsJSON.utf8))
             if r.status == .done, let session = try? session(song: songID, render: r.id), let report = session.report {
                 v.after = SongView.Numbers(report.after, truePeak: report.truePeak8xDBTP)
+                let p = session.plan
+                v.chain = SongView.Chain(eq: p.eq, compressor: p.compressor, limiter: p.limiter, width: p.width)
                 v.after?.monoLossLU = (try? masterAnalysis(song: songID, render: r.id))?.stereo?.monoFoldLossLU
                 if let mix = saved?.analysis.loudness.integratedLUFS { v.matchGainDB = mix - report.after.integratedLUFS }
                 v.verdict = report.targetHit && report.ceilingHeld ? "target and ceiling held"

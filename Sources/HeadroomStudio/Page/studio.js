@@ -235,7 +235,51 @@ async function showPreviews(id, render) {
 }
 
 // The selected render's settings back in the form, to adjust from there.
+// The chain's controls start from the selected render's plan; a control the user changes is marked and
+// only marked values are sent (the planner decides the rest).
+function showChain(render) {
+  const c = render && render.chain;
+  const set = (id, v) => { const i = $(`#chain-${id}`); i.value = v === undefined || v === null ? '' : v; delete i.dataset.changed; };
+  set('compressorThresholdDB', c && c.compressor.thresholdDB.toFixed(1));
+  set('compressorRatio', c && c.compressor.ratio);
+  set('compressorAttackMilliseconds', c && c.compressor.attackMilliseconds);
+  set('compressorReleaseMilliseconds', c && c.compressor.releaseMilliseconds);
+  set('limiterLookaheadMilliseconds', c && c.limiter.lookaheadMilliseconds);
+  set('limiterReleaseMilliseconds', c && c.limiter.releaseMilliseconds);
+  set('widthDB', 0);
+  $('#eq-bands').dataset.changed = '';
+  delete $('#eq-bands').dataset.changed;
+  $('#eq-bands tbody').replaceChildren(...((c && c.eq.enabled) ? c.eq.bands : []).map(eqRow));
+}
+
+function eqRow(b) {
+  const changed = () => { $('#eq-bands').dataset.changed = 'true'; };
+  const kind = el('select', { class: 'eq-kind', onchange: changed }, ...['bell', 'lowShelf', 'highShelf'].map((k) => el('option', { value: k }, k)));
+  kind.value = b.kind;
+  const input = (cls, v) => el('input', { class: cls, inputmode: 'decimal', size: '5', value: String(v), oninput: changed });
+  return el('tr', {}, el('td', {}, kind), el('td', {}, input('eq-hz', b.frequencyHz)), el('td', {}, input('eq-db', b.gainDB)),
+    el('td', {}, input('eq-q', b.q)), el('td', {}, el('button', { type: 'button', title: 'remove', onclick: (e) => { e.target.closest('tr').remove(); changed(); } }, '✕')));
+}
+$('#eq-add').addEventListener('click', () => { $('#eq-bands tbody').append(eqRow({ kind: 'bell', frequencyHz: 1000, gainDB: 0, q: 1 })); $('#eq-bands').dataset.changed = 'true'; });
+document.querySelectorAll('input.chain').forEach((i) => i.addEventListener('input', () => { i.dataset.changed = 'true'; }));
+
+// The chain edits to send: only what the user changed.
+function chainEdits(num) {
+  const chain = {};
+  document.querySelectorAll('input.chain').forEach((i) => {
+    if (i.dataset.changed) { const v = num(`#${i.id}`); if (v !== undefined) chain[i.id.slice('chain-'.length)] = v; }
+  });
+  if ($('#eq-bands').dataset.changed) {
+    chain.eqBands = [...document.querySelectorAll('#eq-bands tbody tr')].map((tr) => {
+      const n = (cls) => { const v = Number(tr.querySelector(cls).value.trim().replace('\u2212', '-')); if (!Number.isFinite(v)) throw new Error(`EQ band: "${tr.querySelector(cls).value}" is not a number`); return v; };
+      return { kind: tr.querySelector('.eq-kind').value, frequencyHz: n('.eq-hz'), gainDB: n('.eq-db'), q: n('.eq-q') };
+    });
+  }
+  return Object.keys(chain).length ? chain : undefined;
+}
+
 function showSettings(render) {
+  showChain(render);
   const s = render && render.settings;
   if (!s) return;
   $('#render-target').value = s.target;
@@ -462,6 +506,8 @@ $('#render-form').addEventListener('submit', async (e) => {
     for (const [k, id] of [['matchEQ', '#match-eq'], ['matchWidth', '#match-width'], ['matchLoudness', '#match-loudness'], ['matchDynamics', '#match-dynamics']]) {
       const v = num(id); if (v !== undefined) body[k] = v;
     }
+    const chain = chainEdits(num);
+    if (chain) body.chain = chain;
     $('#render-button').disabled = true;
     const r = await post(`/api/songs/${state.song}/renders`, body);
     say('');
