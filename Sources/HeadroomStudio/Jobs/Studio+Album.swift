@@ -172,15 +172,8 @@ extension Studio {
                 rec.error = failed.isEmpty ? nil : failed.map { $0.error ?? $0.name }.joined(separator: "; ")
                 try store.save(rec)
                 r.finish(rec.error)
-            } catch let e as JobError where e.kind == .cancelled {
-                try? FileManager.default.removeItem(at: folder)
-                rec.status = .cancelled; rec.error = "cancelled"
-                try? store.save(rec)
-                r.finish("cancelled", cancelled: true)
             } catch {
-                rec.status = .failed; rec.error = (error as? JobError)?.message ?? "\(error)"
-                try? store.save(rec)
-                r.finish(rec.error)
+                Self.end(&rec, error, folder: folder, store: store, reporter: r)
             }
         }
         return (render, job)

@@ -224,18 +224,26 @@ public final class Studio: Sendable {
                 rec.ceilingHeld = report.ceilingHeld
                 try store.save(rec)
                 r.finish(nil)
-            } catch let e as JobError where e.kind == .cancelled {
-                try? FileManager.default.removeItem(at: folder)
-                rec.status = .cancelled; rec.error = "cancelled"
-                try? store.save(rec)
-                r.finish("cancelled", cancelled: true)
             } catch {
-                rec.status = .failed; rec.error = (error as? JobError)?.message ?? "\(error)"
-                try? store.save(rec)
-                r.finish(rec.error)
+                Self.end(&rec, error, folder: folder, store: store, reporter: r)
             }
         }
         return (render, job)
+    }
+
+    /// A render (of a song or of the album) that threw: cancelled, with its folder removed, or failed with
+    /// its one line; said in its record and in its job.
+    static func end<R: RenderOutcome>(_ rec: inout R, _ error: Error, folder: URL, store: Store, reporter: Reporter) {
+        if let e = error as? JobError, e.kind == .cancelled {
+            try? FileManager.default.removeItem(at: folder)
+            rec.status = .cancelled; rec.error = "cancelled"
+            try? store.save(rec)
+            reporter.finish("cancelled", cancelled: true)
+        } else {
+            rec.status = .failed; rec.error = (error as? JobError)?.message ?? "\(error)"
+            try? store.save(rec)
+            reporter.finish(rec.error)
+        }
     }
 
     // MARK: Files of a song

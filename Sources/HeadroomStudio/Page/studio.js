@@ -264,7 +264,7 @@ $('#eq-add').addEventListener('click', () => { $('#eq-bands tbody').append(eqRow
 document.querySelectorAll('input.chain').forEach((i) => i.addEventListener('input', () => { i.dataset.changed = 'true'; }));
 
 // The chain edits to send: only what the user changed.
-function chainEdits(num) {
+function chainEdits() {
   const chain = {};
   document.querySelectorAll('input.chain').forEach((i) => {
     if (i.dataset.changed) { const v = num(`#${i.id}`); if (v !== undefined) chain[i.id.slice('chain-'.length)] = v; }
@@ -486,27 +486,28 @@ document.addEventListener('keydown', (e) => {
   else if (e.key === ' ') { e.preventDefault(); player.toggle(); }
 });
 
+// Numbers as people type or paste them: "−1.6" (the reports' minus) or "-1.6"; empty is undefined.
+function num(id) {
+  const text = $(id).value.trim().replace('\u2212', '-');
+  if (text === '') return undefined;
+  const v = Number(text);
+  if (!Number.isFinite(v)) throw new Error(`${($(id).closest('label') || $(id)).textContent.trim()}: "${$(id).value}" is not a number`);
+  return v;
+}
+
 const targets = { spotify: [-14, -1], apple: [-16, -1], youtube: [-14, -1], tidal: [-14, -1], amazon: [-14, -2], deezer: [-15, -1],
   'ebu-r128': [-23, -1], loud: [-9, -0.3] };
 $('#render-target').replaceChildren(...Object.entries(targets).map(([k, [l, c]]) => el('option', { value: k }, `${k} (${fmt(l, 0)} LUFS, ${fmt(c, 1)} dBTP)`)));
 $('#render-evenout').addEventListener('input', (e) => { $('#evenout-value').textContent = (+e.target.value).toFixed(2); });
 $('#render-form').addEventListener('submit', async (e) => {
   e.preventDefault();
-  // Numbers as people type or paste them: "−1.6" (the reports' minus) or "-1.6".
-  const num = (id) => {
-    const text = $(id).value.trim().replace('\u2212', '-');
-    if (text === '') return undefined;
-    const v = Number(text);
-    if (!Number.isFinite(v)) throw new Error(`${$(id).closest('label').textContent.trim()}: "${$(id).value}" is not a number`);
-    return v;
-  };
   try {
     const body = { target: $('#render-target').value, lufs: num('#render-lufs'), ceiling: num('#render-ceiling'), evenOut: +$('#render-evenout').value };
     for (const s of ['sectionGain', 'eq', 'compressor', 'stereoLows']) body[s] = $(`#stage-${s}`).checked;
     for (const [k, id] of [['matchEQ', '#match-eq'], ['matchWidth', '#match-width'], ['matchLoudness', '#match-loudness'], ['matchDynamics', '#match-dynamics']]) {
       const v = num(id); if (v !== undefined) body[k] = v;
     }
-    const chain = chainEdits(num);
+    const chain = chainEdits();
     if (chain) body.chain = chain;
     $('#render-button').disabled = true;
     const r = await post(`/api/songs/${state.song}/renders`, body);
@@ -608,8 +609,6 @@ $('#album-button').addEventListener('click', () => openAlbum().catch((e) => say(
 $('#album-target').replaceChildren(...Object.entries(targets).map(([k, [l, c]]) => el('option', { value: k }, `${k} (${fmt(l, 0)} LUFS, ${fmt(c, 1)} dBTP)`)));
 $('#album-form').addEventListener('submit', async (e) => {
   e.preventDefault();
-  const num = (id) => { const t = $(id).value.trim().replace('\u2212', '-'); if (t === '') return undefined; const v = Number(t);
-    if (!Number.isFinite(v)) throw new Error(`"${$(id).value}" is not a number`); return v; };
   try {
     const body = { target: $('#album-target').value, lufs: num('#album-lufs'), ceiling: num('#album-ceiling'),
       keepOffset: num('#album-keep'), albumEQ: num('#album-eq') };

@@ -114,3 +114,11 @@ public struct AlbumRenderRecord: Codable, Sendable, Equatable, FetchableRecord, 
 
     public var songIDs: [String] { (try? JSONDecoder().decode([String].self, from: Data(songIDsJSON.utf8))) ?? [] }
 }
+
+/// What a render's record (a song's or the album's) says of how it ended.
+protocol RenderOutcome: PersistableRecord, Sendable {
+    var status: RenderRecord.Status { get set }
+    var error: String? { get set }
+}
+extension RenderRecord: RenderOutcome {}
+extension AlbumRenderRecord: RenderOutcome {}
