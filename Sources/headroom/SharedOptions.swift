@@ -137,14 +137,6 @@ struct ReferenceOptions: ParsableArguments {
 
     /// Reads, analyzes and measures each reference, then blends them by weight (nil without references).
     func profile(say: (String) -> Void = { _ in }) throws -> ReferenceProfile? {
-        guard !references.isEmpty else { return nil }
-        var profiles: [ReferenceProfile] = []
-        for path in references {
-            say("analyzing the reference \((path as NSString).lastPathComponent)")
-            let reference = try Mix.load(path)
-            profiles.append(ReferenceProfile.measure(reference.audio, analysis: try reference.analyze(),
-                                                     name: (path as NSString).lastPathComponent, span: span))
-        }
-        return ReferenceProfile.blend(profiles, weights: try weights())
+        try References.profile(references, weights: try weights(), span: span, say: say)
     }
 }

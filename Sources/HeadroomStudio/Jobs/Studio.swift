@@ -195,8 +195,7 @@ public final class Studio: Sendable {
                 var options = Planner.Options(target: settings.loudnessTarget)
                 options.evenOut = settings.evenOut
                 if let refID = song.referenceID, let ref = try store.song(refID), ref.status == .ready {
-                    let refAudio = try Mix.load(ref.audioPath).audio
-                    options.reference = ReferenceProfile.measure(refAudio, analysis: try Self.readAnalysis(store, refID).analysis, name: ref.name)
+                    options.reference = try References.measure(ref.audioPath, name: ref.name)
                     options.matchAmounts = settings.matchAmounts
                 }
                 var plan = Planner(options: options).plan(analysis: saved.analysis, checklist: saved.checklist, audio: mix.audio)
