@@ -240,8 +240,13 @@ import Testing
         let eq = plan.decisions.filter { $0.stage == "eq" }
         #expect(eq.map(\.summary) == ["bell (Q 1.2) −2.0 dB at 2.5 kHz"] && eq.allSatisfy { $0.reason.contains("in the session") }, "\(eq)")
         #expect(plan.decisions.contains { $0.stage == "width" && $0.summary == "side +2.0 dB above 300 Hz" })
+        // The page reads a small summary per render (written when it finished; made again when missing).
+        let summary = server.library.path + "/songs/\(song)/renders/\(renderID)/summary.json"
+        #expect(FileManager.default.fileExists(atPath: summary))
+        try FileManager.default.removeItem(atPath: summary)
         // The page starts its controls from the render's chain.
         let (_, v) = try await server.json("/api/songs/\(song)")
+        #expect(FileManager.default.fileExists(atPath: summary))
         let rendered = try #require(try Self.arr(try Self.obj(v)["renders"]).last)
         let shown = try Self.obj(try Self.obj(rendered["chain"])["compressor"])
         #expect(shown["ratio"] as? Double == 2.5)

@@ -2,6 +2,7 @@ import Foundation
 import HeadroomAnalysis
 import HeadroomChecklist
 import HeadroomMastering
+import HeadroomSession
 
 /// Everything the page shows of one song, in one JSON answer.
 public struct SongView: Codable, Sendable {
@@ -56,6 +57,27 @@ public struct SongView: Codable, Sendable {
         public var width: WidthSettings?
     }
 
+    /// What the page shows of a finished render, written beside its master when it finishes
+    /// (`summary.json`), so opening a song reads one small file per render instead of its session and the
+    /// master's whole analysis.
+    public struct RenderSummary: Codable, Sendable {
+        public var after: Numbers
+        public var chain: Chain
+        public var masterLUFS: Double
+        public var verdict: String
+
+        static func make(_ session: Session, master: Analysis) -> RenderSummary? {
+            guard let report = session.report else { return nil }
+            var after = Numbers(report.after, truePeak: report.truePeak8xDBTP)
+            after.monoLossLU = master.stereo?.monoFoldLossLU
+            let p = session.plan
+            return RenderSummary(after: after, chain: Chain(eq: p.eq, compressor: p.compressor, limiter: p.limiter, width: p.width),
+                                 masterLUFS: report.after.integratedLUFS,
+                                 verdict: report.targetHit && report.ceilingHeld ? "target and ceiling held"
+                                     : report.targetHit ? "ceiling missed" : "target missed (limiting guard)")
+        }
+    }
+
     public struct Render: Codable, Sendable {
         public var record: RenderRecord
         public var chain: Chain?
@@ -86,6 +108,19 @@ public struct SongView: Codable, Sendable {
 }
 
 extension Studio {
+    /// A finished render's summary: its `summary.json`, or (renders made before there was one) made from
+    /// its session and the master's analysis, and kept for next time.
+    func renderSummary(song: String, render: String) -> SongView.RenderSummary? {
+        let file = store.renderFolder(song: song, render: render).appendingPathComponent("summary.json")
+        if let data = try? Data(contentsOf: file), let summary = try? JSONDecoder().decode(SongView.RenderSummary.self, from: data) {
+            return summary
+        }
+        guard let session = try? session(song: song, render: render), let master = try? masterAnalysis(song: song, render: render),
+              let summary = SongView.RenderSummary.make(session, master: master) else { return nil }
+        try? Self.writeJSON(summary, to: file)
+        return summary
+    }
+
     /// The page's view of a song (and of its renders).
     public func view(songID: String) throws -> SongView? {
         guard let song = try store.song(songID) else { return nil }
@@ -94,14 +129,11 @@ extension Studio {
         let renders: [SongView.Render] = try store.renders(song: songID).map { r in
             var v = SongView.Render(record: r)
             v.settings = try? JSONDecoder().decode(RenderSettings.self, from: Data(r.settingsJSON.utf8))
-            if r.status == .done, let session = try? session(song: songID, render: r.id), let report = session.report {
-                v.after = SongView.Numbers(report.after, truePeak: report.truePeak8xDBTP)
-                let p = session.plan
-                v.chain = SongView.Chain(eq: p.eq, compressor: p.compressor, limiter: p.limiter, width: p.width)
-                v.after?.monoLossLU = (try? masterAnalysis(song: songID, render: r.id))?.stereo?.monoFoldLossLU
-                if let mix = saved?.analysis.loudness.integratedLUFS { v.matchGainDB = mix - report.after.integratedLUFS }
-                v.verdict = report.targetHit && report.ceilingHeld ? "target and ceiling held"
-                    : report.targetHit ? "ceiling missed" : "target missed (limiting guard)"
+            if r.status == .done, let summary = renderSummary(song: songID, render: r.id) {
+                v.after = summary.after
+                v.chain = summary.chain
+                if let mix = saved?.analysis.loudness.integratedLUFS { v.matchGainDB = mix - summary.masterLUFS }
+                v.verdict = summary.verdict
             }
             return v
         }

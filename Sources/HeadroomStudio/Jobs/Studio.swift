@@ -216,6 +216,9 @@ public final class Studio: Sendable {
                 if let compressor = result.compressorGainReduction {
                     try Self.writeJSON(compressor, to: folder.appendingPathComponent("compressor-gain.json"))
                 }
+                if let summary = SongView.RenderSummary.make(outcome.session, master: outcome.mastering.after) {
+                    try Self.writeJSON(summary, to: folder.appendingPathComponent("summary.json"))
+                }
                 rec.status = .done
                 rec.integratedLUFS = outcome.mastering.after.loudness.integratedLUFS
                 rec.truePeakDBTP = report.truePeak8xDBTP
