@@ -75,6 +75,17 @@ def main():
         subprocess.run([os.path.join(t.BUILD, "headroom"), "master", mix, "-q", "-o", os.path.join(work, "cli.wav")], check=True)
         print(f"headroom master on the same mix: {time.time() - t0:.2f} s")
         print(f"server memory (RSS) after the render: {rss_mb(studio.proc.pid):.0f} MB")
+        # Three songs in the library, each opened (its view and plots asked for).
+        for name in ("second", "third"):
+            _, body = t.http(f"{studio.url}/api/songs?name={name}.wav", data=data, method="POST")
+            job = t.json.loads(body)["job"]["id"]
+            while studio.api(f"/api/jobs/{job}")["status"] in ("queued", "running"):
+                time.sleep(0.05)
+        for s in studio.api("/api/songs"):
+            studio.api(f"/api/songs/{s['id']}")
+            for plot in ("waveform", "loudness", "spectrum"):
+                t.http(f"{studio.url}/api/songs/{s['id']}/plots/{plot}.svg")
+        print(f"server memory (RSS) with three {MINUTES:.0f}-minute songs loaded: {rss_mb(studio.proc.pid):.0f} MB")
     finally:
         studio.stop()
 
