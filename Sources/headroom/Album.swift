@@ -104,7 +104,7 @@ struct Album: ParsableCommand {
         options.evenOut = evenOut
         options.output = OutputSettings(format: container.rawValue, bits: bits, sampleRateHz: nil, dither: true)
         options.reference = try reference.profile()
-        options.matchAmounts = try reference.amounts()
+        options.matchAmounts = try reference.amounts(explicitTarget: loudness.target != nil || loudness.lufs != nil)
         options.matchSpan = reference.span
         let albumTracks = tracks.indices.map { i in
             AlbumJob.Track(path: tracks[i], name: names[i],

@@ -192,7 +192,7 @@ struct Master: ParsableCommand {
             options.evenOut = evenOut ?? options.evenOut
             options.maxLimitingLU = maxLimiting ?? options.maxLimitingLU
             options.reference = try reference.profile(say: { progress.say($0) })
-            options.matchAmounts = try reference.amounts()
+            options.matchAmounts = try reference.amounts(explicitTarget: loudness.target != nil || loudness.lufs != nil)
             options.matchSpan = reference.span
             options.output = outputSettings(deliverables[0].format, base: nil, mixRate: mix.audio.sampleRate)
             plans = targets.map { target in

@@ -120,9 +120,15 @@ struct ReferenceOptions: ParsableArguments {
         if (weight != nil || matchText != nil) && references.isEmpty { throw ValidationError("--weight and --match need --reference") }
     }
 
-    func amounts() throws -> MatchAmounts {
-        guard let matchText else { return MatchAmounts() }
-        do { return try MatchAmounts.parse(matchText) } catch let e as MatchError { throw ValidationError("--match \(e)") }
+    /// The match amounts. An explicit `--target`/`--lufs` is what the master hits: the reference moves the
+    /// loudness only when no target was given, or when `--match loudness=…` asks for it.
+    func amounts(explicitTarget: Bool = false) throws -> MatchAmounts {
+        var amounts = MatchAmounts()
+        if let matchText {
+            do { amounts = try MatchAmounts.parse(matchText) } catch let e as MatchError { throw ValidationError("--match \(e)") }
+        }
+        if explicitTarget && !(matchText ?? "").lowercased().contains("loudness") { amounts.loudness = 0 }
+        return amounts
     }
 
     /// One weight per reference (equal when not given).

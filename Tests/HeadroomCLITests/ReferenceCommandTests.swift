@@ -42,6 +42,27 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: folder.file("again.wav"))) == Data(contentsOf: URL(fileURLWithPath: folder.file("song.master.wav"))))
     }
 
+    /// An explicit target is what the master hits; without one the reference's loudness is followed, and
+    /// `--match loudness=…` asks for it even with a target.
+    @Test func anExplicitTargetWinsOverTheReferencesLoudness() throws {
+        let folder = TempFolder()
+        let mix = try AnalyzeCommandTests.writeSong(folder, name: "song.wav")
+        let ref = try Self.writeReference(folder)
+        let refLUFS = try Analyzer().analyze(AudioFileReader.read(path: ref).buffer).loudness.integratedLUFS
+        /// The loudness the plan aimed the master at (the limiting guard may stop a master short of it).
+        func aim(_ extra: [String], _ out: String) throws -> Double {
+            let r = try CLI.run(["master", mix, "-q", "--codecs", "none", "--reference", ref, "-o", folder.file(out)] + extra)
+            #expect([0, 3].contains(r.status), "\(r.stderr)")
+            return try Session.decode(Data(contentsOf: URL(fileURLWithPath: folder.file(out + ".headroom.json")))).plan.target.integratedLUFS
+        }
+        try #require(abs(refLUFS - -14) > 1.5, "the reference must sit away from the spotify target: \(refLUFS)")
+        #expect(try aim(["--target", "spotify"], "explicit.wav") == -14)
+        #expect(try aim(["--lufs", "-16"], "lufs.wav") == -16)
+        let followed = try aim([], "followed.wav")
+        #expect(abs(followed - refLUFS) < 0.2, "\(followed) follows the reference's \(refLUFS)")
+        #expect(abs(try aim(["--target", "spotify", "--match", "loudness=1"], "asked.wav") - followed) < 0.01)
+    }
+
     @Test func severalReferencesBlendByWeight() throws {
         let folder = TempFolder()
         let mix = try AnalyzeCommandTests.writeSong(folder, name: "song.wav")

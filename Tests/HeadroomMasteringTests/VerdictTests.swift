@@ -61,4 +61,32 @@ import Testing
         #expect(item.action.contains(advice), "\(item.action)")
         #expect(item.action.hasPrefix("Improved but still"), "\(item.action)")
     }
+
+    /// The song's shape: kept when section gain does what even-out asks; an edit that lifts the quiet verse
+    /// over the chorus is called out, and the level jump it turned round is not "fixed".
+    @Test func shapeIsJudgedOnTheMaster() throws {
+        var song = SyntheticSong(sections: [.init("verse", seconds: 12, levelDB: -11), .init("chorus", seconds: 12, levelDB: 0)])
+        song.peakDBFS = -4
+        let mix = song.render()
+        let analysis = try Analyzer().analyze(mix)
+        let checklist = ChecklistRules.evaluate(analysis)
+        try #require(checklist.items.contains { $0.key == "sections.jump" }, "the mix must have a level jump")
+        // EBU R128: no limiting needed, so nothing but section gain moves the sections.
+        var options = Planner.Options(target: LoudnessTarget.presets["ebu-r128"]!)
+        options.evenOut = 0
+        var plan = Planner(options: options).plan(analysis: analysis, checklist: checklist, audio: mix)
+        plan.compressor.enabled = false
+        let kept = try Mastering.run(mix, analysis: analysis, checklist: checklist, plan: plan)
+        let shape = try #require(kept.checklist.items.first { $0.key == "master.shape" })
+        #expect(shape.status == .kept, "\(shape.title)")
+
+        // The verse lifted 16 dB: now louder than the chorus.
+        plan.sectionGain.enabled = true
+        plan.sectionGain.segments[0].gainDB = 16
+        let lifted = try Mastering.run(mix, analysis: analysis, checklist: checklist, plan: plan)
+        let changed = try #require(lifted.checklist.items.first { $0.key == "master.shape" })
+        #expect(changed.status == .stillOpen && changed.title.contains("louder than the loudest section"), "\(changed.title)")
+        let jump = try #require(lifted.checklist.items.first { $0.key == "sections.jump" })
+        #expect(jump.status == .stillOpen && jump.action.hasPrefix("Inverted"), "\(jump.title) → \(jump.action)")
+    }
 }

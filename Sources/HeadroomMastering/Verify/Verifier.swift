@@ -52,6 +52,11 @@ public enum Verifier {
             value: max(after.levels.truePeakDBTP, tp8), unit: "dBTP", expected: "at or below \(f1(t.ceilingDBTP)) dBTP at 4x and 8x",
             action: report.ceilingHeld ? "Nothing to do." : "Lower the ceiling by 0.2 dB and re-render.",
             status: report.ceilingHeld ? .fixed : .stillOpen)
+        if let shape = shapeVerdict(before: before, report: report, plan: plan) {
+            add("master.shape", shape.kept ? .strength : .problem, shape.kept ? .info : .major, shape.title,
+                value: shape.worstLU, unit: "LU", expected: "the loudest section stays the loudest (within \(f1(loudestKeptLU)) LU); distances as even-out asks (within \(f1(shapeToleranceLU)) LU)",
+                action: shape.action, status: shape.kept ? .kept : .stillOpen)
+        }
         if let m = report.match {
             // One item per matched aspect: closer to the reference (or already there) is fixed.
             func aspect(_ key: String, _ name: String, _ unit: String, before: Double, after: Double, amount: Double, close: Double) {
@@ -160,8 +165,12 @@ public enum Verifier {
         case "sections.jump":
             // The jump at the same boundary in the master.
             let t = (item.timeRanges.first?.startSeconds ?? 0) + 2
-            let jump = sectionJump(report, at: t)
-            if abs(jump) <= ChecklistThresholds.sectionJumpLU { item.status = .fixed; item.title += " → \(f1(jump)) LU in the master" } else {
+            let jump = sectionJump(report, at: t), was = item.measuredValue ?? jump
+            if was * jump < 0 && abs(jump) > loudestKeptLU {
+                still("Inverted: \(f1(jump)) LU in the master, the quieter side is now the louder; lower --even-out or the section's gain in the session.")
+            } else if abs(jump) <= ChecklistThresholds.sectionJumpLU && abs(jump) <= abs(was) {
+                item.status = .fixed; item.title += " → \(f1(jump)) LU in the master"
+            } else {
                 still("Still \(f1(jump)) LU in the master; raise --even-out to level the sections more.")
             }
         default:
@@ -201,6 +210,46 @@ public enum Verifier {
         if s.minimumCorrelation < T.phaseTroubleCorrelation { lost.append("correlation falls to \(f2(s.minimumCorrelation))") }
         if s.correlation < 0 { lost.append("the channels are out of phase") }
         return lost
+    }
+
+    /// The loudest section may end up this much under another and still count as the loudest.
+    static let loudestKeptLU = 0.5
+    /// A section's distance to the loudest may miss what even-out asked for by this much.
+    static let shapeToleranceLU = 1.0
+
+    /// Whether the master keeps the song's shape: the mix's loudest section is still the loudest, and every
+    /// section sits as far under it as section gain asked (`evenOut` of the distance taken, at most the
+    /// largest section gain), measured on the master with the mix's boundaries. Nil for one section.
+    static func shapeVerdict(before: Analysis, report: MasterReport, plan: MasteringPlan) -> (kept: Bool, title: String, action: String, worstLU: Double)? {
+        let b = report.before.sectionLUFS, a = report.after.sectionLUFS
+        let loud = before.loudestSectionIndex
+        guard b.count > 1, a.count == b.count, b.indices.contains(loud) else { return nil }
+        let starts = report.sectionStartsSeconds
+        func name(_ i: Int) -> String { "section \(i + 1) (\(timeText(i < starts.count ? starts[i] : 0)))" }
+        let evenOut = plan.sectionGain.enabled ? plan.evenOut : 0
+        var worst: (index: Int, expected: Double, got: Double)?
+        for i in b.indices where i != loud && b[i] > -70 {
+            let distance = b[loud] - b[i]
+            let expected = max(distance - Planner.maxSectionGainDB, distance * (1 - evenOut))
+            let got = a[loud] - a[i]
+            if abs(got - expected) > abs((worst?.got ?? 0) - (worst?.expected ?? 0)) { worst = (i, expected, got) }
+        }
+        let louder = a.indices.filter { $0 != loud && a[$0] > a[loud] + loudestKeptLU }.max { a[$0] < a[$1] }
+        let off = worst.map { abs($0.got - $0.expected) } ?? 0
+        if let k = louder {
+            return (false, "Song shape changed: \(name(k)) is now \(f1(a[k] - a[loud])) LU louder than the loudest section, \(name(loud))",
+                    "Lower --even-out, or that section's gain in the session (plan.sectionGain.segments).", a[k] - a[loud])
+        }
+        guard let w = worst, off > shapeToleranceLU else {
+            return (true, "Song shape kept: \(name(loud)) is still the loudest, the other sections within \(f1(off)) LU of what even-out \(fmt(evenOut, digits: 2)) asked",
+                    "Nothing to do.", off)
+        }
+        let cause = plan.compressor.enabled && w.got < w.expected
+            ? "The compressor evened the song further than section gain asked: a gentler ratio or a higher threshold (Chain settings, or the session) keeps more of the shape."
+            : w.got < w.expected ? "The limiter evened it further than asked: a lower target keeps more of the shape."
+            : "Section gain left it further apart than asked: raise --even-out."
+        return (false, "Song shape changed: \(name(w.index)) sits \(f1(w.got)) LU under the loudest where even-out \(fmt(evenOut, digits: 2)) asked for \(f1(w.expected)) LU",
+                cause, w.got - w.expected)
     }
 
     static func sectionJump(_ report: MasterReport, at t: Double) -> Double {
