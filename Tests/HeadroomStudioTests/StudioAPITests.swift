@@ -250,6 +250,10 @@ import Testing
         let rendered = try #require(try Self.arr(try Self.obj(v)["renders"]).last)
         let shown = try Self.obj(try Self.obj(rendered["chain"])["compressor"])
         #expect(shown["ratio"] as? Double == 2.5)
+        // The checklist reads as the master's verdict has it, with the master's own items after the mix's.
+        let checklist = try Self.arr(try Self.obj(v)["checklist"])
+        #expect(checklist.contains { $0["key"] as? String == "master.loudness" && $0["status"] as? String == "fixed" }, "\(checklist)")
+        #expect(checklist.contains { $0["key"] as? String == "master.shape" })
     }
 
     @Test func badUploadsAndForeignRequestsLeaveNothing() async throws {

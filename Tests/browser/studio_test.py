@@ -279,6 +279,16 @@ def main():
             assert {"kind": "bell", "frequencyHz": 1000, "gainDB": -1.5, "q": 1} in chain["eq"]["bands"], chain["eq"]
             wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#plot-gain svg polygon.reduction.compressor"), 20, "the compressor's gain reduction")
             driver.save_screenshot(os.path.join(SHOTS, "studio-chain.png"))
+            # The next render starts from what the form shows: a limiter change keeps the ratio and the band.
+            wait(driver, lambda d: d.find_element(By.ID, "chain-compressorRatio").get_attribute("value") == "3", 20, "the form from the new render")
+            release = driver.find_element(By.ID, "chain-limiterReleaseMilliseconds")
+            release.clear(); release.send_keys("100")
+            before = done_renders()
+            click_when_ready(driver, lambda d: d.find_element(By.ID, "render-button"), "Render")
+            wait(driver, lambda d: done_renders() > before, 120, "the second chain render")
+            chain = studio.api(f"/api/songs/{ctx['song']}")["renders"][-1]["chain"]
+            assert chain["limiter"]["releaseMilliseconds"] == 100 and chain["compressor"]["ratio"] == 3, chain
+            assert {"kind": "bell", "frequencyHz": 1000, "gainDB": -1.5, "q": 1} in chain["eq"]["bands"], chain["eq"]
         check("chain settings from the page: compressor ratio and an EQ band, rendered and plotted", chain_settings)
 
         def cancel_a_render():

@@ -155,7 +155,7 @@ public enum Verifier {
                 item.status = .kept
                 item.title += " → master \(f1(stereo.monoFoldLossLU)) LU"
             } else {
-                still("Lost in mastering: \(lost.joined(separator: "; ")). Compare before/after in mono (key 7 in the studio).")
+                still("Lost in mastering: \(lost.joined(separator: "; ")). Compare before/after in mono (the studio's mono preview, or headroom check).")
             }
         case "tone.balanced":
             let outside = after.tonalBalance.regions.filter { $0.name != "sub" && abs($0.deviationDB) > ChecklistThresholds.tonalBalancedDB }

@@ -139,14 +139,24 @@ extension Studio {
         }
         let lastSession = (try? store.renders(song: songID))?.last(where: { $0.status == .done }).flatMap { try? session(song: songID, render: $0.id) }
         let duration = saved?.analysis.durationSeconds ?? 0
-        let items: [SongView.Item] = saved?.checklist.items.map { item in
+        // After a render, each item reads as the master's verdict has it (its title with the figures after,
+        // the reason when still open), and the master's own items (loudness, ceiling, shape) follow.
+        let masterItems = lastSession?.checklist.items ?? []
+        let mixItems = saved?.checklist.items ?? []
+        var items: [SongView.Item] = mixItems.map { item in
             // An item about the whole song has no moment to jump to.
             let range = item.timeRanges.first.flatMap { $0.durationSeconds < 0.9 * duration ? $0 : nil }
-            return SongView.Item(id: item.id, key: item.key, kind: item.kind.rawValue, severity: item.severity.rawValue, title: item.title,
-                          expected: item.expected, action: item.action, startSeconds: range?.startSeconds,
-                          done: ticks[item.id] ?? false,
-                          status: lastSession?.checklist.items.first { $0.id == item.id }?.status.rawValue)
-        } ?? []
+            let after = masterItems.first { $0.id == item.id }
+            return SongView.Item(id: item.id, key: item.key, kind: item.kind.rawValue, severity: item.severity.rawValue,
+                                 title: after?.title ?? item.title, expected: item.expected,
+                                 action: after?.status == .stillOpen ? after?.action : item.action, startSeconds: range?.startSeconds,
+                                 done: ticks[item.id] ?? false, status: after?.status.rawValue)
+        }
+        let mixIDs = Set(mixItems.map(\.id))
+        items += masterItems.filter { !mixIDs.contains($0.id) }.map { m in
+            SongView.Item(id: m.id, key: m.key, kind: m.kind.rawValue, severity: m.severity.rawValue, title: m.title, expected: m.expected,
+                          action: m.status == .stillOpen ? m.action : nil, startSeconds: nil, done: ticks[m.id] ?? false, status: m.status.rawValue)
+        }
         let reference = try song.referenceID.flatMap { try store.song($0) }.flatMap { r in
             r.integratedLUFS.map { SongView.Reference(id: r.id, name: r.name, integratedLUFS: $0) }
         }

@@ -239,6 +239,8 @@ async function showPreviews(id, render) {
 // only marked values are sent (the planner decides the rest).
 function showChain(render) {
   const c = render && render.chain;
+  // What the selected render was told beyond the planner's choices: the next render starts from it too.
+  state.baseChain = (render && render.settings && render.settings.chain) || {};
   const set = (id, v) => { const i = $(`#chain-${id}`); i.value = v === undefined || v === null ? '' : v; delete i.dataset.changed; };
   set('compressorThresholdDB', c && c.compressor.thresholdDB.toFixed(1));
   set('compressorRatio', c && c.compressor.ratio);
@@ -246,7 +248,7 @@ function showChain(render) {
   set('compressorReleaseMilliseconds', c && c.compressor.releaseMilliseconds);
   set('limiterLookaheadMilliseconds', c && c.limiter.lookaheadMilliseconds);
   set('limiterReleaseMilliseconds', c && c.limiter.releaseMilliseconds);
-  set('widthDB', 0);
+  set('widthDB', state.baseChain.widthDB || 0);
   $('#eq-bands').dataset.changed = '';
   delete $('#eq-bands').dataset.changed;
   $('#eq-bands tbody').replaceChildren(...((c && c.eq.enabled) ? c.eq.bands : []).map(eqRow));
@@ -265,7 +267,7 @@ document.querySelectorAll('input.chain').forEach((i) => i.addEventListener('inpu
 
 // The chain edits to send: only what the user changed.
 function chainEdits() {
-  const chain = {};
+  const chain = { ...(state.baseChain || {}) };
   document.querySelectorAll('input.chain').forEach((i) => {
     if (i.dataset.changed) { const v = num(`#${i.id}`); if (v !== undefined) chain[i.id.slice('chain-'.length)] = v; }
   });
@@ -387,7 +389,7 @@ function showRenders(v) {
         el('a', { href: `/api/songs/${state.song}/renders/${rec.id}/session.json`, class: 'download-session' }, 'session'),
         el('a', { href: `/api/songs/${state.song}/renders/${rec.id}/report.html`, class: 'download-report' }, 'report'));
     }
-    if (rec.error) li.append(el('span', { class: 'hint' }, ` ${rec.error}`));
+    if (rec.error && rec.error !== rec.status) li.append(el('span', { class: 'hint' }, ` ${rec.error}`));
     return li;
   }));
 }
@@ -532,7 +534,9 @@ async function openAlbum() {
   const order = (next) => setAlbum(next);
   const lufs = v.tracks.map((t) => t.integratedLUFS), low = Math.min(...lufs, 0) - 1;
   const done = v.renders.filter((r) => r.record.status === 'done');
-  const last = done.length ? done[done.length - 1] : null;
+  // The masters' transitions are the last render's, heard only while the album keeps that render's order.
+  const latest = done.length ? done[done.length - 1] : null;
+  const last = latest && JSON.stringify(JSON.parse(latest.record.songIDsJSON)) === JSON.stringify(v.tracks.map((t) => t.songID)) ? latest : null;
   $('#album-tracks tbody').replaceChildren(...v.tracks.map((t, i) => el('tr', { 'data-song': t.songID },
     el('td', {}, String(i + 1)), el('td', {}, t.name),
     el('td', {},
@@ -558,7 +562,7 @@ async function openAlbum() {
   $('#album-renders').replaceChildren(...v.renders.map((r) => {
     const rec = r.record;
     const head = el('div', {}, `${new Date(rec.createdAt).toLocaleTimeString()} — ${rec.status}`,
-      rec.status === 'done' ? ` · loudness spread ${fmt(rec.loudnessSpreadBeforeLU)} → ${fmt(rec.loudnessSpreadAfterLU)} LU, tone ${fmt(rec.tonalSpreadBeforeDB, 2)} → ${fmt(rec.tonalSpreadAfterDB, 2)} dB` : (rec.error ? `: ${rec.error}` : ''));
+      rec.status === 'done' ? ` · loudness spread ${fmt(rec.loudnessSpreadBeforeLU)} → ${fmt(rec.loudnessSpreadAfterLU)} LU, tone ${fmt(rec.tonalSpreadBeforeDB, 2)} → ${fmt(rec.tonalSpreadAfterDB, 2)} dB` : (rec.error && rec.error !== rec.status ? `: ${rec.error}` : ''));
     const li = el('li', { 'data-render': rec.id, 'data-status': rec.status }, head);
     if (r.report) {
       li.append(el('table', {}, el('tr', {}, ...['track', 'mix LUFS', 'master LUFS', 'true peak', ''].map((h) => el('th', {}, h))),
@@ -590,13 +594,19 @@ function followAlbum(job) {
   const source = new EventSource(`/api/jobs/${job.id}/events`);
   state.events[job.id] = source;
   box.hidden = false;
-  $('#album-job-cancel').onclick = async () => { try { await post(`/api/jobs/${job.id}/cancel`, {}); } catch (err) { say(err.message); } };
+  const cancel = $('#album-job-cancel');
+  cancel.disabled = false;
+  cancel.onclick = async () => {
+    cancel.disabled = true; state.albumCancelling = true;
+    $('#album-job-step').textContent = 'cancelling… (the tracks stop at their next step)';
+    try { await post(`/api/jobs/${job.id}/cancel`, {}); } catch (err) { say(err.message); }
+  };
   source.onmessage = async (e) => {
     const j = JSON.parse(e.data);
-    $('#album-job-step').textContent = `mastering the album: ${j.step}`;
+    if (!state.albumCancelling) $('#album-job-step').textContent = `mastering the album: ${j.step}`;
     $('#album-job-progress').value = j.fraction;
     if (j.status !== 'queued' && j.status !== 'running') {
-      source.close(); delete state.events[job.id]; box.hidden = true;
+      source.close(); delete state.events[job.id]; box.hidden = true; state.albumCancelling = false;
       if (j.status === 'failed') say(j.message || 'the album failed');
       if (j.status === 'cancelled') say('album cancelled: nothing was kept', true);
       if (!$('#album').hidden) await openAlbum();
