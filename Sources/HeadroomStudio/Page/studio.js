@@ -91,8 +91,11 @@ const player = {
   },
   async use(key) {
     if (!this.urls[key]) return;
+    // The last key pressed wins: a switch still decoding when another is asked for is dropped.
+    const request = this.request = (this.request || 0) + 1;
     const at = this.position();
     if (this.playing) await this.buffer(key);  // decode first, so the switch itself is instant
+    if (request !== this.request) return;
     this.source = key;
     document.querySelectorAll('.source').forEach((b) => b.classList.toggle('active', b.dataset.source === key));
     if (this.playing) await this.start(at); else { this.offset = at; this.applyGain(); this.show(); }
