@@ -56,8 +56,23 @@ public struct ChainEdits: Codable, Sendable, Equatable {
                                               compressor: compressorEdited ? compressor(CompressorSettings(enabled: true)) : nil,
                                               limiter: limiterLookaheadMilliseconds != nil || limiterReleaseMilliseconds != nil ? limiter(LimiterSettings()) : nil)
         } catch let e as PlanValidationError {
-            throw JobError.usage("\(e)")
+            throw JobError.usage("\(Self.label(e.key)) is \(e.value); allowed \(e.allowed)")
         }
+    }
+
+    /// A session key as the page's controls name it: "plan.eq.bands[3].frequencyHz" → "EQ band 4 Hz".
+    static func label(_ key: String) -> String {
+        let names = ["frequencyHz": "Hz", "gainDB": "dB", "q": "Q", "thresholdDB": "threshold", "ratio": "ratio",
+                     "attackMilliseconds": "attack (ms)", "releaseMilliseconds": "release (ms)", "slowReleaseMilliseconds": "release (ms)",
+                     "lookaheadMilliseconds": "lookahead (ms)"]
+        let parts = key.split(separator: ".").map(String.init)
+        let field = names[parts.last ?? ""] ?? parts.last ?? key
+        func index(_ part: String) -> Int? { part.split(separator: "[").last.flatMap { Int($0.dropLast()) } }
+        if key.hasPrefix("plan.eq.bands"), let i = parts.dropFirst(2).first.flatMap(index) { return "EQ band \(i + 1) \(field)" }
+        if key.hasPrefix("plan.width") { return "width \(field)" }
+        if key.hasPrefix("plan.compressor") { return "compressor \(field)" }
+        if key.hasPrefix("plan.limiter") { return "limiter \(field)" }
+        return key
     }
 
     /// The edits on a plan. The stage switches (`RenderSettings`) still decide whether a stage runs; an
