@@ -189,4 +189,28 @@ import Testing
         // The smoothness penalty rounds the single bell's edges a little; the curve is followed.
         #expect(mean < 0.3 && errors.max()! < 1.5, "mean error \(mean) dB, worst \(errors.max()!) dB")
     }
+
+    /// The match EQ stays within what mastering does: a reference 12 dB heavier in the lows and 12 dB
+    /// brighter gets at most about 6 dB in the body of the spectrum and about 3 dB at the extremes.
+    @Test func theMatchEQIsBoundedLikeMastering() throws {
+        let sr = 44_100.0
+        func spectrum(_ tilt: (Double) -> Double) -> AudioBuffer {
+            Signals.stereo(Signals.multitone(levelDB: { TonalTarget.levelDB(atHz: $0) + tilt($0) }, rmsDBFS: -20, seconds: 8, sampleRate: sr),
+                           sampleRate: sr)
+        }
+        let mix = spectrum { _ in 0 }
+        let ref = spectrum { f in f < 120 ? 12 : f > 6_000 ? 12 : 0 }
+        let mixAnalysis = try Analyzer().analyze(mix)
+        var options = Planner.Options(target: LoudnessTarget.presets["spotify"]!)
+        options.reference = ReferenceProfile.measure(ref, analysis: try Analyzer().analyze(ref), name: "ref")
+        options.matchAmounts = MatchAmounts(eq: 1, width: 0, loudness: 0, dynamics: 0)
+        let plan = Planner(options: options).plan(analysis: mixAnalysis, checklist: ChecklistRules.evaluate(mixAnalysis), audio: mix)
+        func response(_ hz: Double) -> Double { EQFit.responseDB(plan.eq.bands, atHz: hz, sampleRate: sr) }
+        let body = stride(from: 70.0, through: 11_000, by: 10).map(response)
+        let bodyRelative = (body.max() ?? 0) - (body.min() ?? 0)
+        #expect(bodyRelative <= 12.5, "a swing of \(bodyRelative) dB")
+        for f in [30.0, 40, 50] { #expect(response(f) - response(1_000) <= 9.5, "\(f) Hz: \(response(f) - response(1_000))") }
+        for f in [14_000.0, 16_000] { #expect(response(f) - response(1_000) <= 9.5, "\(f) Hz: \(response(f) - response(1_000))") }
+        #expect(plan.eq.bands.allSatisfy { abs($0.gainDB) <= 9 })
+    }
 }

@@ -15,6 +15,14 @@ extension Planner {
     /// zig-zagged between neighbours, 0.3 leaves 0.7–1.6 dB with a smoother curve, 1.0 0.9–2.2 dB.
     static let matchSmoothness = 0.3
 
+    /// What mastering moves, as a bound on the matched curve (dB either way): ±6 dB in the body of the
+    /// spectrum, ±3 dB at the extremes (under 60 Hz and over 12 kHz), where a big move mostly moves rumble,
+    /// hiss or the limiter's work. A user asks for more with a session edit.
+    static func matchBoundDB(atHz f: Double) -> Double { f < 60 || f > 12_000 ? 3 : 6 }
+    /// Where the mix has little energy (this far under its loudest band), a boost is held to the extremes'
+    /// bound: there is little to bring up but noise.
+    static let quietBandDB = 30.0
+
     /// The preset's loudness moved towards the reference's by the loudness amount; the preset's ceiling stays.
     func matchedTarget(_ match: MatchSettings) -> LoudnessTarget {
         var t = options.target
@@ -31,7 +39,7 @@ extension Planner {
     static func matchEQ(_ match: MatchSettings, sampleRate: Double, itemIDs: [Int]) -> ([EQBand], PlanDecision) {
         let (bands, before, predicted) = matchEQBands(match, sampleRate: sampleRate)
         let summary = matchEQSummary(bands)
-        let reason = "tonal distance to \(match.reference.name): \(fmt(before)) dB mean over 1/3-octave bands (40 Hz–16 kHz) on the loud parts (loudest section and those within 3 LU); following \(Int((match.amounts.eq * 100).rounded())) % of the difference (each filter within ±\(Int(maxMatchEQDB)) dB, 1/3-octave resolution, smoothed) should leave \(fmt(predicted)) dB"
+        let reason = "tonal distance to \(match.reference.name): \(fmt(before)) dB mean over 1/3-octave bands (40 Hz–16 kHz) on the loud parts (loudest section and those within 3 LU); following \(Int((match.amounts.eq * 100).rounded())) % of the difference (the curve within ±6 dB, ±3 dB under 60 Hz and over 12 kHz, each filter within ±\(Int(maxMatchEQDB)) dB, 1/3-octave resolution, smoothed) should leave \(fmt(predicted)) dB"
         return (bands, PlanDecision(stage: "eq", summary: summary, reason: reason, itemIDs: itemIDs))
     }
 
@@ -53,7 +61,11 @@ extension Planner {
     /// keeps neighbouring filters together, so the fit does not chase single bands.
     static func fitTone(_ curve: [Double], bands: [Int], sampleRate: Double) -> [EQBand] {
         let mean = curve.reduce(0, +) / Double(max(1, curve.count))
-        return EQFit.fit(layout: EQFit.tonalLayout, targetDB: curve.map { $0 - mean },
+        let bounded = zip(curve, bands).map { c, b in
+            let bound = matchBoundDB(atHz: SpectrumMeter.bandCentersHz[b])
+            return max(-bound, min(bound, c - mean))
+        }
+        return EQFit.fit(layout: EQFit.tonalLayout, targetDB: bounded,
                          frequenciesHz: bands.map { SpectrumMeter.bandCentersHz[$0] }, sampleRate: sampleRate,
                          maxGainDB: maxMatchEQDB, smoothness: matchSmoothness)
     }
@@ -63,8 +75,10 @@ extension Planner {
         let centers = SpectrumMeter.bandCentersHz
         let usable = usableTonalBands([match.mix, match.reference], sampleRate: sampleRate)
         var difference = [Double](repeating: 0, count: centers.count)
+        let loudestBand = usable.map { match.mix.bandLevelsDB[$0] }.max() ?? 0
         for b in usable {
             difference[b] = max(-2 * maxMatchEQDB, min(2 * maxMatchEQDB, match.reference.bandLevelsDB[b] - match.mix.bandLevelsDB[b]))
+            if match.mix.bandLevelsDB[b] < loudestBand - quietBandDB { difference[b] = min(difference[b], matchBoundDB(atHz: 20)) }
         }
         let before = MatchDistances(match.mix, match.reference).tonalDB
         guard !usable.isEmpty, match.amounts.eq > 0 else { return ([], before, before) }
