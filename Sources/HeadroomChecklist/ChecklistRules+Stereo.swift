@@ -31,11 +31,23 @@ extension ChecklistRules {
             d.add("stereo.near-mono", .info, .info, "The mix is (nearly) mono: side \(fmt(s.sideToMidDB)) dB under mid",
                 at: [], value: s.sideToMidDB, unit: "dB side/mid", expected: "some width, unless mono is intended",
                 action: "Nothing to fix if intended.")
-        } else if s.monoFoldLossLU <= T.monoSafeLossLU && s.lowEndSideToMidDB <= T.lowEndSideToMidDB
-                    && s.minimumCorrelation >= T.phaseTroubleCorrelation && s.correlation >= 0 {
+        } else if monoSafetyMisses(s).isEmpty {
             d.add("stereo.mono-safe", .strength, .info, "Mono-safe stereo width: \(fmt(s.monoFoldLossLU)) LU lost in mono, centred low end",
                 at: [], value: s.monoFoldLossLU, unit: "LU", expected: "at most 1.5 LU lost in mono",
                 action: "Keep the width as it is.")
         }
+    }
+
+    /// What keeps a stereo signal from being mono-safe, one phrase each; empty when it is (the mono-safe
+    /// strength's rule, and the master's verdict on it, read this one list).
+    public static func monoSafetyMisses(_ s: Analysis.Stereo) -> [String] {
+        var misses: [String] = []
+        if s.monoFoldLossLU > T.monoSafeLossLU { misses.append("folding to mono now costs \(fmt(s.monoFoldLossLU)) LU (at most \(fmt(T.monoSafeLossLU)))") }
+        if s.lowEndSideToMidDB > T.lowEndSideToMidDB {
+            misses.append("the low end's side is \(fmt(s.lowEndSideToMidDB)) dB against the mid (\(fmt(T.lowEndSideToMidDB)) or less is centred)")
+        }
+        if s.minimumCorrelation < T.phaseTroubleCorrelation { misses.append("correlation falls to \(fmt(s.minimumCorrelation, digits: 2))") }
+        if s.correlation < 0 { misses.append("the channels are out of phase") }
+        return misses
     }
 }

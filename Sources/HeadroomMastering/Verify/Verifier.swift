@@ -150,7 +150,7 @@ public enum Verifier {
             }
         case "stereo.mono-safe":
             guard let stereo = after.stereo else { item.status = .noted; break }
-            let lost = monoSafetyLost(stereo)
+            let lost = ChecklistRules.monoSafetyMisses(stereo)
             if lost.isEmpty {
                 item.status = .kept
                 item.title += " → master \(f1(stereo.monoFoldLossLU)) LU"
@@ -158,8 +158,9 @@ public enum Verifier {
                 still("Lost in mastering: \(lost.joined(separator: "; ")). Compare before/after in mono (the studio's mono preview, or headroom check).")
             }
         case "tone.balanced":
+            // Kept exactly when the rule still finds it; the regions outside its range say why not.
             let outside = after.tonalBalance.regions.filter { $0.name != "sub" && abs($0.deviationDB) > ChecklistThresholds.tonalBalancedDB }
-            if outside.isEmpty { item.status = .kept } else {
+            if rules.item(key: item.key) != nil { item.status = .kept } else {
                 still("Lost in mastering: \(outside.map { "\($0.name) \(f1($0.deviationDB)) dB" }.joined(separator: ", ")) from the neutral target now; check the EQ moves in the plan.")
             }
         case "sections.jump":
@@ -196,20 +197,6 @@ public enum Verifier {
             }
         }
         return item
-    }
-
-    /// Why a master is no longer mono-safe, measured as the checklist's own rule measures it (so the item
-    /// and the translation's mono line, which read the same figures, cannot disagree).
-    static func monoSafetyLost(_ s: Analysis.Stereo) -> [String] {
-        typealias T = ChecklistThresholds
-        var lost: [String] = []
-        if s.monoFoldLossLU > T.monoSafeLossLU { lost.append("folding to mono now costs \(f1(s.monoFoldLossLU)) LU (at most \(f1(T.monoSafeLossLU)))") }
-        if s.lowEndSideToMidDB > T.lowEndSideToMidDB {
-            lost.append("the low end's side is \(f1(s.lowEndSideToMidDB)) dB against the mid (\(f1(T.lowEndSideToMidDB)) or less is centred)")
-        }
-        if s.minimumCorrelation < T.phaseTroubleCorrelation { lost.append("correlation falls to \(f2(s.minimumCorrelation))") }
-        if s.correlation < 0 { lost.append("the channels are out of phase") }
-        return lost
     }
 
     /// The loudest section may end up this much under another and still count as the loudest.
