@@ -1,5 +1,5 @@
-import CFuzzer
 import Foundation
+import FuzzDriver
 import FuzzSupport
 import HeadroomAnalysis
 import HeadroomDSP
@@ -40,11 +40,8 @@ public func fuzzSession(_ data: UnsafeRawPointer, _ count: Int) -> CInt {
     return 0
 }
 
-/// The entry point: the package manager links `main` to `fuzz_session_main` (the module's name); it hands
-/// the command line to libFuzzer's driver (corpus folders, -max_total_time=…, or crash files to replay).
+/// The entry point (`FuzzDriver.main`: libFuzzer's driver with this target).
 @_cdecl("fuzz_session_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in fuzzSession(UnsafeRawPointer(data!), size) }
+    FuzzDriver.main(argc, argv) { data, size in fuzzSession(UnsafeRawPointer(data!), size) }
 }
