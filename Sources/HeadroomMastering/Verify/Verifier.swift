@@ -166,7 +166,7 @@ public enum Verifier {
         case "sections.jump":
             // The jump at the same boundary in the master.
             let t = (item.timeRanges.first?.startSeconds ?? 0) + 2
-            let jump = sectionJump(report, at: t), was = item.measuredValue ?? jump
+            let jump = sectionJump(report, at: t), was = item.measuredValue
             if was * jump < 0 && abs(jump) > loudestKeptLU {
                 still("Inverted: \(f1(jump)) LU in the master, the quieter side is now the louder; lower --even-out or the section's gain in the session.")
             } else if abs(jump) <= ChecklistThresholds.sectionJumpLU && abs(jump) <= abs(was) {
