@@ -138,6 +138,10 @@ extension LoudnessMeter {
         return lufs(energy: gated.reduce(0, +) / Double(gated.count))
     }
 
+    /// Integrated loudness (LUFS) of sub-block energies that were changed after metering, e.g. scaled by a
+    /// later gain: the same gating as `integratedLUFS`.
+    public static func integratedLUFS(subBlockEnergies e: [Double]) -> Double { gatedLoudness(e, range: 0..<e.count) }
+
     /// Integrated loudness in LUFS over `range` of sub-blocks (whole file when nil); −∞ if everything is
     /// below the −70 LUFS gate.
     public func integratedLUFS(subBlocks range: Range<Int>? = nil) -> Double {

@@ -60,6 +60,23 @@ public enum ChecklistRules {
                 action: "Keep them: limit only as much as the loudness target needs.")
         }
 
+        // Transients, on the loudest section (where the chain is set up).
+        if analysis.sections.indices.contains(analysis.loudestSectionIndex) {
+            let loudest = analysis.loudestSection
+            let crest = loudest.crestFactorDB
+            if crest >= T.spikyCrestDB {
+                d.add("transients.spiky", .problem, .minor,
+                    "Spiky transients on the loudest section: peaks \(fmt(crest)) dB over its body",
+                    at: [loudest.range], value: crest, unit: "dB crest", expected: "a crest of \(fmt(T.squashedCrestDB, digits: 0))–\(fmt(T.spikyCrestDB, digits: 0)) dB on the loudest section",
+                    action: "A loud master limits these hits hard; the transient shaper softens them first when the target needs the peaks controlled.")
+            } else if crest < T.squashedCrestDB {
+                d.add("transients.squashed", .problem, .minor,
+                    "Squashed transients on the loudest section: peaks only \(fmt(crest)) dB over its body",
+                    at: [loudest.range], value: crest, unit: "dB crest", expected: "a crest of \(fmt(T.squashedCrestDB, digits: 0))–\(fmt(T.spikyCrestDB, digits: 0)) dB on the loudest section",
+                    action: "Ease the mix-bus compression or clipping; the transient shaper brings some attack back where the target leaves room.")
+            }
+        }
+
         // DC offset.
         for channel in levels.channels {
             let dc = abs(channel.dcOffsetPercent)

@@ -15,6 +15,12 @@ public enum ChecklistThresholds {
     public static let healthyPLRDB = 12.0
     public static let healthyDR = 10
 
+    /// Transients on the loudest section (its crest factor, sample peak over RMS): above ~14 dB the hits stand
+    /// so far over the body that a loud master must limit them hard; under ~11 dB they were squashed in the
+    /// mix (a bus compressor or clipper) and the song sounds flat however loud it is played.
+    public static let spikyCrestDB = 14.0
+    public static let squashedCrestDB = 11.0
+
     /// DC offset: 0.1 % of full scale (−60 dB) wastes headroom and makes clicks at edits; 1 % is gross.
     public static let dcOffsetPercent = 0.1
     public static let severeDCOffsetPercent = 1.0

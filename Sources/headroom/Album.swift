@@ -39,8 +39,8 @@ struct Album: ParsableCommand {
     @Option(name: .customLong("album-eq"), help: "How far each track's tone is matched to the album's average, 0...1.")
     var albumEQ: Double = 0.5
 
-    @Option(name: .customLong("even-out"), help: "Section even-out within each track, 0...1.")
-    var evenOut: Double = 0.4
+    @Option(name: .customLong("even-out"), help: "Section even-out within each track, 0...1 (0 keeps each song's shape).")
+    var evenOut: Double = Planner.defaultEvenOut
 
     @OptionGroup var reference: ReferenceOptions
 

@@ -37,8 +37,14 @@ struct Master: ParsableCommand {
 
     @OptionGroup var loudness: LoudnessOptions
 
-    @Option(name: .customLong("even-out"), help: "How far quieter sections are brought up towards the loudest: 0 keeps the song's section dynamics, 1 levels them (default 0.4).")
+    @Option(name: .customLong("even-out"), help: "How much of each section's distance under the loudest the master removes: 0 keeps the song's shape, 1 levels the sections (default 0).")
     var evenOut: Double?
+
+    @Flag(inversion: .prefixedNo, help: "Level the sections into the chain and put the song's shape back after the limiter (default on). --no-keep-shape: section gain alone, by --even-out.")
+    var keepShape = true
+
+    @Option(help: "Soft clipper before the limiter: auto (on for loud targets, −12 LUFS and up), on or off.")
+    var clipper: ClipperChoice = .auto
 
     @Option(name: .customLong("max-limiting"), help: "Most loudness (LU) the limiter may take from the loudest section (default 4).")
     var maxLimiting: Double?
@@ -103,8 +109,8 @@ struct Master: ParsableCommand {
         let several = loudness.presetNames.count > 1
         if let session {
             if !references.isEmpty { throw ValidationError("--reference makes a new plan; it cannot be combined with --session") }
-            if evenOut != nil || maxLimiting != nil {
-                throw ValidationError("--even-out and --max-limiting make a new plan; with --session, edit the session's sectionGain or maxLimitingLU instead")
+            if evenOut != nil || maxLimiting != nil || !keepShape || clipper != .auto {
+                throw ValidationError("--even-out, --max-limiting, --no-keep-shape and --clipper make a new plan; with --session, edit the session's shape, sectionGain, softClip or maxLimitingLU instead")
             }
             if several { throw ValidationError("--session re-renders one master; give one --target") }
             if let mix, AudioFileWriter.sameFile(session, mix) { throw ValidationError("--session \(session) is the input mix") }
@@ -190,6 +196,8 @@ struct Master: ParsableCommand {
         } else {
             var options = Planner.Options(target: targets[0])
             options.evenOut = evenOut ?? options.evenOut
+            options.keepShape = keepShape
+            options.softClip = clipper.requested
             options.maxLimitingLU = maxLimiting ?? options.maxLimitingLU
             options.reference = try reference.profile(say: { progress.say($0) })
             options.matchAmounts = try reference.amounts(explicitTarget: loudness.target != nil || loudness.lufs != nil)
@@ -300,4 +308,11 @@ final class Progress: @unchecked Sendable {
         if enabled { FileHandle.standardError.write(Data(String(format: "\r\u{1B}[K%@ %3.0f%%", what, f * 100).utf8)) }
     }
     func done() { if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
+}
+
+/// `--clipper`: the soft clipper before the limiter.
+enum ClipperChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, on, off
+    /// What the planner is told: nil lets the target decide.
+    var requested: Bool? { self == .auto ? nil : self == .on }
 }

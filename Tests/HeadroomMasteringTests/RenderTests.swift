@@ -74,9 +74,35 @@ import Testing
         #expect(maxStep < 1e-3)
     }
 
-    @Test func evenOutZeroKeepsTheSectionDynamics() throws {
-        let (plan, _, _) = try Self.master(Self.song, preset: "spotify", evenOut: 0)
-        #expect(!plan.sectionGain.enabled)
+    /// The default: sections levelled into the chain (half their distance), then put back after the limiter,
+    /// so the master's sections sit as far under the loudest as the mix's (within 1 LU) at the target.
+    @Test func theDefaultKeepsTheSongsShape() throws {
+        let (plan, r, a) = try Self.master(Self.song, preset: "spotify", evenOut: Planner.defaultEvenOut)
+        #expect(Planner.defaultEvenOut == 0)
+        let shape = try #require(plan.shape)
+        #expect(plan.sectionGain.enabled && shape.loudestIndex == a.loudestSectionIndex)
+        #expect(plan.decisions.contains { $0.stage == "shape" })
+        #expect(!r.guardLimited && abs(r.achievedLUFS + 14) <= 0.1, "\(r.achievedLUFS)")
+        let after = Verifier.sectionLoudness(r.master, sections: a.sections)
+        let loud = a.loudestSectionIndex
+        for (i, s) in a.sections.enumerated() where i != loud {
+            let mix = a.loudestSection.integratedLUFS - s.integratedLUFS, master = after[loud] - after[i]
+            #expect(abs(master - mix) <= 1, "section \(i): \(mix) LU under the loudest in the mix, \(master) in the master")
+            #expect(r.plan.shape?.gainsDB?[i] ?? 0 <= 0)
+        }
+        #expect(after.indices.allSatisfy { after[$0] <= after[loud] + 0.5 })
+        // The loudness range stays within 1.5 LU of the mix's.
+        let lra = try Analyzer().analyze(r.master).loudness.loudnessRangeLU
+        #expect(abs(lra - a.loudness.loudnessRangeLU) <= 1.5, "LRA \(a.loudness.loudnessRangeLU) → \(lra)")
+    }
+
+    /// Without the shape stage, even-out 0 means no section gain at all.
+    @Test func withoutTheShapeStageEvenOutZeroLeavesSectionsAlone() throws {
+        let a = try Analyzer().analyze(Self.song)
+        var options = Planner.Options(target: LoudnessTarget.presets["spotify"]!)
+        options.keepShape = false
+        let plan = Planner(options: options).plan(analysis: a, checklist: ChecklistRules.evaluate(a), audio: Self.song)
+        #expect(!plan.sectionGain.enabled && plan.shape == nil)
         #expect(plan.decisions.contains { $0.stage == "section-gain" && $0.summary == "off" })
     }
 

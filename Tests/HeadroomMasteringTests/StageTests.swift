@@ -28,6 +28,9 @@ import Testing
             ("compressor", { GlueCompressorStage(settings: CompressorSettings(enabled: true, thresholdDB: -24, ratio: 2)) }),
             ("stereo lows", { StereoLowsStage(settings: StereoLowsSettings(enabled: true)) }),
             ("limiter", { TruePeakLimiterStage(settings: LimiterSettings(inputGainDB: 8, ceilingDBTP: -1)) }),
+            ("transient shaper", { TransientShaperStage(settings: TransientSettings(enabled: true, attackDB: -4, sustainDB: 2)) }),
+            // Clip level −6 dBFS, knee from −9: the music (peaks at −3 dBFS) is bent.
+            ("soft clipper", { SoftClipStage(settings: SoftClipSettings(enabled: true), limiterCeilingDBTP: -8) }),
         ]
     }
 
@@ -75,6 +78,9 @@ import Testing
             ("compressor", GlueCompressorStage(settings: CompressorSettings(enabled: false, thresholdDB: -40))),
             ("stereo lows", StereoLowsStage(settings: StereoLowsSettings(enabled: false))),
             ("eq at 0 dB", ToneEQStage(settings: ToneEQSettings(enabled: true, bands: [EQBand(kind: .bell, frequencyHz: 1000, gainDB: 0)]))),
+            ("transient shaper", TransientShaperStage(settings: TransientSettings(enabled: false, attackDB: -6))),
+            ("transient shaper at 0 dB", TransientShaperStage(settings: TransientSettings(enabled: true))),
+            ("soft clipper", SoftClipStage(settings: SoftClipSettings(enabled: false), limiterCeilingDBTP: -8)),
         ]
         for (name, stage) in bypassed {
             #expect(Self.maxDifference(Self.run(stage, input, blockSize: 4096), input) < 1e-6, "\(name)")
@@ -86,6 +92,12 @@ import Testing
         var d: Float = 0
         for i in latency..<input.frameCount { d = max(d, abs(out.channels[0][i] - input.channels[0][i - latency] * g)) }
         #expect(d < 1e-6)
+        // The clipper under its knee (−1 dBFS here) is a pure delay, bit for bit.
+        let open = SoftClipStage(settings: SoftClipSettings(enabled: true), limiterCeilingDBTP: 0)
+        let delayed = Self.run(open, input, blockSize: 4096), clipLatency = open.latencyFrames
+        var e: Float = 0
+        for c in 0..<2 { for i in clipLatency..<input.frameCount { e = max(e, abs(delayed.channels[c][i] - input.channels[c][i - clipLatency])) } }
+        #expect(e == 0 && open.clippedCount == 0)
     }
 
     @Test func reportedLatencyMatchesAnImpulse() {

@@ -80,7 +80,17 @@ import Testing
         let shape = try #require(kept.checklist.items.first { $0.key == "master.shape" })
         #expect(shape.status == .kept, "\(shape.title)")
 
-        // The verse lifted 16 dB: now louder than the chorus.
+        // The verse lifted 10 dB with the shape stage on: it is put back (the stage lowers at most 12 dB),
+        // and the shape is kept.
+        plan.sectionGain.enabled = true
+        plan.sectionGain.segments[0].gainDB = 10
+        let restored = try Mastering.run(mix, analysis: analysis, checklist: checklist, plan: plan)
+        let back = try #require(restored.checklist.items.first { $0.key == "master.shape" })
+        #expect(back.status == .kept, "\(back.title)")
+        #expect((restored.result.plan.shape?.gainsDB?[0] ?? 0) < -9, "\(String(describing: restored.result.plan.shape?.gainsDB))")
+
+        // The same lift without the shape stage: now louder than the chorus.
+        plan.shape = nil
         plan.sectionGain.enabled = true
         plan.sectionGain.segments[0].gainDB = 16
         let lifted = try Mastering.run(mix, analysis: analysis, checklist: checklist, plan: plan)

@@ -20,7 +20,7 @@ public struct AlbumPlanner: Sendable {
         public var maxOffsetLU: Double = 4
         /// How far each track's tone is matched to the album's (0...1).
         public var eqAmount: Double = 0.5
-        public var evenOut: Double = 0.4
+        public var evenOut: Double = Planner.defaultEvenOut
         public var maxLimitingLU: Double = 4
         public var output = OutputSettings()
         /// A reference to match instead of the album average, with its amounts.

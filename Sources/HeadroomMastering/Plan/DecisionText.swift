@@ -18,6 +18,17 @@ public enum DecisionText {
         "true-peak limiter, ceiling \(fmt(l.ceilingDBTP)) dBTP, lookahead \(fmt(l.lookaheadMilliseconds)) ms, release \(Int(l.releaseMilliseconds)) ms"
     }
 
+    public static func transient(_ t: TransientSettings) -> String {
+        var parts: [String] = []
+        if t.attackDB != 0 { parts.append("attack \(signed(t.attackDB)) dB") }
+        if t.sustainDB != 0 { parts.append("sustain \(signed(t.sustainDB)) dB") }
+        return "transient shaper, " + (parts.isEmpty ? "flat" : parts.joined(separator: ", ")) + " (fast \(fmt(t.fastAttackMilliseconds)) ms / slow \(fmt(t.slowAttackMilliseconds)) ms attack, stereo-linked)"
+    }
+
+    public static func softClip(_ c: SoftClipSettings) -> String {
+        "soft clipper \(signed(c.clipOverCeilingDB)) dB over the ceiling, \(fmt(c.kneeDB)) dB knee, 4x oversampled"
+    }
+
     public static func stereoLows(_ s: StereoLowsSettings) -> String {
         "mono below \(Int(s.crossoverHz)) Hz" + (s.amount < 1 ? " (\(Int((s.amount * 100).rounded())) %)" : "")
     }
@@ -25,6 +36,14 @@ public enum DecisionText {
     /// A width set by hand (not by reference matching): the side signal's filters.
     public static func width(_ w: WidthSettings) -> String {
         "side " + w.sideBands.map { "\(signed($0.gainDB)) dB \($0.kind == .highShelf ? "above" : $0.kind == .lowShelf ? "below" : "at") \(hz($0.frequencyHz))" }.joined(separator: ", ")
+    }
+
+    /// The gains the shape stage set after the limiter: "1 −3.6, 2 −1.4, 4 −1.1 dB" (sections left alone
+    /// are not listed).
+    public static func shapeGains(_ gains: [Double]) -> String {
+        let cuts = gains.enumerated().filter { abs($0.element) >= 0.05 }
+        guard !cuts.isEmpty else { return "no section needed lowering" }
+        return "section " + cuts.map { "\($0.offset + 1) \(signed($0.element))" }.joined(separator: ", ") + " dB"
     }
 
     /// Section `index` (0-based) of the automation.

@@ -52,7 +52,8 @@ extension OutputSettings {
 /// Everything the renderer needs, and the reasons: Codable, editable in the session file, reproducible.
 public struct MasteringPlan: Codable, Sendable, Equatable {
     public var target: LoudnessTarget
-    /// 0 keeps the song's section dynamics, 1 levels the sections fully.
+    /// How much of each section's distance under the loudest the master removes: 0 keeps the song's
+    /// shape, 1 levels the sections fully.
     public var evenOut: Double
     /// The most loudness (LU) the limiter may take from the loudest section to reach the target.
     public var maxLimitingLU: Double
@@ -62,8 +63,14 @@ public struct MasteringPlan: Codable, Sendable, Equatable {
     /// Width per band (reference matching); absent in plans without a reference.
     public var width: WidthSettings?
     public var compressor: CompressorSettings
+    /// The transient shaper after the compressor (absent in sessions from before it).
+    public var transient: TransientSettings? = nil
     public var stereoLows: StereoLowsSettings
     public var limiter: LimiterSettings
+    /// The soft clipper in front of the limiter, for loud targets (absent: none).
+    public var softClip: SoftClipSettings? = nil
+    /// The song's shape put back after the limiter (absent in sessions from before the shape stage).
+    public var shape: ShapeSettings? = nil
     public var output: OutputSettings
     /// Reference matching, when the master follows one or more references.
     public var match: MatchSettings?

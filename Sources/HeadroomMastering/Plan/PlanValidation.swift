@@ -32,6 +32,29 @@ public enum PlanValidation {
             c.range(k + ".gainDB", s.gainDB, -24, 24)
             if s.endSeconds.isFinite { previousEnd = s.endSeconds }
         }
+        if let t = plan.transient {
+            c.range("plan.transient.attackDB", t.attackDB, -12, 12)
+            c.range("plan.transient.sustainDB", t.sustainDB, -12, 12)
+            c.range("plan.transient.fastAttackMilliseconds", t.fastAttackMilliseconds, 0.05, 50)
+            c.range("plan.transient.slowAttackMilliseconds", t.slowAttackMilliseconds, t.fastAttackMilliseconds, 500)
+            c.range("plan.transient.releaseMilliseconds", t.releaseMilliseconds, 1, 2_000)
+            c.range("plan.transient.sustainReleaseMilliseconds", t.sustainReleaseMilliseconds, t.releaseMilliseconds, 5_000)
+        }
+        if let clip = plan.softClip {
+            c.range("plan.softClip.clipOverCeilingDB", clip.clipOverCeilingDB, 0, 12)
+            c.range("plan.softClip.kneeDB", clip.kneeDB, 0.5, 12)
+        }
+        if let shape = plan.shape {
+            c.range("plan.shape.rampMilliseconds", shape.rampMilliseconds, 0, 5_000)
+            c.count("plan.shape.sections", shape.sections.count, 1_000)
+            c.range("plan.shape.loudestIndex", Double(shape.loudestIndex), 0, Double(max(0, shape.sections.count - 1)))
+            for (i, s) in shape.sections.enumerated() {
+                let k = "plan.shape.sections[\(i)]"
+                c.range(k + ".startSeconds", s.startSeconds, 0, durationSeconds + 1)
+                c.range(k + ".endSeconds", s.endSeconds, s.startSeconds, durationSeconds + 1)
+                c.range(k + ".wantedDistanceLU", s.wantedDistanceLU, 0, 60)
+            }
+        }
         if let hp = plan.cleanup.highPassHz { c.range("plan.cleanup.highPassHz", hp, 5, 200) }
         bands(&c, "plan.eq.bands", plan.eq.bands)
         if let w = plan.width { bands(&c, "plan.width.sideBands", w.sideBands) }

@@ -10,7 +10,12 @@ public struct Planner: Sendable {
     /// What the user asked for.
     public struct Options: Sendable {
         public var target: LoudnessTarget
-        public var evenOut: Double = 0.4
+        public var evenOut: Double = Planner.defaultEvenOut
+        /// Section gain levels the sections into the chain and the shape stage puts them back after the
+        /// limiter (as far as `evenOut` allows). Off: section gain alone, by `evenOut`, as the master keeps it.
+        public var keepShape = true
+        /// The soft clipper before the limiter: nil lets the target decide (on for loud targets).
+        public var softClip: Bool?
         public var maxLimitingLU: Double = 4
         /// Mean gain reduction the glue compressor aims at on the loudest section.
         public var glueReductionDB: Double = 1.5
@@ -26,6 +31,12 @@ public struct Planner: Sendable {
     public var options: Options
     public init(options: Options) { self.options = options }
 
+    /// The master keeps the mix's section distances unless the user asks to even them out.
+    public static let defaultEvenOut = 0.0
+    /// With the shape stage, how much of its distance to the loudest a section is brought up into the chain:
+    /// half, so the compressor and the limiter treat the sections alike without pushing a quiet intro into
+    /// a wall of gain reduction.
+    static let chainLeveling = 0.5
     /// Bounds on automatic moves.
     static let maxSectionGainDB = 6.0
     static let maxEQGainDB = 3.0
@@ -44,9 +55,11 @@ public struct Planner: Sendable {
 
         // 1. Section gain (decisions written once the compressor is known, see below).
         let loudest = a.loudestSection
+        let keepShape = options.keepShape && a.sections.count > 1
+        let intoChain = keepShape ? max(options.evenOut, Self.chainLeveling) : options.evenOut
         var segments: [SectionGainSegment] = a.sections.map { s in
             let deficit = loudest.integratedLUFS - s.integratedLUFS
-            let gain = s.integratedLUFS > -70 ? min(Self.maxSectionGainDB, max(0, options.evenOut * deficit)) : 0
+            let gain = s.integratedLUFS > -70 ? min(Self.maxSectionGainDB, max(0, intoChain * deficit)) : 0
             return SectionGainSegment(startSeconds: s.startSeconds, endSeconds: s.endSeconds, gainDB: gain)
         }
 
@@ -115,10 +128,17 @@ public struct Planner: Sendable {
                 itemIDs: loudestID + ids("dynamics.healthy")))
         }
 
+        // 4b. Transient shaper, after the compressor, from the transient items.
+        var transient: TransientSettings? = nil
+        if let (settings, decision) = Self.transientShaper(a, checklist: checklist, target: target) {
+            transient = settings.enabled ? settings : nil
+            decisions.append(decision)
+        }
+
         // Section gain, continued: the compressor works harder on the loud sections, which evens the song out
         // on its own; take that share off the quieter sections' gain so the result is what even-out asked for.
         var compensation = [Double](repeating: 0, count: segments.count)
-        if compressor.enabled && segments.contains(where: { $0.gainDB > 0 }) {
+        if !keepShape && compressor.enabled && segments.contains(where: { $0.gainDB > 0 }) {
             func meanReduction(_ s: Analysis.Section, gainDB: Double) -> Double {
                 let r = Int(s.startSeconds * audio.sampleRate)..<min(audio.frameCount, Int(s.endSeconds * audio.sampleRate))
                 let levels = CompressorCalibration.detectorLevels(audio, range: r, settings: compressor).filter { $0 > -100 }
@@ -143,7 +163,9 @@ public struct Planner: Sendable {
             let compensated = compensation[i] > 0.05 ? ", less the \(fmt(compensation[i])) dB the compressor's lighter touch there already gives" : ""
             sectionDecisions.append(PlanDecision(
                 stage: "section-gain", summary: DecisionText.sectionGain(segments[i], index: i),
-                reason: "\(fmt(deficit)) LU under the loudest section × even-out \(fmt(options.evenOut, digits: 2))\(compensated), so it hits the chain closer to the loudest section's level",
+                reason: keepShape
+                    ? "\(fmt(deficit)) LU under the loudest section × \(fmt(intoChain, digits: 2)) (at most \(fmt(Self.maxSectionGainDB)) dB), so the compressor and the limiter treat it like the loudest section; the shape stage puts it back after the limiter"
+                    : "\(fmt(deficit)) LU under the loudest section × even-out \(fmt(options.evenOut, digits: 2))\(compensated), so it hits the chain closer to the loudest section's level",
                 itemIDs: jumpIDs + loudestID))
         }
         let sectionGain = SectionGainSettings(enabled: segments.contains { $0.gainDB != 0 }, segments: segments)
@@ -153,7 +175,6 @@ public struct Planner: Sendable {
                                                  itemIDs: loudestID))
         }
         decisions.insert(contentsOf: sectionDecisions, at: 0)
-
         // 5. Stereo lows.
         let wideIDs = ids("stereo.wide-lows")
         let stereoLows = StereoLowsSettings(enabled: !wideIDs.isEmpty && a.channelCount == 2)
@@ -163,13 +184,24 @@ public struct Planner: Sendable {
                                           itemIDs: wideIDs))
         }
 
-        // 6. Limiter.
+        // 6. Soft clipper and limiter.
+        let softClip = Self.softClip(target: target, requested: options.softClip, itemIDs: ids("transients.spiky", "loudness.summary"))
+        if let (_, decision) = softClip { decisions.append(decision) }
         let limiter = LimiterSettings(ceilingDBTP: target.ceilingDBTP)
         decisions.append(PlanDecision(
             stage: "limiter",
             summary: DecisionText.limiter(limiter),
             reason: "\(target.name) asks for \(fmt(target.ceilingDBTP)) dBTP; peaks detected at 8x (so 4x holds too), \(fmt(limiter.marginDB)) dB margin for the overs the gain changes themselves create",
             itemIDs: ids("overs.intersample", "headroom.none", "headroom.tight", "clipping")))
+        let shape = keepShape ? Self.shape(a, evenOut: options.evenOut) : nil
+        if shape != nil {
+            decisions.append(PlanDecision(
+                stage: "shape", summary: options.evenOut == 0 ? "sections put back as the mix has them, after the limiter" : "sections put back \(Int(((1 - options.evenOut) * 100).rounded())) % as far apart as the mix has them, after the limiter",
+                reason: options.evenOut == 0
+                    ? "even-out 0: the master keeps the song's shape (the loudest section \(timeText(loudest.range)) stays the loudest, every other section as far under it as in the mix); the renderer measures each section after the limiter and lowers it back"
+                    : "even-out \(fmt(options.evenOut, digits: 2)): each section ends \(fmt(options.evenOut * 100, digits: 0)) % closer to the loudest than in the mix; the renderer measures each section after the limiter and lowers it to that",
+                itemIDs: loudestID + checklist.items.filter { $0.key == "sections.jump" }.map(\.id)))
+        }
         decisions.append(PlanDecision(
             stage: "loudness", summary: "target \(fmt(target.integratedLUFS)) LUFS integrated",
             reason: "\(match.map { "the reference \($0.reference.name) sits at \(fmt($0.reference.integratedLUFS)) LUFS, matched by \(Int(($0.amounts.loudness * 100).rounded())) % from the \(options.target.name) preset's \(fmt(options.target.integratedLUFS)); the preset's ceiling is kept" } ?? "\(target.name) preset"); the gain into the limiter is searched so the master lands within ±0.1 LU, and the limiter may take at most \(fmt(options.maxLimitingLU)) LU from the loudest section",
@@ -177,12 +209,22 @@ public struct Planner: Sendable {
 
         return MasteringPlan(
             target: target, evenOut: options.evenOut, maxLimitingLU: options.maxLimitingLU,
-            sectionGain: sectionGain, cleanup: cleanup, eq: eq, width: width, compressor: compressor, stereoLows: stereoLows,
-            limiter: limiter, output: options.output, match: match, loudestSection: loudest.range, decisions: decisions)
+            sectionGain: sectionGain, cleanup: cleanup, eq: eq, width: width, compressor: compressor, transient: transient, stereoLows: stereoLows,
+            limiter: limiter, softClip: softClip?.0, shape: shape, output: options.output, match: match, loudestSection: loudest.range, decisions: decisions)
     }
 }
 
 extension Planner {
+    /// The shape stage's wanted distances: each section `1 − evenOut` of its distance under the loudest.
+    static func shape(_ a: Analysis, evenOut: Double) -> ShapeSettings {
+        let loudest = a.loudestSection
+        return ShapeSettings(enabled: true, sections: a.sections.map { s in
+            let distance = s.integratedLUFS > -70 ? max(0, loudest.integratedLUFS - s.integratedLUFS) : 0
+            return ShapeSettings.Section(startSeconds: s.startSeconds, endSeconds: s.endSeconds,
+                                         wantedDistanceLU: ((distance * (1 - evenOut)) * 100).rounded() / 100)
+        }, loudestIndex: a.loudestSectionIndex)
+    }
+
     /// Shelves and wide bells on the regions the checklist flagged against the neutral target, correcting
     /// `eqCorrection` of each deviation, within ±`maxEQGainDB`.
     static func neutralEQ(_ a: Analysis, checklist: Checklist) -> ([EQBand], [PlanDecision]) {

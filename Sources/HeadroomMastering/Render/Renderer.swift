@@ -26,8 +26,22 @@ public struct RenderResult: Sendable {
     /// before the limiter. The mix's and the master's come from their analyses.
     public var loudnessRangeAfterSectionGainLU: Double?
     public var loudnessRangePreLimiterLU: Double
+    /// After the limiter, before the shape stage put the sections back.
+    public var loudnessRangeLimitedLU: Double
+    /// The transient shaper's mean gain where it acted and the range after the compressor (when it is on).
+    public var transient = TransientStats()
+    /// Loudness the soft clipper alone took from the loudest section (nil when it is off); the limiter's own
+    /// share is `limitingLU` minus this.
+    public var softClipLossLU: Double? = nil
     /// The glue compressor's gain reduction over time (nil when it is off).
     public var compressorGainReduction: GainReductionCurve?
+}
+
+/// What the transient shaper did: its mean gain where it acted (dB; negative softened) and the loudness
+/// range after the compressor, before it (nil when it is off).
+public struct TransientStats: Sendable {
+    public var meanShapedDB = 0.0
+    public var rangeAfterCompressorLU: Double?
 }
 
 /// Renders a plan: section gain → clean-up → EQ → width → compressor → stereo lows → gain → true-peak limiter,
@@ -40,27 +54,33 @@ public enum Renderer {
                                   compressorReduction: inout Double) -> AudioBuffer {
         var unused: Double?
         var curve: GainReductionCurve?
+        var stats = TransientStats()
         return preLimiter(input, plan: plan, compressorReduction: &compressorReduction, rangeAfterSectionGain: &unused,
-                          compressorCurve: &curve)
+                          compressorCurve: &curve, transient: &stats)
     }
 
     /// The same, also measuring the loudness range after section gain (when it is on) and keeping the
     /// compressor's gain reduction over time.
     static func preLimiter(_ input: AudioBuffer, plan: MasteringPlan, compressorReduction: inout Double,
-                           rangeAfterSectionGain: inout Double?, compressorCurve: inout GainReductionCurve?) -> AudioBuffer {
+                           rangeAfterSectionGain: inout Double?, compressorCurve: inout GainReductionCurve?,
+                           transient stats: inout TransientStats) -> AudioBuffer {
         var audio = plan.output.sampleRateHz.map { Resampler.resample(input, to: $0) } ?? input
         let spec = ProcessSpec(sampleRate: audio.sampleRate, maxFrameCount: blockSize, channelCount: audio.channelCount)
         let compressor = GlueCompressorStage(settings: plan.compressor)
+        let shaper = TransientShaperStage(settings: plan.transient ?? TransientSettings())
         let stages: [AudioStage] = [
             SectionGainStage(settings: plan.sectionGain), CleanupStage(settings: plan.cleanup),
-            ToneEQStage(settings: plan.eq), WidthStage(settings: plan.width ?? WidthSettings()), compressor,
+            ToneEQStage(settings: plan.eq), WidthStage(settings: plan.width ?? WidthSettings()), compressor, shaper,
             StereoLowsStage(settings: plan.stereoLows),
         ]
         for stage in stages {
             stage.prepare(spec)
             audio.process(with: stage, blockSize: blockSize)
             if stage is SectionGainStage && plan.sectionGain.enabled { rangeAfterSectionGain = meter(audio).loudnessRangeLU() }
+            // With the shaper on, the range after the compressor too, so each stage's share can be told.
+            if stage is GlueCompressorStage && shaper.isActive { stats.rangeAfterCompressorLU = meter(audio).loudnessRangeLU() }
         }
+        stats.meanShapedDB = shaper.meanShapedDB
         compressorReduction = compressor.meanReductionDB
         compressorCurve = compressor.gainReductionCurve
         return audio
@@ -68,15 +88,34 @@ public enum Renderer {
 
     /// The limiter over a whole buffer, latency compensated (output lines up with input). `cachedPeaks`:
     /// the detector's peaks of this input (`TruePeakLimiterStage.detectorPeaks`), to skip detection.
-    public static func limit(_ input: AudioBuffer, settings: LimiterSettings, cachedPeaks: [Float]? = nil) -> AudioBuffer {
-        let limiter = TruePeakLimiterStage(settings: settings, cachedPeaks: cachedPeaks)
-        limiter.prepare(ProcessSpec(sampleRate: input.sampleRate, maxFrameCount: blockSize, channelCount: input.channelCount))
-        let latency = limiter.latencyFrames
+    /// With `softClip` on, the input gain goes first, then the clipper, then the limiter (the detector's
+    /// cache does not apply: the clipper is not linear).
+    public static func limit(_ input: AudioBuffer, settings: LimiterSettings, softClip: SoftClipSettings? = nil,
+                             cachedPeaks: [Float]? = nil) -> AudioBuffer {
+        guard let clip = softClip, clip.enabled else {
+            return compensated(input, stages: [TruePeakLimiterStage(settings: settings, cachedPeaks: cachedPeaks)])
+        }
+        var gained = input
+        let g = Float(Decibels.toAmplitude(settings.inputGainDB))
+        for c in 0..<gained.channelCount { gained.channels[c].withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] *= g } } }
+        var after = settings
+        after.inputGainDB = 0
+        return compensated(gained, stages: [SoftClipStage(settings: clip, limiterCeilingDBTP: settings.ceilingDBTP),
+                                            TruePeakLimiterStage(settings: after)])
+    }
+
+    /// Runs `stages` in order over a whole buffer, latency compensated (output lines up with input).
+    static func compensated(_ input: AudioBuffer, stages: [AudioStage]) -> AudioBuffer {
+        let spec = ProcessSpec(sampleRate: input.sampleRate, maxFrameCount: blockSize, channelCount: input.channelCount)
+        for stage in stages { stage.prepare(spec) }
+        let latency = stages.reduce(0) { $0 + $1.latencyFrames }
         // Process in place, then drop the first `latency` frames and append the flushed tail.
         var output = input
-        output.process(with: limiter, blockSize: blockSize)
         var tail = AudioBuffer(sampleRate: input.sampleRate, channelCount: input.channelCount, frameCount: latency)
-        tail.process(with: limiter, blockSize: blockSize)
+        for stage in stages {
+            output.process(with: stage, blockSize: blockSize)
+            tail.process(with: stage, blockSize: blockSize)
+        }
         for c in 0..<output.channelCount {
             output.channels[c].removeFirst(min(latency, output.channels[c].count))
             output.channels[c].append(contentsOf: tail.channels[c])
@@ -110,13 +149,21 @@ public enum Renderer {
         var reduction = 0.0
         var rangeAfterSectionGain: Double?
         var compressorCurve: GainReductionCurve?
+        var transientStats = TransientStats()
         let pre = preLimiter(input, plan: plan, compressorReduction: &reduction, rangeAfterSectionGain: &rangeAfterSectionGain,
-                             compressorCurve: &compressorCurve)
+                             compressorCurve: &compressorCurve, transient: &transientStats)
         lap("pre")
         progress?(0.3)
         let target = plan.target.integratedLUFS
         let preMeter = meter(pre)
-        let preSong = preMeter.integratedLUFS()
+        // With the shape stage, the song's loudness is the one it will have once its sections are put back.
+        let shape = plan.shape.flatMap { $0.enabled && $0.sections.count > 1 ? $0 : nil }
+        func songLoudness(_ m: LoudnessMeter) -> (lufs: Double, gains: [Double]) {
+            guard let shape else { return (m.integratedLUFS(), []) }
+            let gains = ShapeRestore.gains(shape, meter: m)
+            return (ShapeRestore.integratedLUFS(meter: m, shape: shape, gains: gains), gains)
+        }
+        let preSong = songLoudness(preMeter).lufs
 
         // The loudest section with 1 s of pre-roll, to search cheaply.
         let sr = pre.sampleRate
@@ -130,16 +177,17 @@ public enum Renderer {
         // Peaks that stay under the ceiling even at the largest gain the search may try need no interpolation.
         let maxGainDB = target - preSong + 2 * plan.maxLimitingLU + 6
         let floor = Float(Decibels.toAmplitude(plan.limiter.ceilingDBTP - plan.limiter.marginDB - maxGainDB))
-        let songPeaks = TruePeakLimiterStage.detectorPeaks(of: pre, extraPositions: latency, floor: floor)
-        func cache(_ gainDB: Double) -> Bool { gainDB <= maxGainDB }
+        let clip = plan.softClip.flatMap { $0.enabled ? $0 : nil }
+        let songPeaks = clip == nil ? TruePeakLimiterStage.detectorPeaks(of: pre, extraPositions: latency, floor: floor) : []
+        func cache(_ gainDB: Double) -> Bool { clip == nil && gainDB <= maxGainDB }
         // The section's peaks are the song's (with the real signal around it instead of silence).
         let sliceStart = sectionStart - preroll
-        let sectionPeaks = Array(songPeaks[sliceStart..<min(songPeaks.count, sliceStart + section.frameCount + latency)])
+        let sectionPeaks = clip != nil ? [] : Array(songPeaks[sliceStart..<min(songPeaks.count, sliceStart + section.frameCount + latency)])
         lap("detector")
         func sectionLoss(_ gainDB: Double) -> Double {
             var s = plan.limiter
             s.inputGainDB = gainDB
-            return preSection + gainDB - integrated(limit(section, settings: s, cachedPeaks: cache(gainDB) ? sectionPeaks : nil),
+            return preSection + gainDB - integrated(limit(section, settings: s, softClip: clip, cachedPeaks: cache(gainDB) ? sectionPeaks : nil),
                                                     range: measured)
         }
 
@@ -161,8 +209,9 @@ public enum Renderer {
         // half the section's loss (measured: 0.4 of it on a typical song), then take secant steps.
         var settings = plan.limiter
         settings.inputGainDB = base + 0.5 * (gain - base)
-        var master = limit(pre, settings: settings, cachedPeaks: cache(settings.inputGainDB) ? songPeaks : nil)
-        var achieved = integrated(master)
+        var master = limit(pre, settings: settings, softClip: clip, cachedPeaks: cache(settings.inputGainDB) ? songPeaks : nil)
+        var limitedMeter = meter(master)
+        var (achieved, shapeGains) = songLoudness(limitedMeter)
         var passes = 1
         var previous: (gain: Double, lufs: Double)? = nil
         while abs(achieved - target) > 0.05 && passes < 6 {
@@ -172,8 +221,9 @@ public enum Renderer {
             }
             previous = (settings.inputGainDB, achieved)
             settings.inputGainDB += (target - achieved) / slope
-            master = limit(pre, settings: settings, cachedPeaks: cache(settings.inputGainDB) ? songPeaks : nil)
-            achieved = integrated(master)
+            master = limit(pre, settings: settings, softClip: clip, cachedPeaks: cache(settings.inputGainDB) ? songPeaks : nil)
+            limitedMeter = meter(master)
+            (achieved, shapeGains) = songLoudness(limitedMeter)
             passes += 1
             progress?(min(0.9, 0.5 + 0.1 * Double(passes)))
         }
@@ -183,6 +233,7 @@ public enum Renderer {
         // with the gain) and stop there: the master stays under the target and the checklist says so.
         let sectionRange = sectionStart..<max(sectionEnd, sectionStart + 1)
         var guardLimited = false
+        var shareRestored = 1.0
         let finalLoss = preSection + settings.inputGainDB - integrated(master, range: sectionRange)
         if finalLoss > plan.maxLimitingLU + 0.05 {
             guardLimited = true
@@ -195,9 +246,25 @@ public enum Renderer {
                 if abs(nextLoss - plan.maxLimitingLU) < 0.05 { break }
             }
             settings.inputGainDB = b.loss <= plan.maxLimitingLU + 0.05 ? b.gain : min(a.gain, b.gain)
-            master = limit(pre, settings: settings, cachedPeaks: cache(settings.inputGainDB) ? songPeaks : nil)
-            achieved = integrated(master)
+            master = limit(pre, settings: settings, softClip: clip, cachedPeaks: cache(settings.inputGainDB) ? songPeaks : nil)
+            limitedMeter = meter(master)
+            (achieved, shapeGains) = songLoudness(limitedMeter)
             passes += 1
+            // With the shape stage, the target may still be reached by putting back less of the shape:
+            // the loudness the target needs comes first, the shape gets what the limiter's budget leaves.
+            if let shape, achieved < target - 0.05,
+               let share = ShapeRestore.share(reaching: target, meter: limitedMeter, shape: shape, gains: shapeGains) {
+                shapeGains = shapeGains.map { ($0 * share * 100).rounded() / 100 }
+                shareRestored = share
+                achieved = target
+                guardLimited = false
+            }
+        }
+        let loudnessRangeLimited = limitedMeter.loudnessRangeLU()
+        // The shape stage: the sections put back under the loudest, after the limiter (it only lowers).
+        if let shape {
+            ShapeRestore.apply(&master, shape: shape, gains: shapeGains)
+            achieved = integrated(master)
         }
 
         lap("full passes \(passes)")
@@ -218,6 +285,15 @@ public enum Renderer {
         lap("8x check")
         var rendered = plan
         rendered.limiter.inputGainDB = (settings.inputGainDB * 1000).rounded() / 1000
+        if shape != nil {
+            rendered.shape?.gainsDB = shapeGains
+            rendered.shape?.shareRestored = (shareRestored * 100).rounded() / 100
+            if let k = rendered.decisions.firstIndex(where: { $0.stage == "shape" }) {
+                let summary = rendered.decisions[k].summary
+                rendered.decisions[k].summary = String(summary.prefix { $0 != ":" }) + ": " + DecisionText.shapeGains(shapeGains)
+                    + (shareRestored < 0.995 ? " (\(Int((shareRestored * 100).rounded())) % of the shape: the target's loudness needed the rest)" : "")
+            }
+        }
         // Reference matching: measure the master as the reference was measured, refine the EQ once by what
         // remains, render again (a session re-render finds it refined and renders once).
         if let match = plan.match, !match.refined {
@@ -228,13 +304,25 @@ public enum Renderer {
                 return render(input, plan: refined, progress: progress)
             }
         }
+        // The clipper's share of the loudest section's loss: the section through the clipper alone.
+        var softClipLoss: Double? = nil
+        if let clip {
+            var s = plan.limiter
+            s.inputGainDB = settings.inputGainDB
+            var gained = section
+            let g = Float(Decibels.toAmplitude(s.inputGainDB))
+            for c in 0..<gained.channelCount { gained.channels[c].withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] *= g } } }
+            let clipped = compensated(gained, stages: [SoftClipStage(settings: clip, limiterCeilingDBTP: s.ceilingDBTP)])
+            softClipLoss = preSection + s.inputGainDB - integrated(clipped, range: measured)
+        }
         progress?(1)
         return RenderResult(master: master, preLimiter: pre, plan: rendered, achievedLUFS: achieved,
                             limitingLU: preSection + settings.inputGainDB - integrated(master, range: sectionRange),
                             guardLimited: guardLimited, passes: passes,
                             compressorReductionDB: reduction, truePeak8xDBTP: truePeak, truePeaks8x: peaks8x,
                             correctivePass: corrective, loudnessRangeAfterSectionGainLU: rangeAfterSectionGain,
-                            loudnessRangePreLimiterLU: preMeter.loudnessRangeLU(), compressorGainReduction: compressorCurve)
+                            loudnessRangePreLimiterLU: preMeter.loudnessRangeLU(), loudnessRangeLimitedLU: loudnessRangeLimited,
+                            transient: transientStats, softClipLossLU: softClipLoss, compressorGainReduction: compressorCurve)
     }
 
     /// True peak over all channels, in dBTP, with `factor`x oversampling.

@@ -116,3 +116,70 @@ public struct LimiterSettings: Codable, Sendable, Equatable {
         self.marginDB = marginDB
     }
 }
+
+/// The song's shape given back after the chain: clip-gain automation after the limiter that puts every
+/// section back as far under the loudest as the mix had it (or as far as even-out asks). Section gain
+/// levels the sections into the chain so the compressor and the limiter treat them alike; this undoes that
+/// levelling on the master. The renderer measures where each section ends up and sets the gains; it only
+/// ever lowers a section (a raise after the limiter could cross the ceiling).
+public struct ShapeSettings: Codable, Sendable, Equatable {
+    /// One section: its span and how far under the loudest section it should sit on the master (LU).
+    public struct Section: Codable, Sendable, Equatable {
+        public var startSeconds: Double
+        public var endSeconds: Double
+        public var wantedDistanceLU: Double
+        public init(startSeconds: Double, endSeconds: Double, wantedDistanceLU: Double) {
+            self.startSeconds = startSeconds; self.endSeconds = endSeconds; self.wantedDistanceLU = wantedDistanceLU
+        }
+    }
+    public var enabled: Bool
+    public var sections: [Section]
+    /// Index of the loudest section (its gain stays 0).
+    public var loudestIndex: Int
+    public var rampMilliseconds: Double
+    /// The gains the render set, per section (dB, ≤ 0); filled in the rendered plan, for the report.
+    public var gainsDB: [Double]?
+    /// The share of the shape the render put back (1: all; less when the target needed the loudness).
+    public var shareRestored: Double?
+
+    /// The most a section is lowered: beyond this, the chain itself reshaped the song and the verdict says so.
+    public static let maxCutDB = 12.0
+
+    public init(enabled: Bool = true, sections: [Section] = [], loudestIndex: Int = 0, rampMilliseconds: Double = 400,
+                gainsDB: [Double]? = nil, shareRestored: Double? = nil) {
+        self.enabled = enabled; self.sections = sections; self.loudestIndex = loudestIndex
+        self.rampMilliseconds = rampMilliseconds; self.gainsDB = gainsDB; self.shareRestored = shareRestored
+    }
+}
+
+/// The transient shaper: attack and sustain, each a gain (dB) at a full envelope difference.
+public struct TransientSettings: Codable, Sendable, Equatable {
+    public var enabled: Bool
+    /// Gain at a full transient: negative softens the hits, positive brings attack back.
+    public var attackDB: Double
+    /// Gain at a full sustain (the ring after a hit): negative tightens, positive fills.
+    public var sustainDB: Double
+    public var fastAttackMilliseconds: Double
+    public var slowAttackMilliseconds: Double
+    /// Release of the attack envelopes and the short sustain envelope.
+    public var releaseMilliseconds: Double
+    /// Release of the long sustain envelope.
+    public var sustainReleaseMilliseconds: Double
+    public init(enabled: Bool = false, attackDB: Double = 0, sustainDB: Double = 0, fastAttackMilliseconds: Double = 0.5,
+                slowAttackMilliseconds: Double = 20, releaseMilliseconds: Double = 60, sustainReleaseMilliseconds: Double = 300) {
+        self.enabled = enabled; self.attackDB = attackDB; self.sustainDB = sustainDB
+        self.fastAttackMilliseconds = fastAttackMilliseconds; self.slowAttackMilliseconds = slowAttackMilliseconds
+        self.releaseMilliseconds = releaseMilliseconds; self.sustainReleaseMilliseconds = sustainReleaseMilliseconds
+    }
+}
+
+/// The soft clipper before the limiter (loud targets): its clip level sits `clipOverCeilingDB` over the
+/// limiter's ceiling (the ceiling is the limiter's; this reads it), with a `kneeDB` soft knee under it.
+public struct SoftClipSettings: Codable, Sendable, Equatable {
+    public var enabled: Bool
+    public var clipOverCeilingDB: Double
+    public var kneeDB: Double
+    public init(enabled: Bool = false, clipOverCeilingDB: Double = 3, kneeDB: Double = 2) {
+        self.enabled = enabled; self.clipOverCeilingDB = clipOverCeilingDB; self.kneeDB = kneeDB
+    }
+}

@@ -44,7 +44,7 @@ public struct MasterReport: Codable, Sendable, Equatable {
 
     /// Where the loudness range was measured on the way through the chain.
     public enum DynamicsStage: String, Codable, Sendable {
-        case mix, sectionGain = "section-gain", chain, limiter
+        case mix, sectionGain = "section-gain", chain, transient, limiter, shape
 
         /// For reports: what the step is.
         public var displayName: String {
@@ -52,7 +52,9 @@ public struct MasterReport: Codable, Sendable, Equatable {
             case .mix: return "mix"
             case .sectionGain: return "section gain"
             case .chain: return "EQ and compressor"
+            case .transient: return "transient shaper"
             case .limiter: return "limiter"
+            case .shape: return "shape"
             }
         }
     }
@@ -72,10 +74,22 @@ public struct MasterReport: Codable, Sendable, Equatable {
         return (1..<r.count).map { (r[$0].stage, r[$0 - 1].loudnessRangeLU - r[$0].loudnessRangeLU) }
     }
 
+    /// The same with the shape stage's give-back netted against section gain (what section gain's levelling
+    /// cost once the sections were put back).
+    public var loudnessRangeTakenNet: [(stage: DynamicsStage, takenLU: Double)] {
+        var t = loudnessRangeTaken
+        guard let back = t.first(where: { $0.stage == .shape }) else { return t }
+        t.removeAll { $0.stage == .shape }
+        if let k = t.firstIndex(where: { $0.stage == .sectionGain }) { t[k].takenLU += back.takenLU }
+        return t
+    }
+
     /// "section gain 4.4, EQ and compressor 0.1, limiter 0.0 LU".
     public var loudnessRangeTakenText: String {
         let t = loudnessRangeTaken
         guard !t.isEmpty else { return "" }
-        return t.map { "\($0.stage.displayName) \(NumberText.decimal($0.takenLU))" }.joined(separator: ", ") + " LU"
+        let taken = t.filter { $0.stage != .shape }, back = t.first { $0.stage == .shape }
+        return taken.map { "\($0.stage.displayName) \(NumberText.decimal($0.takenLU))" }.joined(separator: ", ") + " LU"
+            + (back.map { "; the shape stage gave back \(NumberText.decimal(-$0.takenLU)) LU" } ?? "")
     }
 }

@@ -23,7 +23,10 @@ public enum Verifier {
             sectionStartsSeconds: before.sections.map(\.startSeconds))
         report.loudnessRangeByStage = [MasterReport.StageRange(.mix, before.loudness.loudnessRangeLU)]
             + (render.loudnessRangeAfterSectionGainLU.map { [MasterReport.StageRange(.sectionGain, $0)] } ?? [])
-            + [MasterReport.StageRange(.chain, render.loudnessRangePreLimiterLU), MasterReport.StageRange(.limiter, after.loudness.loudnessRangeLU)]
+            + (render.transient.rangeAfterCompressorLU.map { [MasterReport.StageRange(.chain, $0), MasterReport.StageRange(.transient, render.loudnessRangePreLimiterLU)] }
+                ?? [MasterReport.StageRange(.chain, render.loudnessRangePreLimiterLU)])
+            + (shapeOn(plan) ? [MasterReport.StageRange(.limiter, render.loudnessRangeLimitedLU), MasterReport.StageRange(.shape, after.loudness.loudnessRangeLU)]
+                             : [MasterReport.StageRange(.limiter, after.loudness.loudnessRangeLU)])
         if let match = plan.match {
             let master = ReferenceProfile.measure(master, analysis: after, name: "master", ranges: match.mix.sections)
             report.match = MatchReport(referenceName: match.reference.name, amounts: match.amounts,
@@ -120,6 +123,17 @@ public enum Verifier {
             still("Clipping is baked into the mix; the master stays under the ceiling, but the distortion remains: re-print the mix.")
         case "headroom.none", "headroom.tight", "headroom.low-print", "headroom.healthy":
             item.status = item.kind == .strength ? .kept : .noted
+        case "transients.spiky", "transients.squashed":
+            let crest = after.sections.isEmpty ? after.levels.crestFactorDB : after.loudestSection.crestFactorDB
+            if rules.item(key: item.key) == nil {
+                item.status = .fixed
+                item.title += " → master \(f1(crest)) dB"
+            } else if let t = plan.transient, t.enabled {
+                still("Still \(f1(crest)) dB crest on the master's loudest section: the shaper's \(signed(t.attackDB)) dB did not take it all; a larger attack setting in the session (plan.transient.attackDB) takes more.")
+            } else {
+                item.status = .noted
+                item.action = "The target did not need the shaper (see the plan): master crest \(f1(crest)) dB on the loudest section."
+            }
         case "overs.intersample":
             if report.ceilingHeld { item.status = .fixed } else { still("The master still has overs.") }
         case "dynamics.bus-limiter", "phase.inverted", "phase.trouble", "stereo.balance", "silence.start", "silence.end":
@@ -134,7 +148,8 @@ public enum Verifier {
             let change = "PLR \(f1(before.levels.plrDB)) → \(f1(plr)) dB, LRA \(f1(lraBefore)) → \(f1(lra)) LU"
             let taken = report.loudnessRangeTakenText.isEmpty ? change : "\(change); LRA taken by \(report.loudnessRangeTakenText)"
             // The stage that took the most loudness range is named as the cause.
-            let most = report.loudnessRangeTaken.max { $0.takenLU < $1.takenLU }?.stage
+            // With the shape stage, what it gave back is section gain's levelling undone: net them.
+            let most = report.loudnessRangeTakenNet.max { $0.takenLU < $1.takenLU }?.stage
             if !limited && lraBefore - lra <= keptLoudnessRangeLossLU {
                 item.status = .kept
                 item.title += " → master PLR \(f1(plr)) dB, LRA \(f1(lra)) LU"
@@ -213,11 +228,13 @@ public enum Verifier {
         guard b.count > 1, a.count == b.count, b.indices.contains(loud) else { return nil }
         let starts = report.sectionStartsSeconds
         func name(_ i: Int) -> String { "section \(i + 1) (\(timeText(i < starts.count ? starts[i] : 0)))" }
-        let evenOut = plan.sectionGain.enabled ? plan.evenOut : 0
+        let shape = shapeOn(plan) ? plan.shape : nil
+        let evenOut = plan.sectionGain.enabled || shape != nil ? plan.evenOut : 0
         var worst: (index: Int, expected: Double, got: Double)?
         for i in b.indices where i != loud && b[i] > -70 {
             let distance = b[loud] - b[i]
-            let expected = max(distance - Planner.maxSectionGainDB, distance * (1 - evenOut))
+            let expected = shape.flatMap { $0.sections.indices.contains(i) ? $0.sections[i].wantedDistanceLU : nil }
+                ?? max(distance - Planner.maxSectionGainDB, distance * (1 - evenOut))
             let got = a[loud] - a[i]
             if abs(got - expected) > abs((worst?.got ?? 0) - (worst?.expected ?? 0)) { worst = (i, expected, got) }
         }
@@ -231,13 +248,23 @@ public enum Verifier {
             return (true, "Song shape kept: \(name(loud)) is still the loudest, the other sections within \(f1(off)) LU of what even-out \(fmt(evenOut, digits: 2)) asked",
                     "Nothing to do.", off)
         }
-        let cause = plan.compressor.enabled && w.got < w.expected
+        let share = shape?.shareRestored ?? 1
+        let cause = share < 0.995 && w.got < w.expected
+            ? "To reach \(f1(plan.target.integratedLUFS)) LUFS within \(f1(plan.maxLimitingLU)) LU of limiting, only \(Int((share * 100).rounded())) % of the song's shape could be put back: a lower target or a higher --max-limiting keeps more of it."
+            : shape != nil && w.got > w.expected
+            ? "The chain left it further under the loudest than asked, and the shape stage only lowers sections: raise that section's gain in the session (plan.sectionGain.segments)."
+            : shape != nil
+            ? "The shape stage lowers a section by at most \(f1(ShapeSettings.maxCutDB)) dB: the chain evened the song further than that; a gentler compressor or a lower target keeps more of the shape."
+            : plan.compressor.enabled && w.got < w.expected
             ? "The compressor evened the song further than section gain asked: a gentler ratio or a higher threshold (Chain settings, or the session) keeps more of the shape."
             : w.got < w.expected ? "The limiter evened it further than asked: a lower target keeps more of the shape."
             : "Section gain left it further apart than asked: raise --even-out."
         return (false, "Song shape changed: \(name(w.index)) sits \(f1(w.got)) LU under the loudest where even-out \(fmt(evenOut, digits: 2)) asked for \(f1(w.expected)) LU",
                 cause, w.got - w.expected)
     }
+
+    /// Whether the plan puts the song's shape back after the limiter.
+    static func shapeOn(_ plan: MasteringPlan) -> Bool { plan.shape.map { $0.enabled && $0.sections.count > 1 } ?? false }
 
     static func sectionJump(_ report: MasterReport, at t: Double) -> Double {
         guard let i = report.sectionStartsSeconds.firstIndex(where: { abs($0 - t) < 0.6 }), i > 0 else { return 0 }

@@ -8,7 +8,9 @@ public struct RenderSettings: Codable, Sendable, Equatable {
     public var target: String = "spotify"
     public var lufs: Double?
     public var ceiling: Double?
-    public var evenOut: Double = 0.4
+    public var evenOut: Double = Planner.defaultEvenOut
+    /// Put the song's shape back after the limiter (the CLI's --keep-shape).
+    public var keepShape = true
     public var sectionGain = true
     public var eq = true
     public var compressor = true
@@ -25,7 +27,7 @@ public struct RenderSettings: Codable, Sendable, Equatable {
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case target, lufs, ceiling, evenOut, sectionGain, eq, compressor, stereoLows, matchEQ, matchWidth, matchLoudness, matchDynamics, chain
+        case target, lufs, ceiling, evenOut, keepShape, sectionGain, eq, compressor, stereoLows, matchEQ, matchWidth, matchLoudness, matchDynamics, chain
     }
 
     /// Missing keys keep their defaults, so the page (or a script) sends only what it changes.
@@ -35,6 +37,7 @@ public struct RenderSettings: Codable, Sendable, Equatable {
         lufs = try c.decodeIfPresent(Double.self, forKey: .lufs)
         ceiling = try c.decodeIfPresent(Double.self, forKey: .ceiling)
         evenOut = try c.decodeIfPresent(Double.self, forKey: .evenOut) ?? evenOut
+        keepShape = try c.decodeIfPresent(Bool.self, forKey: .keepShape) ?? keepShape
         sectionGain = try c.decodeIfPresent(Bool.self, forKey: .sectionGain) ?? sectionGain
         eq = try c.decodeIfPresent(Bool.self, forKey: .eq) ?? eq
         compressor = try c.decodeIfPresent(Bool.self, forKey: .compressor) ?? compressor

@@ -12,7 +12,7 @@ public struct AlbumSettings: Codable, Sendable, Equatable {
     public var ceiling: Double?
     public var keepOffset = 0.5
     public var albumEQ = 0.5
-    public var evenOut = 0.4
+    public var evenOut = Planner.defaultEvenOut
 
     public init() {}
 

@@ -194,6 +194,7 @@ public final class Studio: Sendable {
                 let saved = try Self.readAnalysis(store, songID)
                 var options = Planner.Options(target: settings.loudnessTarget)
                 options.evenOut = settings.evenOut
+                options.keepShape = settings.keepShape
                 if let refID = song.referenceID, let ref = try store.song(refID), ref.status == .ready {
                     options.reference = try References.measure(ref.audioPath, name: ref.name)
                     options.matchAmounts = settings.matchAmounts

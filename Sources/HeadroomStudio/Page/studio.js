@@ -291,7 +291,7 @@ function showSettings(render) {
   $('#render-lufs').value = s.lufs === undefined || s.lufs === null ? '' : s.lufs;
   $('#render-ceiling').value = s.ceiling === undefined || s.ceiling === null ? '' : s.ceiling;
   $('#render-evenout').value = s.evenOut; $('#evenout-value').textContent = (+s.evenOut).toFixed(2);
-  for (const k of ['sectionGain', 'eq', 'compressor', 'stereoLows']) $(`#stage-${k}`).checked = s[k];
+  for (const k of ['sectionGain', 'keepShape', 'eq', 'compressor', 'stereoLows']) $(`#stage-${k}`).checked = s[k];
 }
 
 // Any other analyzed song of the library can be this song's reference: heard with 3, matched by the render.
@@ -508,7 +508,7 @@ $('#render-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   try {
     const body = { target: $('#render-target').value, lufs: num('#render-lufs'), ceiling: num('#render-ceiling'), evenOut: +$('#render-evenout').value };
-    for (const s of ['sectionGain', 'eq', 'compressor', 'stereoLows']) body[s] = $(`#stage-${s}`).checked;
+    for (const s of ['sectionGain', 'keepShape', 'eq', 'compressor', 'stereoLows']) body[s] = $(`#stage-${s}`).checked;
     for (const [k, id] of [['matchEQ', '#match-eq'], ['matchWidth', '#match-width'], ['matchLoudness', '#match-loudness'], ['matchDynamics', '#match-dynamics']]) {
       const v = num(id); if (v !== undefined) body[k] = v;
     }

@@ -1,0 +1,130 @@
+import Foundation
+import HeadroomDSP
+
+/// An oversampled soft clipper for the fastest peaks, before the limiter. The signal is interpolated 4x
+/// (the true-peak interpolator's polyphase sinc); where an interpolated value passes the knee, a smooth
+/// curve (tanh above the knee, slope 1 at it) bends it towards the clip level; only the difference the curve
+/// makes is filtered back to the base rate (the same sinc as a decimator) and added to the delayed input.
+/// Under the knee the output is the input delayed, bit for bit, and the aliasing of the bent peaks stays
+/// under the base rate's Nyquist filter. Latency: `tapsPerPhase − 1` frames.
+public final class SoftClipStage: AudioStage {
+    public let settings: SoftClipSettings
+    /// The clip level (dBFS): the limiter's ceiling plus the settings' offset.
+    public let clipLevelDBFS: Double
+    static let factor = 4
+    static let tapsPerPhase = 32
+    static let interpolator = TruePeakInterpolator(factor: factor, tapsPerPhase: tapsPerPhase)
+    /// The decimator: the interpolator's prototype in time order, scaled to unity gain at DC.
+    static let decimator: [Float] = {
+        let t = tapsPerPhase, f = factor, taps = interpolator.taps
+        var h = [Float](repeating: 0, count: f * t)
+        for p in 0..<f { for j in 0..<t { h[(t - 1 - j) * f + p] = taps[p * t + j] / Float(f) } }
+        return h
+    }()
+
+    private var threshold: Float = 1, knee: Float = 1
+    /// Per channel, doubled rings (so every window is contiguous) of `ringSteps` input frames and of their
+    /// upsampled residuals, all in one array: channel c's history at c × historyStride, residuals after.
+    private var rings: [Float] = []
+    private var channelCount = 0
+    private var position = 0                  // input frames seen
+    private var hot = 0                       // frames left in which an interpolated value may pass the knee
+    private var live = 0                      // frames left in which the residual ring holds a non-zero value
+    /// Interpolated values that were bent, for reports.
+    public private(set) var clippedCount = 0
+
+    /// One step more than the filters' span, so the oldest values are not overwritten while in use.
+    static let ringSteps = tapsPerPhase + 1
+    static var historyLength: Int { 2 * ringSteps }
+    static var residualLength: Int { 2 * ringSteps * factor }
+    static var channelStride: Int { historyLength + residualLength }
+
+    public init(settings: SoftClipSettings, limiterCeilingDBTP: Double) {
+        self.settings = settings
+        clipLevelDBFS = limiterCeilingDBTP + settings.clipOverCeilingDB
+    }
+
+    public var latencyFrames: Int { settings.enabled ? Self.tapsPerPhase : 0 }
+
+    public func prepare(_ spec: ProcessSpec) {
+        threshold = Float(Decibels.toAmplitude(clipLevelDBFS))
+        knee = Float(Decibels.toAmplitude(clipLevelDBFS - settings.kneeDB))
+        channelCount = spec.channelCount
+        rings = [Float](repeating: 0, count: spec.channelCount * Self.channelStride)
+        reset()
+    }
+
+    public func reset() {
+        for i in rings.indices { rings[i] = 0 }
+        position = 0; hot = 0; live = 0; clippedCount = 0
+    }
+
+    /// The curve: identity up to the knee, then a tanh that leaves it with slope 1 and tends to the clip level.
+    @inlinable static func bend(_ u: Float, knee: Float, threshold: Float) -> Float {
+        let a = abs(u)
+        guard a > knee else { return u }
+        let span = threshold - knee
+        let out = knee + span * Float(tanh(Double((a - knee) / span)))
+        return u < 0 ? -out : out
+    }
+
+    public func process(_ block: AudioBlock) {
+        guard settings.enabled else { return }
+        let n = block.frameCount, channels = block.channels
+        let t = Self.tapsPerPhase, f = Self.factor, l = f * t, steps = Self.ringSteps
+        let hLen = Self.historyLength, stride = Self.channelStride, rLen = steps * f
+        let knee = self.knee, threshold = self.threshold
+        // A sample this loud can push an interpolated value past the knee in the next `t` frames' windows.
+        let trigger = knee / Self.interpolator.gainBound
+        var position = self.position, hot = self.hot, live = self.live, clipped = clippedCount
+        var rings = self.rings
+        self.rings = []
+        defer { self.rings = rings }
+        Self.interpolator.taps.withUnsafeBufferPointer { taps in
+        Self.decimator.withUnsafeBufferPointer { h in
+        rings.withUnsafeMutableBufferPointer { ring in
+            for i in 0..<n {
+                let slot = position % steps, rslot = slot * f
+                for c in channels.indices where abs(channels[c][i]) >= trigger { hot = t }
+                var any = false
+                for c in channels.indices {
+                    let base = c * stride, rbase = base + hLen
+                    let x = channels[c][i]
+                    ring[base + slot] = x; ring[base + slot + steps] = x
+                    var r = SIMD4<Float>()
+                    if hot > 0 {
+                        // The window x[n−t+1 ... n] sits at slot + 2 ..< slot + 2 + t of the doubled ring.
+                        let w = base + slot + 2
+                        for p in 0..<f {
+                            var u: Float = 0
+                            for j in 0..<t { u += taps[p * t + j] * ring[w + j] }
+                            let d = Self.bend(u, knee: knee, threshold: threshold) - u
+                            if d != 0 { r[p] = d; clipped += 1; any = true }
+                        }
+                    }
+                    for p in 0..<f { ring[rbase + rslot + p] = r[p]; ring[rbase + rslot + p + rLen] = r[p] }
+                }
+                if any { live = t + 2 }
+                for c in channels.indices {
+                    let base = c * stride, rbase = base + hLen
+                    // The dry path: x[n − t] (phase 0 of the interpolator lags t/2, the decimator t/2 more).
+                    var y = ring[base + slot + 1]
+                    if live > 0 {
+                        // Residuals up to the current step's phase 0, newest first.
+                        let newest = rbase + rslot + rLen
+                        var wet: Float = 0
+                        for k in 0..<l { wet += h[k] * ring[newest - k] }
+                        y += wet
+                    }
+                    channels[c][i] = y
+                }
+                if live > 0 { live -= 1 }
+                if hot > 0 { hot -= 1 }
+                position += 1
+            }
+        }
+        }
+        }
+        self.position = position; self.hot = hot; self.live = live; clippedCount = clipped
+    }
+}
