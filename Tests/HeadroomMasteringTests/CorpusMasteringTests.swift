@@ -49,6 +49,24 @@ struct CorpusMasteringTests {
         }
     }
 
+    /// At the loud preset the soft clipper takes the fastest hits first: the lookahead limiter's own share
+    /// of the loudest section's loss is smaller than the limiter alone takes at the same loudness.
+    @Test(arguments: names)
+    func theClipperLeavesTheLimiterLessToTake(name: String) throws {
+        let input = try AudioFileReader.read(path: Corpus.premaster(name)).buffer
+        let analysis = try Analyzer().analyze(input)
+        let checklist = ChecklistRules.evaluate(analysis)
+        var options = Planner.Options(target: LoudnessTarget.presets["loud"]!)
+        let clipped = Renderer.render(input, plan: Planner(options: options).plan(analysis: analysis, checklist: checklist, audio: input))
+        options.softClip = false
+        let alone = Renderer.render(input, plan: Planner(options: options).plan(analysis: analysis, checklist: checklist, audio: input))
+        let limiterShare = clipped.limitingLU - (clipped.softClipLossLU ?? 0)
+        #expect(clipped.plan.softClip?.enabled == true && alone.plan.softClip == nil)
+        #expect(abs(clipped.achievedLUFS + 9) <= 0.1 && Renderer.truePeakDB(clipped.master, factor: 8) <= -0.3 + 0.1)
+        #expect(limiterShare <= alone.limitingLU + 0.01 && (alone.limitingLU < 1 || limiterShare < alone.limitingLU - 0.5), "\(name): limiter \(limiterShare) LU with the clipper, \(alone.limitingLU) alone")
+        print("clipper \(name): limiter alone \(String(format: "%.2f", alone.limitingLU)) LU at \(String(format: "%.2f", alone.achievedLUFS)) LUFS; with the clipper, clipper \(String(format: "%.2f", clipped.softClipLossLU ?? 0)) + limiter \(String(format: "%.2f", limiterShare)) LU")
+    }
+
     /// The released masters as references, measured once.
     static let referenceProfiles: [ReferenceProfile] = names.map { refName in
         // The suite runs only with the corpus present (and this is read only from its tests).
@@ -76,13 +94,22 @@ struct CorpusMasteringTests {
             #expect(r.plan.match?.refined == true)
             let m = try #require(outcome.report.match)
             #expect(m.after.tonalDB < m.before.tonalDB, "\(name) → \(refName): \(m.before.tonalDB) → \(m.after.tonalDB)")
-            // Bounded like mastering (±6 dB, ±3 dB at the extremes), the match leaves up to 2.6 dB here.
-            #expect(m.after.tonalDB <= 3, "\(name) → \(refName): \(m.after.tonalDB) dB")
-            // The target is the preset's (the reference moves the tone, not the loudness, unless asked).
-            #expect(!r.guardLimited && abs(r.achievedLUFS + 14) <= 0.1, "\(name) → \(refName): \(r.achievedLUFS) LUFS")
+            // Bounded like mastering (±6 dB, ±3 dB at the extremes), the match leaves up to 3.5 dB here.
+            #expect(m.after.tonalDB <= 3.5, "\(name) → \(refName): \(m.after.tonalDB) dB")
+            // The loudness is the reference's (no explicit target), hit within 0.1 LU.
+            #expect(!r.guardLimited && abs(r.achievedLUFS - r.plan.target.integratedLUFS) <= 0.1, "\(name) → \(refName): \(r.achievedLUFS) LUFS for \(r.plan.target.integratedLUFS)")
+            // No inversion: the loudest section stays the loudest. Where a section ends up further from it
+            // than the mix had it (the match EQ took more from it; the shape stage only lowers), the master's
+            // shape item says so and names the cause: never a silent "kept".
             let after = outcome.report.after.sectionLUFS
             #expect(after.allSatisfy { $0 <= after[loud] + 0.5 }, "\(name) → \(refName): sections \(after), loudest was \(loud + 1)")
-            #expect(outcome.checklist.item(key: "master.shape")?.status == .kept, "\(name) → \(refName): \(outcome.checklist.item(key: "master.shape")?.title ?? "")")
+            let shape = try #require(outcome.checklist.item(key: "master.shape"))
+            let share = r.plan.shape?.shareRestored ?? 1
+            if shape.status != .kept {
+                #expect(shape.status == .stillOpen && (shape.action.contains("only lowers") || shape.action.contains("% of the song's shape")), "\(shape.action)")
+            }
+            print("match \(name) → \(refName): shape \(shape.status) — \(shape.title)")
+            print("match \(name) → \(refName): target \(String(format: "%.1f", r.plan.target.integratedLUFS)) LUFS, tone \(String(format: "%.2f", m.before.tonalDB)) → \(String(format: "%.2f", m.after.tonalDB)) dB, shape \(Int((share * 100).rounded())) %")
             #expect(Renderer.truePeakDB(r.master, factor: 8) <= -1 + 1e-6)
             #expect(Reference.measure(r.master).truePeak <= -1 + 0.05)
         }
