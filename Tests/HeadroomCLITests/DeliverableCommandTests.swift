@@ -408,9 +408,10 @@ import Testing
         let session = try DeliverableCommandTests.session(folder.file("m.wav.headroom.json"))
         let report = try #require(session.report)
         let stages = try #require(report.loudnessRangeByStage)
-        #expect(stages.map(\.stage) == [.mix, .sectionGain, .chain, .limiter, .shape])
+        // The test song's spiky hits get the transient shaper, so it has its own share.
+        #expect(stages.map(\.stage) == [.mix, .sectionGain, .chain, .transient, .limiter, .shape])
         #expect(abs(stages[0].loudnessRangeLU - report.before.loudnessRangeLU) < 0.01)
-        #expect(abs(stages[4].loudnessRangeLU - report.after.loudnessRangeLU) < 0.01)
+        #expect(abs(stages[stages.count - 1].loudnessRangeLU - report.after.loudnessRangeLU) < 0.01)
         let taken = report.loudnessRangeTaken
         #expect(abs(taken.reduce(0) { $0 + $1.takenLU } - (report.before.loudnessRangeLU - report.after.loudnessRangeLU)) < 0.02)
         // Full even-out takes more than anything else in the chain.
@@ -423,7 +424,7 @@ import Testing
         try plain.jsonData().write(to: URL(fileURLWithPath: edited))
         #expect(try CLI.run(["master", mix, "-q", "--codecs", "none", "--session", edited, "-o", folder.file("plain.wav")]).status == 0)
         let plainStages = try #require(try DeliverableCommandTests.session(folder.file("plain.wav.headroom.json")).report?.loudnessRangeByStage)
-        #expect(plainStages.map(\.stage) == [.mix, .chain, .limiter, .shape])
+        #expect(plainStages.map(\.stage) == [.mix, .chain, .transient, .limiter, .shape])
         #expect(abs(plainStages[0].loudnessRangeLU - plainStages[1].loudnessRangeLU) < 0.5, "\(plainStages)")
     }
 }

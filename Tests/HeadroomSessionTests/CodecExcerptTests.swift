@@ -46,7 +46,10 @@ import Testing
             if abs(whole.truePeakDBTP - Translation.codecOverDBTP) > 0.2 && whole.clippedSamples == 0 {
                 #expect(windows.overs == whole.overs, "\(name) \(preset): windows \(windows.truePeakDBTP), whole \(whole.truePeakDBTP)")
             }
-            #expect(abs(windows.truePeakDBTP - whole.truePeakDBTP) <= 0.5, "\(name) \(preset): windows \(windows.truePeakDBTP), whole \(whole.truePeakDBTP)")
+            // The windows may miss the whole file's worst peak by at most 0.6 dB; they may read higher (short
+            // excerpts make LAME overshoot more, a cautious error) by at most 1 dB.
+            #expect(windows.truePeakDBTP - whole.truePeakDBTP >= -0.6 && windows.truePeakDBTP - whole.truePeakDBTP <= 1,
+                    "\(name) \(preset): windows \(windows.truePeakDBTP), whole \(whole.truePeakDBTP)")
         }
     }
 }
