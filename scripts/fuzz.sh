@@ -10,7 +10,13 @@ seconds="${1:-300}"
 scratch=.build-fuzz
 flags=(--package-path Fuzz --scratch-path "$scratch" -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library)
 for target in fuzz-audio fuzz-session; do
-  swift build "${flags[@]}" --product "$target" 2>&1 | grep -E "error|warning: var|Compiling|Build complete" | grep -v "^\[" || true
+  mkdir -p "$scratch"
+  # A failed build fails the run (never fuzz a stale binary).
+  if ! swift build "${flags[@]}" --product "$target" > "$scratch/build-$target.log" 2>&1; then
+    grep -E "error" "$scratch/build-$target.log" | head -20
+    echo "fuzz: the build of $target failed (log: $scratch/build-$target.log)"
+    exit 1
+  fi
 done
 bin="$(swift build "${flags[@]}" --show-bin-path)"
 status=0
