@@ -28,6 +28,12 @@ public struct AudioBuffer: Sendable, Equatable {
     /// Length in seconds.
     public var durationSeconds: Double { Double(frameCount) / sampleRate }
 
+    /// Every sample multiplied by `gainDB` (as an amplitude).
+    public mutating func applyGain(dB gainDB: Double) {
+        let g = Float(Decibels.toAmplitude(gainDB))
+        for c in channels.indices { channels[c].withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] *= g } } }
+    }
+
     /// The frames `range` as a new buffer.
     public func slice(_ range: Range<Int>) -> AudioBuffer {
         AudioBuffer(sampleRate: sampleRate, channels: channels.map { Array($0[range]) })

@@ -38,12 +38,17 @@ public enum DecisionText {
         "side " + w.sideBands.map { "\(signed($0.gainDB)) dB \($0.kind == .highShelf ? "above" : $0.kind == .lowShelf ? "below" : "at") \(hz($0.frequencyHz))" }.joined(separator: ", ")
     }
 
-    /// The gains the shape stage set after the limiter: "1 −3.6, 2 −1.4, 4 −1.1 dB" (sections left alone
-    /// are not listed).
-    public static func shapeGains(_ gains: [Double]) -> String {
+    /// The shape stage: how far apart it puts the sections back and, once rendered, the gains it set
+    /// ("section 1 −3.6, 2 −1.4 dB"; sections left alone are not listed) and the share of the shape kept.
+    public static func shape(evenOut: Double, gains: [Double]? = nil, shareRestored: Double = 1) -> String {
+        var text = evenOut == 0 ? "sections put back as the mix has them, after the limiter"
+            : "sections put back \(Int(((1 - evenOut) * 100).rounded())) % as far apart as the mix has them, after the limiter"
+        guard let gains else { return text }
         let cuts = gains.enumerated().filter { abs($0.element) >= 0.05 }
-        guard !cuts.isEmpty else { return "no section needed lowering" }
-        return "section " + cuts.map { "\($0.offset + 1) \(signed($0.element))" }.joined(separator: ", ") + " dB"
+        text += ": " + (cuts.isEmpty ? "no section needed lowering"
+            : "section " + cuts.map { "\($0.offset + 1) \(signed($0.element))" }.joined(separator: ", ") + " dB")
+        if shareRestored < 0.995 { text += " (\(Int((shareRestored * 100).rounded())) % of the shape: the target's loudness needed the rest)" }
+        return text
     }
 
     /// Section `index` (0-based) of the automation.

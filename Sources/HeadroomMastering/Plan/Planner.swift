@@ -196,7 +196,7 @@ public struct Planner: Sendable {
         let shape = keepShape ? Self.shape(a, evenOut: options.evenOut) : nil
         if shape != nil {
             decisions.append(PlanDecision(
-                stage: "shape", summary: options.evenOut == 0 ? "sections put back as the mix has them, after the limiter" : "sections put back \(Int(((1 - options.evenOut) * 100).rounded())) % as far apart as the mix has them, after the limiter",
+                stage: "shape", summary: DecisionText.shape(evenOut: options.evenOut),
                 reason: options.evenOut == 0
                     ? "even-out 0: the master keeps the song's shape (the loudest section \(timeText(loudest.range)) stays the loudest, every other section as far under it as in the mix); the renderer measures each section after the limiter and lowers it back"
                     : "even-out \(fmt(options.evenOut, digits: 2)): each section ends \(fmt(options.evenOut * 100, digits: 0)) % closer to the loudest than in the mix; the renderer measures each section after the limiter and lowers it to that",

@@ -96,8 +96,7 @@ public enum Renderer {
             return compensated(input, stages: [TruePeakLimiterStage(settings: settings, cachedPeaks: cachedPeaks)])
         }
         var gained = input
-        let g = Float(Decibels.toAmplitude(settings.inputGainDB))
-        for c in 0..<gained.channelCount { gained.channels[c].withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] *= g } } }
+        gained.applyGain(dB: settings.inputGainDB)
         var after = settings
         after.inputGainDB = 0
         return compensated(gained, stages: [SoftClipStage(settings: clip, limiterCeilingDBTP: settings.ceilingDBTP),
@@ -184,6 +183,14 @@ public enum Renderer {
         let sliceStart = sectionStart - preroll
         let sectionPeaks = clip != nil ? [] : Array(songPeaks[sliceStart..<min(songPeaks.count, sliceStart + section.frameCount + latency)])
         lap("detector")
+        // One whole-song pass at `settings`: the limited master, its meter, and the loudness (and shape gains)
+        // it will have once the shape stage has put the sections back.
+        func songPass(_ settings: LimiterSettings) -> (master: AudioBuffer, meter: LoudnessMeter, lufs: Double, gains: [Double]) {
+            let master = limit(pre, settings: settings, softClip: clip, cachedPeaks: cache(settings.inputGainDB) ? songPeaks : nil)
+            let m = meter(master)
+            let (lufs, gains) = songLoudness(m)
+            return (master, m, lufs, gains)
+        }
         func sectionLoss(_ gainDB: Double) -> Double {
             var s = plan.limiter
             s.inputGainDB = gainDB
@@ -209,9 +216,7 @@ public enum Renderer {
         // half the section's loss (measured: 0.4 of it on a typical song), then take secant steps.
         var settings = plan.limiter
         settings.inputGainDB = base + 0.5 * (gain - base)
-        var master = limit(pre, settings: settings, softClip: clip, cachedPeaks: cache(settings.inputGainDB) ? songPeaks : nil)
-        var limitedMeter = meter(master)
-        var (achieved, shapeGains) = songLoudness(limitedMeter)
+        var (master, limitedMeter, achieved, shapeGains) = songPass(settings)
         var passes = 1
         var previous: (gain: Double, lufs: Double)? = nil
         while abs(achieved - target) > 0.05 && passes < 6 {
@@ -221,9 +226,7 @@ public enum Renderer {
             }
             previous = (settings.inputGainDB, achieved)
             settings.inputGainDB += (target - achieved) / slope
-            master = limit(pre, settings: settings, softClip: clip, cachedPeaks: cache(settings.inputGainDB) ? songPeaks : nil)
-            limitedMeter = meter(master)
-            (achieved, shapeGains) = songLoudness(limitedMeter)
+            (master, limitedMeter, achieved, shapeGains) = songPass(settings)
             passes += 1
             progress?(min(0.9, 0.5 + 0.1 * Double(passes)))
         }
@@ -246,9 +249,7 @@ public enum Renderer {
                 if abs(nextLoss - plan.maxLimitingLU) < 0.05 { break }
             }
             settings.inputGainDB = b.loss <= plan.maxLimitingLU + 0.05 ? b.gain : min(a.gain, b.gain)
-            master = limit(pre, settings: settings, softClip: clip, cachedPeaks: cache(settings.inputGainDB) ? songPeaks : nil)
-            limitedMeter = meter(master)
-            (achieved, shapeGains) = songLoudness(limitedMeter)
+            (master, limitedMeter, achieved, shapeGains) = songPass(settings)
             passes += 1
             // With the shape stage, the target may still be reached by putting back less of the shape:
             // the loudness the target needs comes first, the shape gets what the limiter's budget leaves.
@@ -261,6 +262,9 @@ public enum Renderer {
             }
         }
         let loudnessRangeLimited = limitedMeter.loudnessRangeLU()
+        // What the limiter took from the loudest section, measured before the shape stage (whose ramps at
+        // the section's edges would otherwise count as limiting).
+        var limitingLU = preSection + settings.inputGainDB - integrated(master, range: sectionRange)
         // The shape stage: the sections put back under the loudest, after the limiter (it only lowers).
         if let shape {
             ShapeRestore.apply(&master, shape: shape, gains: shapeGains)
@@ -276,7 +280,9 @@ public enum Renderer {
         if truePeak > plan.limiter.ceilingDBTP {
             var second = plan.limiter
             second.inputGainDB = 0
+            let sectionBefore = integrated(master, range: sectionRange)
             master = limit(master, settings: second)
+            limitingLU += sectionBefore - integrated(master, range: sectionRange)
             peaks8x = truePeaks(master, factor: 8)
             truePeak = dB(peaks8x)
             achieved = integrated(master)
@@ -289,9 +295,7 @@ public enum Renderer {
             rendered.shape?.gainsDB = shapeGains
             rendered.shape?.shareRestored = (shareRestored * 100).rounded() / 100
             if let k = rendered.decisions.firstIndex(where: { $0.stage == "shape" }) {
-                let summary = rendered.decisions[k].summary
-                rendered.decisions[k].summary = String(summary.prefix { $0 != ":" }) + ": " + DecisionText.shapeGains(shapeGains)
-                    + (shareRestored < 0.995 ? " (\(Int((shareRestored * 100).rounded())) % of the shape: the target's loudness needed the rest)" : "")
+                rendered.decisions[k].summary = DecisionText.shape(evenOut: plan.evenOut, gains: shapeGains, shareRestored: shareRestored)
             }
         }
         // Reference matching: measure the master as the reference was measured, refine the EQ once by what
@@ -307,17 +311,14 @@ public enum Renderer {
         // The clipper's share of the loudest section's loss: the section through the clipper alone.
         var softClipLoss: Double? = nil
         if let clip {
-            var s = plan.limiter
-            s.inputGainDB = settings.inputGainDB
             var gained = section
-            let g = Float(Decibels.toAmplitude(s.inputGainDB))
-            for c in 0..<gained.channelCount { gained.channels[c].withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] *= g } } }
-            let clipped = compensated(gained, stages: [SoftClipStage(settings: clip, limiterCeilingDBTP: s.ceilingDBTP)])
-            softClipLoss = preSection + s.inputGainDB - integrated(clipped, range: measured)
+            gained.applyGain(dB: settings.inputGainDB)
+            let clipped = compensated(gained, stages: [SoftClipStage(settings: clip, limiterCeilingDBTP: settings.ceilingDBTP)])
+            softClipLoss = preSection + settings.inputGainDB - integrated(clipped, range: measured)
         }
         progress?(1)
         return RenderResult(master: master, preLimiter: pre, plan: rendered, achievedLUFS: achieved,
-                            limitingLU: preSection + settings.inputGainDB - integrated(master, range: sectionRange),
+                            limitingLU: limitingLU,
                             guardLimited: guardLimited, passes: passes,
                             compressorReductionDB: reduction, truePeak8xDBTP: truePeak, truePeaks8x: peaks8x,
                             correctivePass: corrective, loudnessRangeAfterSectionGainLU: rangeAfterSectionGain,
