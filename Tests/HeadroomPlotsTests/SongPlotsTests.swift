@@ -92,4 +92,23 @@ import Testing
         #expect(both.contains("class=\"reduction compressor\" data-max-db=\"-8.5\""))
         #expect(both.contains(">-9</text>") && !svg.contains(">-9</text>"))
     }
+
+    /// The same step made by the shape stage (the second second lowered 6 dB after the limiter) is not the
+    /// limiter's: with the rendered shape the curve reads 0 throughout, away from the ramp.
+    @Test func theShapeStagesGainIsNotCountedAsLimiting() {
+        let sr = 48_000.0
+        let tone = Signals.sine(frequencyHz: 997, amplitudeDBFS: -12, seconds: 2, sampleRate: sr)
+        let pre = AudioBuffer(sampleRate: sr, channels: [tone, tone])
+        let shape = ShapeSettings(sections: [.init(startSeconds: 0, endSeconds: 1, wantedDistanceLU: 0),
+                                             .init(startSeconds: 1, endSeconds: 2, wantedDistanceLU: 6)],
+                                  loudestIndex: 0, rampMilliseconds: 20, gainsDB: [0, -6])
+        let g = Float(Decibels.toAmplitude(-6))
+        let out = tone.enumerated().map { $0.offset < Int(sr) ? $0.element : $0.element * g }
+        let master = AudioBuffer(sampleRate: sr, channels: [out, out])
+        let without = GainReductionCurve.measure(preLimiter: pre, master: master, inputGainDB: 0)
+        let with = GainReductionCurve.measure(preLimiter: pre, master: master, inputGainDB: 0, shape: shape)
+        #expect(without.reductionDB.suffix(9).allSatisfy { abs($0 - -6) < 0.05 }, "\(without.reductionDB)")
+        #expect(with.reductionDB.prefix(9).allSatisfy { abs($0) < 0.05 } && with.reductionDB.suffix(9).allSatisfy { abs($0) < 0.05 },
+                "\(with.reductionDB)")
+    }
 }

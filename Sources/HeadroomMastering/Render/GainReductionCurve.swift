@@ -2,7 +2,8 @@ import Foundation
 import HeadroomDSP
 
 /// The limiter's gain reduction over time, measured from a render: the master against the chain's output
-/// before the limiter (raised by the limiter's input gain). Per 10 ms the gain is the ratio of their RMS
+/// before the limiter (raised by the limiter's input gain, and lowered by the shape stage's gains after it,
+/// which are not the limiter's). Per 10 ms the gain is the ratio of their RMS
 /// (the limiter's gain moves slowly against 10 ms); each point is the deepest reduction of its interval.
 public struct GainReductionCurve: Codable, Sendable, Equatable {
     public var intervalSeconds: Double
@@ -19,8 +20,9 @@ public struct GainReductionCurve: Codable, Sendable, Equatable {
     static let silenceDB = -60.0
     static let windowSeconds = 0.01
 
-    public static func measure(preLimiter: AudioBuffer, master: AudioBuffer, inputGainDB: Double,
+    public static func measure(preLimiter: AudioBuffer, master: AudioBuffer, inputGainDB: Double, shape: ShapeSettings? = nil,
                                intervalSeconds: Double = 0.1) -> GainReductionCurve {
+        let shapeStage = shape.flatMap { s in s.gainsDB.map { ShapeRestore.stage(s, gains: $0, for: master) } }
         let sr = master.sampleRate
         let window = max(1, Int(sr * windowSeconds)), perPoint = max(1, Int((intervalSeconds / windowSeconds).rounded()))
         let n = min(preLimiter.frameCount, master.frameCount)
@@ -43,6 +45,7 @@ public struct GainReductionCurve: Codable, Sendable, Equatable {
                 }
             }
             let count = Double((end - start) * master.channelCount)
+            if let shapeStage { pre *= pow(Double(shapeStage.gain(atFrame: (start + end) / 2)), 2) }
             if pre / count > floor * inputGain * inputGain {
                 deepest = min(deepest, min(0, 10 * log10(max(post, 1e-30) / pre)))
             }

@@ -48,11 +48,16 @@ enum ShapeRestore {
         return lo
     }
 
-    /// Applies `gains` as clip-gain automation with the shape's ramps.
-    static func apply(_ audio: inout AudioBuffer, shape: ShapeSettings, gains: [Double]) {
+    /// `gains` as clip-gain automation with the shape's ramps, prepared for `audio`.
+    static func stage(_ shape: ShapeSettings, gains: [Double], for audio: AudioBuffer) -> SectionGainStage {
         let segments = zip(shape.sections, gains).map { SectionGainSegment(startSeconds: $0.startSeconds, endSeconds: $0.endSeconds, gainDB: $1) }
         let stage = SectionGainStage(settings: SectionGainSettings(enabled: true, segments: segments, rampMilliseconds: shape.rampMilliseconds))
         stage.prepare(ProcessSpec(sampleRate: audio.sampleRate, maxFrameCount: Renderer.blockSize, channelCount: audio.channelCount))
-        audio.process(with: stage, blockSize: Renderer.blockSize)
+        return stage
+    }
+
+    /// Applies `gains` to `audio`.
+    static func apply(_ audio: inout AudioBuffer, shape: ShapeSettings, gains: [Double]) {
+        audio.process(with: stage(shape, gains: gains, for: audio), blockSize: Renderer.blockSize)
     }
 }

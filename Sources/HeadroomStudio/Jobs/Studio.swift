@@ -212,7 +212,7 @@ public final class Studio: Sendable {
                 try Self.writeJSON(outcome.mastering.after, to: folder.appendingPathComponent("after.json"))
                 let result = outcome.mastering.result
                 try Self.writeJSON(GainReductionCurve.measure(preLimiter: result.preLimiter, master: result.master,
-                                                              inputGainDB: result.plan.limiter.inputGainDB),
+                                                              inputGainDB: result.plan.limiter.inputGainDB, shape: result.plan.shape),
                                    to: folder.appendingPathComponent("gain.json"))
                 if let compressor = result.compressorGainReduction {
                     try Self.writeJSON(compressor, to: folder.appendingPathComponent("compressor-gain.json"))
