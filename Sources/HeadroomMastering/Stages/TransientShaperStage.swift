@@ -28,8 +28,6 @@ public final class TransientShaperStage: AudioStage {
     /// Sum and count of the gain (dB) at control points where a transient was shaped, for reports.
     public private(set) var shapedSumDB = 0.0
     public private(set) var controlCount = 0
-    /// The deepest cut (or biggest boost) of the gain per 0.1 s, for plots: dB.
-    public private(set) var deepestCutDB = 0.0
 
     public init(settings: TransientSettings) { self.settings = settings }
     public var latencyFrames: Int { 0 }
@@ -47,7 +45,7 @@ public final class TransientShaperStage: AudioStage {
     public func reset() {
         attackFast = Self.floor; attackSlow = Self.floor; sustainLong = Self.floor
         currentGain = 1; gainStep = 0; phase = 0
-        shapedSumDB = 0; controlCount = 0; deepestCutDB = 0
+        shapedSumDB = 0; controlCount = 0
     }
 
     /// The gain (dB) for a transient of `attackDifferenceDB` and a sustain of `sustainDifferenceDB`.
@@ -62,7 +60,7 @@ public final class TransientShaperStage: AudioStage {
         let channels = block.channels
         var aF = attackFast, aS = attackSlow, sL = sustainLong
         var currentGain = self.currentGain, gainStep = self.gainStep, phase = self.phase
-        var shapedSum = shapedSumDB, count = controlCount, deepest = deepestCutDB
+        var shapedSum = shapedSumDB, count = controlCount
         let fa = fastAttack, sa = slowAttack, r = release, lr = longRelease
         let s = settings, interval = Self.controlInterval, floor = Self.floor
         for i in 0..<n {
@@ -75,7 +73,6 @@ public final class TransientShaperStage: AudioStage {
             if phase == 0 {
                 let g = Self.gainDB(attackDifferenceDB: 20 * log10(aF / aS), sustainDifferenceDB: 20 * log10(sL / aF), settings: s)
                 if g != 0 { shapedSum += g; count += 1 }
-                if abs(g) > abs(deepest) { deepest = g }
                 gainStep = (Float(pow(10, g / 20)) - currentGain) / Float(interval)
             }
             currentGain += gainStep
@@ -84,7 +81,7 @@ public final class TransientShaperStage: AudioStage {
         }
         attackFast = aF; attackSlow = aS; sustainLong = sL
         self.currentGain = currentGain; self.gainStep = gainStep; self.phase = phase
-        shapedSumDB = shapedSum; controlCount = count; deepestCutDB = deepest
+        shapedSumDB = shapedSum; controlCount = count
     }
 
     /// Mean gain (dB) where the shaper acted.

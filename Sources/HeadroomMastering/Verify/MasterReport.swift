@@ -31,6 +31,10 @@ public struct MasterReport: Codable, Sendable, Equatable {
     public var compressorReductionDB: Double
     public var limiterPasses: Int
     public var sectionStartsSeconds: [Double]
+    /// The transient shaper's mean gain where it acted (dB; nil when it is off).
+    public var transientShapedDB: Double? = nil
+    /// The soft clipper's share of `limitingLU` (nil when it is off).
+    public var softClipLU: Double? = nil
     /// Distances to the reference before and after (with a reference only).
     public var match: MatchReport?
     /// A lossy deliverable (MP3, Ogg, Opus): the true peak (8x) of the file as delivered, decoded again; the

@@ -21,6 +21,8 @@ public enum Verifier {
             inputGainDB: render.plan.limiter.inputGainDB, limitingLU: render.limitingLU, guardLimited: render.guardLimited,
             compressorReductionDB: render.compressorReductionDB, limiterPasses: render.passes,
             sectionStartsSeconds: before.sections.map(\.startSeconds))
+        if plan.transient?.enabled == true { report.transientShapedDB = (render.transient.meanShapedDB * 100).rounded() / 100 }
+        report.softClipLU = render.softClipLossLU.map { ($0 * 100).rounded() / 100 }
         report.loudnessRangeByStage = [MasterReport.StageRange(.mix, before.loudness.loudnessRangeLU)]
             + (render.loudnessRangeAfterSectionGainLU.map { [MasterReport.StageRange(.sectionGain, $0)] } ?? [])
             + (render.transient.rangeAfterCompressorLU.map { [MasterReport.StageRange(.chain, $0), MasterReport.StageRange(.transient, render.loudnessRangePreLimiterLU)] }
