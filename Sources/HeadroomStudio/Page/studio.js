@@ -399,34 +399,49 @@ function showRenders(v) {
 
 // ---------------------------------------------------------------- jobs
 
-function follow(job) {
+// One job's progress over server-sent events, with its box and Cancel button; `onEnd` runs once it is
+// done, failed or cancelled. Shared by a song's jobs and the album's.
+function watchJob(job, { box, cancel, step, cancellingText, onCancel, onProgress, onEnd, onError }) {
   if (state.events[job.id]) return;
-  const box = $('#job');
   const source = new EventSource(`/api/jobs/${job.id}/events`);
   state.events[job.id] = source;
   box.hidden = false;
-  const cancel = $('#job-cancel');
   cancel.disabled = false;
   cancel.onclick = async () => {
     cancel.disabled = true;
-    $('#job-step').textContent = 'cancelling…';
+    if (onCancel) onCancel();
+    step.textContent = cancellingText;
     try { await post(`/api/jobs/${job.id}/cancel`, {}); } catch (err) { say(err.message); }
   };
   source.onmessage = async (e) => {
     const j = JSON.parse(e.data);
-    $('#job-step').textContent = `${j.kind === 'render' ? 'rendering' : 'analyzing'}: ${j.step}`;
-    $('#job-progress').value = j.fraction;
-    $('#job-progress').dataset.status = j.status;
-    if (j.status === 'done' || j.status === 'failed' || j.status === 'cancelled') {
+    onProgress(j);
+    if (j.status !== 'queued' && j.status !== 'running') {
       source.close(); delete state.events[job.id];
+      await onEnd(j);
+    }
+  };
+  source.onerror = () => { source.close(); delete state.events[job.id]; if (onError) onError(); };
+}
+
+function follow(job) {
+  const box = $('#job');
+  watchJob(job, {
+    box, cancel: $('#job-cancel'), step: $('#job-step'), cancellingText: 'cancelling…',
+    onProgress: (j) => {
+      $('#job-step').textContent = `${j.kind === 'render' ? 'rendering' : 'analyzing'}: ${j.step}`;
+      $('#job-progress').value = j.fraction;
+      $('#job-progress').dataset.status = j.status;
+    },
+    onEnd: async (j) => {
       box.hidden = Object.keys(state.events).length === 0;
       if (j.status === 'failed') say(j.message || 'the job failed');
       if (j.status === 'cancelled') say(`${j.kind === 'render' ? 'render' : 'analysis'} cancelled: nothing was kept`, true);
       if (j.kind === 'render' && j.status === 'done') state.render = j.renderID;
       await loadSongs(); if (j.songID === state.song) await openSong(j.songID);
-    }
-  };
-  source.onerror = () => { source.close(); delete state.events[job.id]; setTimeout(() => openSong(state.song), 500); };
+    },
+    onError: () => setTimeout(() => openSong(state.song), 500),
+  });
 }
 
 // ---------------------------------------------------------------- adding songs
@@ -592,30 +607,22 @@ function playTransition(n, render) {
 }
 
 function followAlbum(job) {
-  if (state.events[job.id]) return;
   const box = $('#album-job');
-  const source = new EventSource(`/api/jobs/${job.id}/events`);
-  state.events[job.id] = source;
-  box.hidden = false;
-  const cancel = $('#album-job-cancel');
-  cancel.disabled = false;
-  cancel.onclick = async () => {
-    cancel.disabled = true; state.albumCancelling = true;
-    $('#album-job-step').textContent = 'cancelling… (the tracks stop at their next step)';
-    try { await post(`/api/jobs/${job.id}/cancel`, {}); } catch (err) { say(err.message); }
-  };
-  source.onmessage = async (e) => {
-    const j = JSON.parse(e.data);
-    if (!state.albumCancelling) $('#album-job-step').textContent = `mastering the album: ${j.step}`;
-    $('#album-job-progress').value = j.fraction;
-    if (j.status !== 'queued' && j.status !== 'running') {
-      source.close(); delete state.events[job.id]; box.hidden = true; state.albumCancelling = false;
+  watchJob(job, {
+    box, cancel: $('#album-job-cancel'), step: $('#album-job-step'),
+    cancellingText: 'cancelling… (the tracks stop at their next step)',
+    onCancel: () => { state.albumCancelling = true; },
+    onProgress: (j) => {
+      if (!state.albumCancelling) $('#album-job-step').textContent = `mastering the album: ${j.step}`;
+      $('#album-job-progress').value = j.fraction;
+    },
+    onEnd: async (j) => {
+      box.hidden = true; state.albumCancelling = false;
       if (j.status === 'failed') say(j.message || 'the album failed');
       if (j.status === 'cancelled') say('album cancelled: nothing was kept', true);
       if (!$('#album').hidden) await openAlbum();
-    }
-  };
-  source.onerror = () => { source.close(); delete state.events[job.id]; };
+    },
+  });
 }
 
 $('#album-button').addEventListener('click', () => openAlbum().catch((e) => say(e.message)));
