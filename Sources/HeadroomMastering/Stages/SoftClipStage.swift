@@ -21,6 +21,11 @@ public final class SoftClipStage: AudioStage {
         for p in 0..<f { for j in 0..<t { h[(t - 1 - j) * f + p] = taps[p * t + j] / Float(f) } }
         return h
     }()
+    /// The decimator reversed (oldest residual first) in groups of four, for SIMD dot products.
+    static let decimatorReversed4: [SIMD4<Float>] = {
+        let h = decimator, l = h.count
+        return (0..<(l / 4)).map { m in SIMD4((0..<4).map { q in h[l - 1 - (4 * m + q)] }) }
+    }()
 
     private var threshold: Float = 1, knee: Float = 1
     /// Per channel, doubled rings (so every window is contiguous) of `ringSteps` input frames and of their
@@ -80,9 +85,10 @@ public final class SoftClipStage: AudioStage {
         var rings = self.rings
         self.rings = []
         defer { self.rings = rings }
-        Self.interpolator.taps.withUnsafeBufferPointer { taps in
-        Self.decimator.withUnsafeBufferPointer { h in
+        Self.interpolator.byTap4.withUnsafeBufferPointer { byTap in
+        Self.decimatorReversed4.withUnsafeBufferPointer { h4 in
         rings.withUnsafeMutableBufferPointer { ring in
+            let origin = UnsafeRawPointer(ring.baseAddress!)
             for i in 0..<n {
                 let slot = position % steps, rslot = slot * f
                 for c in channels.indices where abs(channels[c][i]) >= trigger { hot = t }
@@ -93,12 +99,13 @@ public final class SoftClipStage: AudioStage {
                     ring[base + slot] = x; ring[base + slot + steps] = x
                     var r = SIMD4<Float>()
                     if hot > 0 {
-                        // The window x[n−t+1 ... n] sits at slot + 2 ..< slot + 2 + t of the doubled ring.
+                        // The window x[n−t+1 ... n] sits at slot + 2 ..< slot + 2 + t of the doubled ring; the
+                        // four phases at once, one lane each.
                         let w = base + slot + 2
+                        var u = SIMD4<Float>()
+                        for j in 0..<t { u = byTap[j] * SIMD4(repeating: ring[w + j]) + u }
                         for p in 0..<f {
-                            var u: Float = 0
-                            for j in 0..<t { u += taps[p * t + j] * ring[w + j] }
-                            let d = Self.bend(u, knee: knee, threshold: threshold) - u
+                            let d = Self.bend(u[p], knee: knee, threshold: threshold) - u[p]
                             if d != 0 { r[p] = d; clipped += 1; any = true }
                         }
                     }
@@ -110,11 +117,13 @@ public final class SoftClipStage: AudioStage {
                     // The dry path: x[n − t] (phase 0 of the interpolator lags t/2, the decimator t/2 more).
                     var y = ring[base + slot + 1]
                     if live > 0 {
-                        // Residuals up to the current step's phase 0, newest first.
-                        let newest = rbase + rslot + rLen
-                        var wet: Float = 0
-                        for k in 0..<l { wet += h[k] * ring[newest - k] }
-                        y += wet
+                        // The last `l` residuals up to the current step's phase 0, oldest first.
+                        let oldest = rbase + rslot + rLen - (l - 1)
+                        var acc = SIMD4<Float>()
+                        for m in 0..<(l / 4) {
+                            acc = h4[m] * origin.loadUnaligned(fromByteOffset: (oldest + 4 * m) * MemoryLayout<Float>.stride, as: SIMD4<Float>.self) + acc
+                        }
+                        y += acc.sum()
                     }
                     channels[c][i] = y
                 }
