@@ -49,8 +49,9 @@ studio-timing: setup
 	swift build -c release --product headroom-studio
 	python3 scripts/studio-timing.py .build/release
 
+# Manifest caching would miss source files added to the path dependency (the repository itself).
 bench: setup
-	cd Benchmarks && swift run -c release headroom-bench
+	cd Benchmarks && swift run -c release --disable-build-manifest-caching headroom-bench
 
 clean:
 	rm -rf .build .build-fuzz .build-fuzz-seeds Benchmarks/.build

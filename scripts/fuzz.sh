@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-300}"
 scratch=.build-fuzz
-flags=(--package-path Fuzz --scratch-path "$scratch" -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library)
+# No manifest caching: it would miss source files added to the path dependency (the repository itself).
+flags=(--package-path Fuzz --scratch-path "$scratch" -c release --disable-build-manifest-caching -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library)
 for target in fuzz-audio fuzz-session; do
   mkdir -p "$scratch"
   # A failed build fails the run (never fuzz a stale binary).

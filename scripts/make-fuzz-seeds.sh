@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rm -rf Fuzz/Seeds
-swift run --package-path Fuzz --scratch-path .build-fuzz-seeds -c release fuzz-seeds Fuzz/Seeds
+swift run --package-path Fuzz --scratch-path .build-fuzz-seeds -c release --disable-build-manifest-caching fuzz-seeds Fuzz/Seeds
 du -sh Fuzz/Seeds/audio Fuzz/Seeds/session
