@@ -70,6 +70,10 @@ public enum Translation {
     /// A car's cabin gain (+5 dB under ~90 Hz) makes lows that already stand this far over the neutral
     /// target boom; lows at or under the target (a thin mix the EQ lifted) are what the cabin is for.
     public static let carBoomLowsOverTargetDB = 1.5
+    /// A platform turning the master down by more than this gets a line. A −14 LUFS master is turned down
+    /// 1 dB by a −15 LUFS platform: not worth a line, and a threshold at 1 dB would flip with a hundredth
+    /// of a LU of the master's loudness (it lands within ±0.1 LU of its target).
+    public static let turnedDownDB = 1.5
 
     /// Evaluates the speaker models and the platforms on `analysis`, adds the codec checks, and writes the items.
     public static func evaluate(_ analysis: Analysis, codecs: [TranslationReport.CodecCheck] = []) -> TranslationReport {
@@ -171,7 +175,7 @@ public enum Translation {
                 value: heaviest.deviationDB, unit: "dB", expected: "lows at most \(d(carBoomLowsOverTargetDB)) dB over the target",
                 action: "Tighten the lows below 100 Hz a little (EQ or the bass in the mix).")
         }
-        let turnedDown = platforms.filter { $0.gainDB < -1 }
+        let turnedDown = platforms.filter { $0.gainDB < -turnedDownDB }
         if !turnedDown.isEmpty {
             let most = turnedDown.min { $0.gainDB < $1.gainDB }!
             add("translation.turned-down", .info, .info,
