@@ -63,9 +63,9 @@ public enum MasterTextReport {
             row("loudest 3 s (LU)", m.before.shortTermLU, m.after.shortTermLU, "follows loudness and dynamics")
             row("loud-part PLR (dB)", m.before.densityDB, m.after.densityDB, "\(Int((m.amounts.dynamics * 100).rounded())) %")
         }
-        let clipped = r.softClipLU.map { " (the soft clipper \(f1($0)) LU of it)" } ?? ""
+        let clipped = r.softClipLU.map { " (the soft clipper rounded the fastest peaks first, for \(f1(max(0, $0))) LU of it, so the limiter took less)" } ?? ""
         let shaped = r.transientShapedDB.map { "; transient shaper \(signed($0)) dB on the hits" } ?? ""
-        out.append("  gain into the limiter \(signed(r.inputGainDB)) dB; limiting on the loudest section \(f1(r.limitingLU)) LU\(clipped); glue compression \(f1(r.compressorReductionDB)) dB on average\(shaped); \(r.limiterPasses) limiter pass(es)")
+        out.append("  gain into the limiter \(signed(r.inputGainDB)) dB; limiting on the loudest section \(f1(max(0, r.limitingLU))) LU\(clipped); glue compression \(f1(r.compressorReductionDB)) dB on average\(shaped); \(r.limiterPasses) limiter pass(es)")
         if !r.loudnessRangeTakenText.isEmpty { out.append("  loudness range taken by \(r.loudnessRangeTakenText)") }
         out.append("")
         let items = session.checklist.items

@@ -8,6 +8,16 @@ public enum SessionFile {
     /// The session layouts this version reads.
     public static let readableSchemaVersions = 1...2
 
+    /// The mix a session was made from, when the session names one that exists (for a re-render that
+    /// gives no mix); nil otherwise, and `load` then says what is wrong.
+    public static func mixPath(_ path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let input = object["input"] as? [String: Any], let mix = input["path"] as? String,
+              FileManager.default.fileExists(atPath: mix) else { return nil }
+        return mix
+    }
+
     /// Reads `path` and checks it belongs to `mix` (same length, channels and rate).
     public static func load(_ path: String, for mix: Mix) throws -> Session {
         let data: Data

@@ -29,7 +29,7 @@ struct Master: ParsableCommand {
         because of the limiting guard, ceiling missed); 1 a file could not be read, analyzed or written; 2 usage.
         """)
 
-    @Argument(help: "The printed mix (omit to master the demo mix).")
+    @Argument(help: "The printed mix (omit to master the demo mix; with --session, the session's own mix).")
     var mix: String?
 
     @Option(name: [.short, .customLong("output")], help: "The master's path (default: next to the mix, NAME.master.wav); its extension sets the format. With several targets, each gets the target's name before the extension.")
@@ -37,10 +37,10 @@ struct Master: ParsableCommand {
 
     @OptionGroup var loudness: LoudnessOptions
 
-    @Option(name: .customLong("even-out"), help: "How much of each section's distance under the loudest the master removes: 0 keeps the song's shape, 1 levels the sections (default 0).")
+    @Option(name: .customLong("even-out"), parsing: .unconditional, help: "How much of each section's distance under the loudest the master removes: 0 keeps the song's shape, 1 levels the sections (default 0).")
     var evenOut: Double?
 
-    @Flag(inversion: .prefixedNo, help: "Level the sections into the chain and put the song's shape back after the limiter (default on). --no-keep-shape: section gain alone, by --even-out.")
+    @Flag(inversion: .prefixedNo, help: "Level the sections into the chain and put the song's shape back after the limiter. --no-keep-shape: section gain alone, by --even-out.")
     var keepShape = true
 
     @Option(help: "Soft clipper before the limiter: auto (on for loud targets, −12 LUFS and up), on or off.")
@@ -177,7 +177,8 @@ struct Master: ParsableCommand {
     }
 
     func run() throws {
-        let mix = try Mix.load(mix)
+        // With a session and no mix: the mix the session was made from, not the demo.
+        let mix = try Mix.load(mix ?? session.flatMap { SessionFile.mixPath($0) })
         let targets = loudness.choices()
         let deliverables = try deliverables(mix, targets: targets)
         let progress = Progress(enabled: !quiet && !json && isatty(STDERR_FILENO) != 0)

@@ -63,6 +63,13 @@ import Testing
         let b = try CLI.run(["master", mix, "-q", "-o", folder.file("b.wav"), "--session", sessionPath])
         #expect(b.status == 0, "\(b.stderr)")
         #expect(try Self.data(folder.file("a.wav")) == Self.data(folder.file("b.wav")))
+        // Without the mix, the session's own mix is re-rendered (not the demo).
+        let own = try CLI.run(["master", "-q", "-o", folder.file("own.wav"), "--session", sessionPath])
+        #expect(own.status == 0, "\(own.stderr)")
+        #expect(try Self.data(folder.file("a.wav")) == Self.data(folder.file("own.wav")))
+        // A negative --even-out is a value, refused with its range (not "missing value").
+        let negative = try CLI.run(["master", mix, "-q", "--dry-run", "--even-out", "-0.1"])
+        #expect(negative.status != 0 && negative.stderr.contains("--even-out must be between 0 and 1"), "\(negative.stderr)")
         // Edit the session: turn the compressor off and add a note; re-render.
         var session = try JSONSerialization.jsonObject(with: Self.data(sessionPath)) as! [String: Any]
         var plan = session["plan"] as! [String: Any]

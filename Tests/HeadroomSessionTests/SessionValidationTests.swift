@@ -72,6 +72,9 @@ import Testing
         Case(path: ["plan", "compressor", "releaseMilliseconds"], json: "-5", message: "plan.compressor.releaseMilliseconds is -5"),
         Case(path: ["schemaVersion"], json: "999", message: "schema version 999 is not one this Headroom reads"),
         Case(path: ["plan", "limiter", "releaseMilliseconds"], json: "\"fast\"", message: "plan.limiter.releaseMilliseconds"),
+        Case(path: ["plan", "transient"], json: "{\"enabled\": true, \"attackDB\": 40, \"sustainDB\": 0, \"fastAttackMilliseconds\": 0.5, \"slowAttackMilliseconds\": 20, \"releaseMilliseconds\": 60, \"sustainReleaseMilliseconds\": 300}", message: "plan.transient.attackDB is 40; allowed -12 to 12"),
+        Case(path: ["plan", "softClip"], json: "{\"enabled\": true, \"clipOverCeilingDB\": 30, \"kneeDB\": 2}", message: "plan.softClip.clipOverCeilingDB is 30; allowed 0 to 12"),
+        Case(path: ["plan", "shape", "loudestIndex"], json: "7", message: "plan.shape.loudestIndex is 7; allowed 0 to 1"),
     ])
     func badSettingsAreRefusedWithTheirKey(_ c: Case) throws {
         let value = try JSONSerialization.jsonObject(with: Data(c.json.utf8), options: .fragmentsAllowed)
@@ -90,6 +93,11 @@ import Testing
         let reversed = [["startSeconds": 10.0, "endSeconds": 2.0, "gainDB": 1.0]]
         guard case .failure(let r) = Self.load(setting: ["plan", "sectionGain", "segments"], to: reversed) else { Issue.record("accepted"); return }
         #expect(r.message.contains("plan.sectionGain.segments[0].endSeconds is 2"))
+        // The shape's sections: in order, not overlapping.
+        let overlapping = [["startSeconds": 0.0, "endSeconds": 12.0, "wantedDistanceLU": 0.0],
+                           ["startSeconds": 2.0, "endSeconds": 20.0, "wantedDistanceLU": 3.0]]
+        guard case .failure(let o) = Self.load(setting: ["plan", "shape", "sections"], to: overlapping) else { Issue.record("accepted"); return }
+        #expect(o.message.contains("plan.shape.sections[1].startSeconds is 2; allowed 12"), "\(o.message)")
     }
 
     /// Random edits of every number in the plan: loading never crashes, and what loads renders a master under

@@ -26,7 +26,7 @@ public enum DecisionText {
     }
 
     public static func softClip(_ c: SoftClipSettings) -> String {
-        "soft clipper \(signed(c.clipOverCeilingDB)) dB over the ceiling, \(fmt(c.kneeDB)) dB knee, 4x oversampled"
+        "soft clipper before the limiter: rounds peaks from \(fmt(c.clipOverCeilingDB - c.kneeDB)) dB over the ceiling towards \(fmt(c.clipOverCeilingDB)) dB over it, 4x oversampled (the limiter then holds the ceiling)"
     }
 
     public static func stereoLows(_ s: StereoLowsSettings) -> String {

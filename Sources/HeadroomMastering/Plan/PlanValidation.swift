@@ -27,7 +27,7 @@ public enum PlanValidation {
         var previousEnd = 0.0
         for (i, s) in g.segments.enumerated() {
             let k = "plan.sectionGain.segments[\(i)]"
-            c.range(k + ".startSeconds", s.startSeconds, previousEnd - 1e-6, durationSeconds + 1)
+            c.range(k + ".startSeconds", s.startSeconds, Self.millisecondsDown(previousEnd), durationSeconds + 1)
             c.range(k + ".endSeconds", s.endSeconds, s.startSeconds, durationSeconds + 1)
             c.range(k + ".gainDB", s.gainDB, -24, 24)
             if s.endSeconds.isFinite { previousEnd = s.endSeconds }
@@ -47,10 +47,15 @@ public enum PlanValidation {
         if let shape = plan.shape {
             c.range("plan.shape.rampMilliseconds", shape.rampMilliseconds, 0, 5_000)
             c.count("plan.shape.sections", shape.sections.count, 1_000)
-            c.range("plan.shape.loudestIndex", Double(shape.loudestIndex), 0, Double(max(0, shape.sections.count - 1)))
+            if !shape.sections.isEmpty {
+                c.range("plan.shape.loudestIndex", Double(shape.loudestIndex), 0, Double(shape.sections.count - 1))
+            }
+            var previousEnd = 0.0
             for (i, s) in shape.sections.enumerated() {
                 let k = "plan.shape.sections[\(i)]"
-                c.range(k + ".startSeconds", s.startSeconds, 0, durationSeconds + 1)
+                // In order and not overlapping, like the section gain's segments.
+                c.range(k + ".startSeconds", s.startSeconds, Self.millisecondsDown(previousEnd), durationSeconds + 1)
+                if s.endSeconds.isFinite { previousEnd = s.endSeconds }
                 c.range(k + ".endSeconds", s.endSeconds, s.startSeconds, durationSeconds + 1)
                 c.range(k + ".wantedDistanceLU", s.wantedDistanceLU, 0, 60)
             }
@@ -111,6 +116,10 @@ public enum PlanValidation {
         c.range("plan.limiter.releaseMilliseconds", l.releaseMilliseconds, 1, 2_000)
         c.range("plan.limiter.marginDB", l.marginDB, 0, 1)
     }
+
+    /// A section's end as the next one's lowest start: to the millisecond below, so float noise in a
+    /// boundary (43.900000000000006) neither refuses the session nor prints as 43.899999.
+    static func millisecondsDown(_ seconds: Double) -> Double { (seconds * 1000).rounded(.down) / 1000 }
 
     static func bands(_ c: inout Checker, _ key: String, _ bands: [EQBand]) {
         c.count(key, bands.count, 64)

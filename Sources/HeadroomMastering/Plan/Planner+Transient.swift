@@ -29,13 +29,13 @@ extension Planner {
         if let item = checklist.item(key: "transients.spiky") {
             guard excess > softenFromExcessDB else {
                 return (TransientSettings(), PlanDecision(stage: "transient", summary: "off",
-                    reason: "the loudest section's hits stand \(fmt(loudest.crestFactorDB)) dB over its body, but at \(fmt(target.integratedLUFS)) LUFS its peaks reach only \(fmt(max(0, excess))) dB over the ceiling: the limiter handles them lightly",
+                    reason: "the loudest section's hits stand \(fmt(loudest.crestFactorDB)) dB over its body, but at \(fmt(target.integratedLUFS)) LUFS " + (excess > 0.05 ? "its peaks reach only \(fmt(excess)) dB over the ceiling" : "its peaks stay under the ceiling") + ": the limiter handles them lightly",
                     itemIDs: [item.id]))
             }
             let amount = half(min(maxSoftenDB, 0.5 * excess))
             let s = TransientSettings(enabled: true, attackDB: -amount)
             return (s, PlanDecision(stage: "transient", summary: DecisionText.transient(s),
-                reason: "the loudest section's hits stand \(fmt(loudest.crestFactorDB)) dB over its body, and at \(fmt(target.integratedLUFS)) LUFS its peaks would reach \(fmt(excess)) dB over the ceiling: softening the hits by up to \(fmt(amount)) dB (half of that, at most \(fmt(maxSoftenDB))) leaves the limiter less to take",
+                reason: "the loudest section's hits stand \(fmt(loudest.crestFactorDB)) dB over its body, and at \(fmt(target.integratedLUFS)) LUFS its peaks would reach \(fmt(excess)) dB over the ceiling: softening the sharpest hits by \(fmt(amount)) dB (half that excess, at most \(fmt(maxSoftenDB)) dB) leaves the limiter less to take",
                 itemIDs: [item.id]))
         }
         if let item = checklist.item(key: "transients.squashed") {

@@ -164,7 +164,7 @@ public struct Planner: Sendable {
             sectionDecisions.append(PlanDecision(
                 stage: "section-gain", summary: DecisionText.sectionGain(segments[i], index: i),
                 reason: keepShape
-                    ? "\(fmt(deficit)) LU under the loudest section × \(fmt(intoChain, digits: 2)) (at most \(fmt(Self.maxSectionGainDB)) dB), so the compressor and the limiter treat it like the loudest section; the shape stage puts it back after the limiter"
+                    ? "\(fmt(deficit)) LU under the loudest section: brought \(Int((intoChain * 100).rounded())) % of the way up into the chain (at most \(fmt(Self.maxSectionGainDB)) dB), so the compressor and the limiter treat it more like the loudest section; the shape stage puts it back after the limiter"
                     : "\(fmt(deficit)) LU under the loudest section × even-out \(fmt(options.evenOut, digits: 2))\(compensated), so it hits the chain closer to the loudest section's level",
                 itemIDs: jumpIDs + loudestID))
         }

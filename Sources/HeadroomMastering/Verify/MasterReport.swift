@@ -93,7 +93,12 @@ public struct MasterReport: Codable, Sendable, Equatable {
         let t = loudnessRangeTaken
         guard !t.isEmpty else { return "" }
         let taken = t.filter { $0.stage != .shape }, back = t.first { $0.stage == .shape }
-        return taken.map { "\($0.stage.displayName) \(NumberText.decimal($0.takenLU))" }.joined(separator: ", ") + " LU"
-            + (back.map { "; the shape stage gave back \(NumberText.decimal(-$0.takenLU)) LU" } ?? "")
+        // A stage that widened the range says so, rather than "took" a negative amount.
+        func share(_ s: (stage: DynamicsStage, takenLU: Double)) -> String {
+            s.takenLU < -0.05 ? "\(s.stage.displayName) widened it \(NumberText.decimal(-s.takenLU))" : "\(s.stage.displayName) \(NumberText.decimal(max(0, s.takenLU)))"
+        }
+        let backText = back.map { $0.takenLU < -0.05 ? "; the shape stage gave back \(NumberText.decimal(-$0.takenLU)) LU"
+                                    : $0.takenLU > 0.05 ? "; the shape stage took \(NumberText.decimal($0.takenLU)) LU" : "; the shape stage left it as it was" }
+        return taken.map(share).joined(separator: ", ") + " LU" + (backText ?? "")
     }
 }

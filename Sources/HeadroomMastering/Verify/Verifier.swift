@@ -247,7 +247,9 @@ public enum Verifier {
                     "Lower --even-out, or that section's gain in the session (plan.sectionGain.segments).", a[k] - a[loud])
         }
         guard let w = worst, off > shapeToleranceLU else {
-            return (true, "Song shape kept: \(name(loud)) is still the loudest, the other sections within \(f1(off)) LU of what even-out \(fmt(evenOut, digits: 2)) asked",
+            return (true, evenOut == 0
+                        ? "Song shape kept: \(name(loud)) is still the loudest, every other section as far under it as in the mix (within \(f1(off)) LU)"
+                        : "Song shape kept: \(name(loud)) is still the loudest, the other sections within \(f1(off)) LU of what even-out \(fmt(evenOut, digits: 2)) asked",
                     "Nothing to do.", off)
         }
         let share = shape?.shareRestored ?? 1
@@ -258,8 +260,8 @@ public enum Verifier {
             : shape != nil
             ? "The shape stage lowers a section by at most \(f1(ShapeSettings.maxCutDB)) dB: the chain evened the song further than that; a gentler compressor or a lower target keeps more of the shape."
             : plan.compressor.enabled && w.got < w.expected
-            ? "The compressor evened the song further than section gain asked: a gentler ratio or a higher threshold (Chain settings, or the session) keeps more of the shape."
-            : w.got < w.expected ? "The limiter evened it further than asked: a lower target keeps more of the shape."
+            ? "The compressor evened the song further than asked, and the shape stage is off: --keep-shape (the default) puts the sections back after the chain; or a gentler ratio or a higher threshold (Chain settings, or the session)."
+            : w.got < w.expected ? "The limiter evened it further than asked, and the shape stage is off: --keep-shape (the default) puts the sections back after the limiter; or a lower target."
             : "Section gain left it further apart than asked: raise --even-out."
         return (false, "Song shape changed: \(name(w.index)) sits \(f1(w.got)) LU under the loudest where even-out \(fmt(evenOut, digits: 2)) asked for \(f1(w.expected)) LU",
                 cause, w.got - w.expected)
