@@ -293,9 +293,12 @@ def main():
 
         def cancel_a_render():
             renders_before = len(studio.api(f"/api/songs/{ctx['song']}")["renders"])
-            driver.find_element(By.ID, "render-button").click()
-            wait(driver, lambda d: d.find_element(By.ID, "job").is_displayed() and d.find_element(By.ID, "job-cancel").is_enabled(),
-                 20, "the job's cancel button")
+            # The button is disabled until the page has taken in the last render's end: wait for it, then
+            # look for the job's Cancel often enough to catch a render of a few seconds.
+            click_when_ready(driver, lambda d: d.find_element(By.ID, "render-button"), "Render")
+            WebDriverWait(driver, 20, poll_frequency=0.02, ignored_exceptions=(StaleElementReferenceException,)).until(
+                lambda d: d.find_element(By.ID, "job").is_displayed() and d.find_element(By.ID, "job-cancel").is_enabled(),
+                "timed out waiting for the job's cancel button")
             driver.find_element(By.ID, "job-cancel").click()
             wait(driver, lambda d: "render cancelled" in d.find_element(By.ID, "message").text, 60, "the cancelled message")
             v = studio.api(f"/api/songs/{ctx['song']}")
