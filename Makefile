@@ -50,8 +50,13 @@ studio-timing: setup
 	python3 scripts/studio-timing.py .build/release
 
 # Manifest caching would miss source files added to the path dependency (the repository itself).
-bench: setup
-	cd Benchmarks && swift run -c release --disable-build-manifest-caching headroom-bench
+# In-process stage timings, then the `headroom` executable as a user runs it against ffmpeg's two-pass
+# loudnorm and sox (installed by `setup.sh --bench`); LONG=60 adds a 60-minute input's memory.
+bench:
+	@bash scripts/setup.sh --bench
+	swift build -c release --product headroom
+	cd Benchmarks && swift run -c release --disable-build-manifest-caching headroom-bench 5 \
+	  --headroom $(CURDIR)/.build/release/headroom $(if $(LONG),--long-minutes $(LONG))
 
 clean:
 	rm -rf .build .build-fuzz .build-fuzz-seeds Benchmarks/.build

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the packages Headroom builds and tests against. Idempotent, no prompts.
-#   usage: scripts/setup.sh        (as root on a fresh Debian 12 machine; a no-op when all is there)
+#   usage: scripts/setup.sh [--bench]   (as root on a fresh Debian 12 machine; a no-op when all is there;
+#                                        --bench adds ffmpeg, which `make bench` compares with)
 # On macOS it installs the same with Homebrew (the names differ; see brew_pkgs).
 set -euo pipefail
 pkgs=(
@@ -15,6 +16,8 @@ pkgs=(
 )
 brew_pkgs=(pkg-config libsndfile libebur128 fftw libsoxr sox sqlite chromedriver)
 pip_pkgs=(selenium)   # drives the headless browser in the studio's tests
+# `setup.sh --bench` also installs what `make bench` compares Headroom with (ffmpeg's loudnorm).
+if [ "${1:-}" = "--bench" ]; then pkgs+=(ffmpeg); brew_pkgs+=(ffmpeg); fi
 
 if [ "$(uname)" = Darwin ]; then
   command -v brew >/dev/null || { echo "setup: install Homebrew first (https://brew.sh)" >&2; exit 1; }

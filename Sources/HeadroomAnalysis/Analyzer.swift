@@ -38,6 +38,13 @@ public struct Analyzer: Sendable {
     ///   8x check of a master), used instead of measuring again.
     public func analyze(_ buffer: AudioBuffer, truePeaks known: [TruePeakMeter.Result]? = nil,
                         progress: ((Double) -> Void)? = nil) throws -> Analysis {
+        try measure(buffer, truePeaks: known, progress: progress).analysis
+    }
+
+    /// The same, with the loudness meter that measured it (its 100 ms energies give any range's loudness
+    /// without measuring again: the verifier's section loudness of a master).
+    public func measure(_ buffer: AudioBuffer, truePeaks known: [TruePeakMeter.Result]? = nil,
+                        progress: ((Double) -> Void)? = nil) throws -> (analysis: Analysis, loudness: LoudnessMeter) {
         guard buffer.durationSeconds >= 1 else { throw AnalysisError.tooShort(seconds: buffer.durationSeconds) }
         let channelCount = buffer.channelCount
         var loudness = LoudnessMeter(sampleRate: buffer.sampleRate, channelCount: channelCount,
@@ -88,7 +95,7 @@ public struct Analyzer: Sendable {
             sections: sections.sections, loudestSectionIndex: sections.loudest,
             silence: findSilence(levels, subBlockSeconds: loudness.subBlockSeconds, duration: buffer.durationSeconds))
         progress?(1)
-        return analysis
+        return (analysis, loudness)
     }
 
     // MARK: - Summaries

@@ -21,6 +21,14 @@ public struct AudioBuffer: Sendable, Equatable {
                   channels: Array(repeating: [Float](repeating: 0, count: frameCount), count: channelCount))
     }
 
+    /// A buffer whose samples the caller writes in full before reading any (no zero fill: a whole song's
+    /// memory is touched once, by whoever fills it).
+    public init(sampleRate: Double, channelCount: Int, uninitializedFrameCount frameCount: Int) {
+        self.init(sampleRate: sampleRate, channels: (0..<channelCount).map { _ in
+            [Float](unsafeUninitializedCapacity: frameCount) { _, count in count = frameCount }
+        })
+    }
+
     /// Number of channels.
     public var channelCount: Int { channels.count }
     /// Number of frames (samples per channel).

@@ -20,17 +20,20 @@ public enum CodecExcerpt {
         // Where an encoder overshoots: lossy codecs cut the top of the spectrum, and a limited waveform whose
         // highs are cut rings over its peaks. So each half-second block is ranked by the peak of the master
         // low-passed where the encoders cut (a 4th-order Butterworth), the highest first.
-        let lowPassed = master.channels.map { lowPass($0, sampleRate: sr) }
         var peaks: [(frame: Int, peak: Float)] = []
-        var start = 0
-        while start < n {
-            let end = min(n, start + block)
-            var p: Float = 0, at = start
-            for c in lowPassed {
-                c.withUnsafeBufferPointer { x in for i in start..<end where abs(x[i]) > p { p = abs(x[i]); at = i } }
+        peaks.reserveCapacity(n / block + 1)
+        var filters = lowPassSections(sampleRate: sr)
+        let right = master.channelCount > 1 ? 1 : 0
+        master.channels[0].withUnsafeBufferPointer { l in
+            master.channels[right].withUnsafeBufferPointer { r in
+                var start = 0
+                while start < n {
+                    let end = min(n, start + block)
+                    let (at, p) = blockPeak(l, r, start..<end, filters: &filters)
+                    peaks.append((at, p))
+                    start = end
+                }
             }
-            peaks.append((at, p))
-            start = end
         }
         peaks.sort { $0.peak > $1.peak || ($0.peak == $1.peak && $0.frame < $1.frame) }
         var starts: [Int] = []
@@ -44,15 +47,35 @@ public enum CodecExcerpt {
     /// Where streaming encoders cut the highs (LAME at 128 kbps: about 16–17 kHz).
     static let encoderCutoffHz = 16_000.0
 
-    static func lowPass(_ x: [Float], sampleRate: Double) -> [Float] {
-        guard sampleRate > 2.2 * encoderCutoffHz else { return x }
-        var y = x
-        // Two sections with the Butterworth Qs of a 4th-order low-pass.
-        for q in [0.5412, 1.3066] {
-            var f = Biquad(.lowPass(frequencyHz: encoderCutoffHz, q: q, sampleRate: sampleRate))
-            f.process(&y)
+    /// The low-pass's two sections (the Butterworth Qs of a 4th order), both channels at once; nil when the
+    /// sample rate leaves nothing above the cutoff.
+    static func lowPassSections(sampleRate: Double) -> (StereoBiquad, StereoBiquad)? {
+        guard sampleRate > 2.2 * encoderCutoffHz else { return nil }
+        return (StereoBiquad(.lowPass(frequencyHz: encoderCutoffHz, q: 0.5412, sampleRate: sampleRate)),
+                StereoBiquad(.lowPass(frequencyHz: encoderCutoffHz, q: 1.3066, sampleRate: sampleRate)))
+    }
+
+    /// The highest low-passed sample of `range` over both channels and where it is (the first, on a tie; left
+    /// before right). The signal is rounded to Float between the sections, as a filtered copy would be.
+    static func blockPeak(_ l: UnsafeBufferPointer<Float>, _ r: UnsafeBufferPointer<Float>, _ range: Range<Int>,
+                          filters: inout (StereoBiquad, StereoBiquad)?) -> (frame: Int, peak: Float) {
+        var p: Float = 0, at = range.lowerBound
+        var pl: Float = 0, atl = range.lowerBound
+        guard var (a, b) = filters else {
+            for i in range where abs(l[i]) > pl { pl = abs(l[i]); atl = i }
+            for i in range where abs(r[i]) > p { p = abs(r[i]); at = i }
+            return p > pl ? (at, p) : (atl, pl)
         }
-        return y
+        for i in range {
+            let x = SIMD2(Double(l[i]), Double(r[i]))
+            let once = a.process(x)
+            let y = b.process(SIMD2(Double(Float(once.x)), Double(Float(once.y))))
+            let yl = abs(Float(y.x)), yr = abs(Float(y.y))
+            if yl > pl { pl = yl; atl = i }
+            if yr > p { p = yr; at = i }
+        }
+        filters = (a, b)
+        return p > pl ? (at, p) : (atl, pl)
     }
 
     /// The windows joined into one buffer (fades at their edges, silence between).

@@ -19,7 +19,12 @@ func peakMemoryMiB() -> Double {
     return kib / 1024
 }
 
-let iterations = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 5
+// headroom-bench [ITERATIONS] [--headroom PATH] [--long-minutes N]
+let arguments = Array(CommandLine.arguments.dropFirst())
+func argument(_ name: String) -> String? { arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil } }
+let iterations = Int(arguments.first ?? "") ?? 5
+let headroomBinary = argument("--headroom")
+let longMinutes = argument("--long-minutes").flatMap(Double.init)
 let sectionPattern: [SyntheticSong.Section] = [
     .init("intro", seconds: 16, levelDB: 2, drums: false, bass: false),
     .init("verse", seconds: 32, levelDB: -5),
@@ -124,4 +129,49 @@ do {
     print("")
     report("master with a reference", times)
     print("  (analysis of the reference included; in memory, no file I/O; \(distances))")
+}
+
+// Whole process, as a user runs it: the `headroom` executable on the bench song's file, one core (taskset)
+// unless said, against ffmpeg's two-pass loudnorm and sox's read + write (the floor: decode and encode alone).
+if let headroom = headroomBinary {
+    let runs = 3
+    let out = NSTemporaryDirectory() + "headroom-bench-\(getpid()).process.wav"
+    defer { unlink(out); unlink(out + ".headroom.json") }
+    print("")
+    print(String(format: "whole process on the %.0f s song (median of %d; %@):", duration, runs,
+                 WholeProcess.pin == nil ? "taskset missing: not pinned" : "one core = taskset -c 0"))
+    func line(_ name: String, _ r: ProcessRun?) -> ProcessRun? {
+        guard let r else { print(String(format: "  %-40@ failed or missing", name as NSString)); return nil }
+        print(String(format: "  %-40@ %6.2f s  %5.0fx realtime  peak %5.0f MiB", name as NSString, r.wallSeconds,
+                     duration / r.wallSeconds, r.peakMiB))
+        return r
+    }
+    let master = [headroom, "master", path, "-o", out, "--force", "-q"]
+    let oneCore = line("headroom master (defaults, 1 core)", WholeProcess.median(master, onOneCore: true, times: runs))
+    let noCodecs = line("headroom master --codecs none (1 core)", WholeProcess.median(master + ["--codecs", "none"], onOneCore: true, times: runs))
+    _ = line("headroom master (defaults, 2 cores)", WholeProcess.median(master, onOneCore: false, times: runs))
+    _ = line("headroom analyze (1 core)", WholeProcess.median([headroom, "analyze", path, "-q"], onOneCore: true, times: runs))
+    let ffmpeg = WholeProcess.which("ffmpeg").flatMap { line("ffmpeg loudnorm, two passes (1 core)", WholeProcess.ffmpegLoudnorm($0, input: path, output: out, times: runs)) }
+    if WholeProcess.which("ffmpeg") == nil { print("  ffmpeg: not installed (scripts/setup.sh --bench installs it)") }
+    let sox = WholeProcess.which("sox").flatMap { line("sox read + write 24-bit (the floor)", WholeProcess.median([$0, path, "-b", "24", out], onOneCore: true, times: runs)) }
+    if let h = oneCore {
+        if let f = ffmpeg { print(String(format: "  headroom master is %.1fx faster than ffmpeg's two-pass loudnorm", f.wallSeconds / h.wallSeconds)) }
+        if let s = sox { print(String(format: "  headroom master takes %.1fx the sox floor (%.1fx without the codec check)", h.wallSeconds / s.wallSeconds,
+                                       (noCodecs?.wallSeconds ?? .nan) / s.wallSeconds)) }
+    }
+    print(String(format: "  decoded audio: %.0f MiB", decodedMiB))
+    // A long input (a DJ mix, a concert): memory must not grow like the song.
+    if let minutes = longMinutes {
+        let long = NSTemporaryDirectory() + "headroom-bench-\(getpid()).long.wav"
+        defer { unlink(long) }
+        var pieces: [String] = []
+        var total = 0.0
+        while total < minutes * 60 { pieces.append(path); total += duration }
+        if let soxPath = WholeProcess.which("sox"), WholeProcess.run([soxPath] + pieces + ["-b", "24", long], onOneCore: false).exitCode == 0 {
+            let longMiB = total * 44_100 * 2 * 4 / 1_048_576
+            print(String(format: "long input: %.0f min (%.0f MiB decoded)", total / 60, longMiB))
+            _ = line("headroom master (defaults, 2 cores)", WholeProcess.median([headroom, "master", long, "-o", out, "--force", "-q"], onOneCore: false, times: 1))
+            _ = line("headroom analyze (1 core)", WholeProcess.median([headroom, "analyze", long, "-q"], onOneCore: true, times: 1))
+        }
+    }
 }

@@ -103,30 +103,53 @@ public enum Renderer {
         guard let clip = softClip, clip.enabled else {
             return compensated(input, stages: [TruePeakLimiterStage(settings: settings, cachedPeaks: cachedPeaks)])
         }
-        var gained = input
-        gained.applyGain(dB: settings.inputGainDB)
         var after = settings
         after.inputGainDB = 0
-        return compensated(gained, stages: [SoftClipStage(settings: clip, limiterCeilingDBTP: settings.ceilingDBTP),
-                                            TruePeakLimiterStage(settings: after)])
+        return compensated(input, stages: [GainStage(gainDB: settings.inputGainDB),
+                                           SoftClipStage(settings: clip, limiterCeilingDBTP: settings.ceilingDBTP),
+                                           TruePeakLimiterStage(settings: after)])
     }
 
     /// Runs `stages` in order over a whole buffer, latency compensated (output lines up with input).
+    /// Blocks go through a scratch buffer into a new output, shifted by the latency: the input is read once
+    /// and the output written once (no copy of the whole input, no shifting of the whole output). The
+    /// stages see the blocks they always saw: the input in `blockSize` blocks, then the latency's flush.
     static func compensated(_ input: AudioBuffer, stages: [AudioStage]) -> AudioBuffer {
         let spec = ProcessSpec(sampleRate: input.sampleRate, maxFrameCount: blockSize, channelCount: input.channelCount)
         for stage in stages { stage.prepare(spec) }
         let latency = stages.reduce(0) { $0 + $1.latencyFrames }
-        // Process in place, then drop the first `latency` frames and append the flushed tail.
-        var output = input
-        var tail = AudioBuffer(sampleRate: input.sampleRate, channelCount: input.channelCount, frameCount: latency)
-        for stage in stages {
-            output.process(with: stage, blockSize: blockSize)
-            tail.process(with: stage, blockSize: blockSize)
+        let n = input.frameCount
+        var output = AudioBuffer(sampleRate: input.sampleRate, channelCount: input.channelCount, uninitializedFrameCount: n)
+        var scratch = AudioBuffer(sampleRate: input.sampleRate, channelCount: input.channelCount, frameCount: blockSize)
+        // Processed frame `f` is output frame `f - latency`.
+        func run(from start: Int, count: Int, source: Bool) {
+            for c in 0..<input.channelCount {
+                scratch.channels[c].withUnsafeMutableBufferPointer { s in
+                    if source {
+                        input.channels[c].withUnsafeBufferPointer { x in
+                            s.baseAddress!.update(from: x.baseAddress! + start, count: count)
+                        }
+                    } else {
+                        s.baseAddress!.update(repeating: 0, count: count)
+                    }
+                }
+            }
+            scratch.withMutableBlock(0..<count) { block in for stage in stages { stage.process(block) } }
+            let skip = max(0, latency - start), to = start + skip - latency
+            let copied = min(count - skip, n - to)
+            guard copied > 0 else { return }
+            for c in 0..<input.channelCount {
+                output.channels[c].withUnsafeMutableBufferPointer { o in
+                    scratch.channels[c].withUnsafeBufferPointer { s in
+                        (o.baseAddress! + to).update(from: s.baseAddress! + skip, count: copied)
+                    }
+                }
+            }
         }
-        for c in 0..<output.channelCount {
-            output.channels[c].removeFirst(min(latency, output.channels[c].count))
-            output.channels[c].append(contentsOf: tail.channels[c])
-        }
+        var start = 0
+        while start < n { let count = min(blockSize, n - start); run(from: start, count: count, source: true); start += count }
+        var flushed = 0
+        while flushed < latency { let count = min(blockSize, latency - flushed); run(from: n + flushed, count: count, source: false); flushed += count }
         return output
     }
 
@@ -324,9 +347,8 @@ public enum Renderer {
         // The clipper's share of the loudest section's loss: the section through the clipper alone.
         var softClipLoss: Double? = nil
         if let clip {
-            var gained = section
-            gained.applyGain(dB: settings.inputGainDB)
-            let clipped = compensated(gained, stages: [SoftClipStage(settings: clip, limiterCeilingDBTP: settings.ceilingDBTP)])
+            let clipped = compensated(section, stages: [GainStage(gainDB: settings.inputGainDB),
+                                                        SoftClipStage(settings: clip, limiterCeilingDBTP: settings.ceilingDBTP)])
             softClipLoss = preSection + settings.inputGainDB - integrated(clipped, range: measured)
         }
         progress?(1)

@@ -1,6 +1,22 @@
 import Foundation
 import HeadroomDSP
 
+/// A fixed gain (the limiter's input gain when the soft clipper goes first). Latency 0.
+public final class GainStage: AudioStage {
+    public let gainDB: Double
+    private let gain: Float
+
+    public init(gainDB: Double) { self.gainDB = gainDB; gain = Float(Decibels.toAmplitude(gainDB)) }
+    public var latencyFrames: Int { 0 }
+    public func prepare(_ spec: ProcessSpec) {}
+    public func reset() {}
+
+    public func process(_ block: AudioBlock) {
+        let g = gain
+        for c in block.channels { for i in c.indices { c[i] *= g } }
+    }
+}
+
 /// Clip-gain automation per section: each segment's gain, crossfaded with raised-cosine ramps centred
 /// on the boundaries (no clicks). Latency 0.
 public final class SectionGainStage: AudioStage {

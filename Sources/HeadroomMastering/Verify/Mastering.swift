@@ -19,9 +19,9 @@ public enum Mastering {
     public static func run(_ input: AudioBuffer, analysis: Analysis, checklist: Checklist, plan: MasteringPlan,
                            progress: ((Double) -> Void)? = nil) throws -> Outcome {
         let result = Renderer.render(input, plan: plan, progress: progress)
-        let after = try Analyzer().analyze(result.master, truePeaks: result.truePeaks8x)
+        let (after, loudness) = try Analyzer().measure(result.master, truePeaks: result.truePeaks8x)
         let (verified, report) = Verifier.verify(before: analysis, after: after, master: result.master, checklist: checklist,
-                                                 plan: result.plan, render: result)
+                                                 plan: result.plan, render: result, masterLoudness: loudness)
         return Outcome(result: result, after: after, checklist: verified, report: report)
     }
 }

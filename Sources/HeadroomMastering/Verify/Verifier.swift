@@ -10,11 +10,12 @@ public enum Verifier {
     public static let loudnessToleranceLU = 0.1
 
     public static func verify(before: Analysis, after: Analysis, master: AudioBuffer, checklist: Checklist,
-                              plan: MasteringPlan, render: RenderResult) -> (Checklist, MasterReport) {
+                              plan: MasteringPlan, render: RenderResult,
+                              masterLoudness: LoudnessMeter? = nil) -> (Checklist, MasterReport) {
         let tp8 = render.truePeak8xDBTP
         var report = MasterReport(
             target: plan.target, before: metrics(before, sectionLUFS: before.sections.map(\.integratedLUFS)),
-            after: metrics(after, sectionLUFS: sectionLoudness(master, sections: before.sections)),
+            after: metrics(after, sectionLUFS: sectionLoudness(masterLoudness ?? meter(master), sections: before.sections)),
             truePeak8xDBTP: tp8,
             targetHit: abs(after.loudness.integratedLUFS - plan.target.integratedLUFS) <= loudnessToleranceLU,
             ceilingHeld: after.levels.truePeakDBTP <= plan.target.ceilingDBTP + 1e-6 && tp8 <= plan.target.ceilingDBTP + 1e-6,
@@ -91,14 +92,23 @@ public enum Verifier {
 
     /// Integrated loudness of `audio` over each section's time range (the mix's boundaries).
     public static func sectionLoudness(_ audio: AudioBuffer, sections: [Analysis.Section]) -> [Double] {
-        var meter = LoudnessMeter(sampleRate: audio.sampleRate, channelCount: audio.channelCount)
-        audio.withChannelPointers(0..<audio.frameCount) { meter.add($0) }
+        sectionLoudness(meter(audio), sections: sections)
+    }
+
+    /// Each section's integrated loudness from a meter's 100 ms energies.
+    public static func sectionLoudness(_ meter: LoudnessMeter, sections: [Analysis.Section]) -> [Double] {
         let step = meter.subBlockSeconds
         return sections.map { s in
             let a = Int((s.startSeconds / step).rounded()), b = min(meter.subBlockCount, Int((s.endSeconds / step).rounded()))
             let l = meter.integratedLUFS(subBlocks: min(a, b)..<b)
             return l.isFinite ? l : Decibels.floorDB
         }
+    }
+
+    static func meter(_ audio: AudioBuffer) -> LoudnessMeter {
+        var meter = LoudnessMeter(sampleRate: audio.sampleRate, channelCount: audio.channelCount)
+        audio.withChannelPointers(0..<audio.frameCount) { meter.add($0) }
+        return meter
     }
 
     static func metrics(_ a: Analysis, sectionLUFS: [Double]) -> MasterReport.Metrics {
