@@ -46,56 +46,89 @@ public struct Analyzer: Sendable {
     public func measure(_ buffer: AudioBuffer, truePeaks known: [TruePeakMeter.Result]? = nil,
                         progress: ((Double) -> Void)? = nil) throws -> (analysis: Analysis, loudness: LoudnessMeter) {
         guard buffer.durationSeconds >= 1 else { throw AnalysisError.tooShort(seconds: buffer.durationSeconds) }
-        let channelCount = buffer.channelCount
-        var loudness = LoudnessMeter(sampleRate: buffer.sampleRate, channelCount: channelCount,
-                                     mode: channelCount == 2 ? [.monoFold, .perChannel] : [])
-        var levels = LevelMeter(channelCount: channelCount, subBlockFrames: loudness.subBlockFrames)
-        var stereo = channelCount == 2
-            ? StereoMeter(sampleRate: buffer.sampleRate, subBlockFrames: loudness.subBlockFrames) : nil
-        var spectrum = SpectrumMeter(sampleRate: buffer.sampleRate)
-
+        var stream = Stream(self, sampleRate: buffer.sampleRate, channelCount: buffer.channelCount, measuresTruePeak: false)
         let frames = buffer.frameCount
         var start = 0
         while start < frames {
             let end = min(frames, start + Self.chunkFrames)
-            buffer.withChannelPointers(start..<end) { ptrs in
-                loudness.add(ptrs)
-                levels.add(ptrs)
-                stereo?.add(left: ptrs[0], right: ptrs[1])
-                spectrum.add(ptrs)
-            }
+            buffer.withChannelPointers(start..<end) { stream.add($0) }
             start = end
             progress?(0.8 * Double(start) / Double(frames))
         }
-        levels.finish()
-
-        let truePeakMeter = TruePeakMeter()
         var truePeaks: [TruePeakMeter.Result] = known ?? []
-        if known?.count != channelCount {
+        if known?.count != buffer.channelCount {
+            let truePeakMeter = TruePeakMeter()
             truePeaks = []
-            for c in 0..<channelCount {
+            for c in 0..<buffer.channelCount {
                 truePeaks.append(buffer.channels[c].withUnsafeBufferPointer { truePeakMeter.measure($0) })
-                progress?(0.8 + 0.15 * Double(c + 1) / Double(channelCount))
+                progress?(0.8 + 0.15 * Double(c + 1) / Double(buffer.channelCount))
             }
         }
-
-        let integrated = loudness.integratedLUFS()
-        guard integrated.isFinite else { throw AnalysisError.silent }
-
-        let levelSummary = summarizeLevels(levels, truePeaks: truePeaks, loudness: loudness, integrated: integrated,
-                                           sampleRate: buffer.sampleRate)
-        let sections = findSections(loudness: loudness, levels: levels, spectrum: spectrum)
-        let analysis = Analysis(
-            sampleRateHz: buffer.sampleRate, channelCount: channelCount, frameCount: frames,
-            durationSeconds: buffer.durationSeconds, isMono: channelCount == 1,
-            loudness: summarizeLoudness(loudness, integrated: integrated),
-            levels: levelSummary,
-            stereo: stereo.map { summarizeStereo($0, loudness: loudness, integrated: integrated) },
-            tonalBalance: summarizeTonalBalance(spectrum),
-            sections: sections.sections, loudestSectionIndex: sections.loudest,
-            silence: findSilence(levels, subBlockSeconds: loudness.subBlockSeconds, duration: buffer.durationSeconds))
+        let result = try stream.finish(truePeaks: truePeaks)
         progress?(1)
-        return (analysis, loudness)
+        return result
+    }
+
+    /// The analysis fed block by block (a master as it is rendered, a file as it is read): `add` any number
+    /// of frames at a time, then `finish`. The same numbers as `analyze` on the whole buffer.
+    public struct Stream: Sendable {
+        let analyzer: Analyzer
+        public let sampleRate: Double
+        public let channelCount: Int
+        var loudness: LoudnessMeter
+        var levels: LevelMeter
+        var stereo: StereoMeter?
+        var spectrum: SpectrumMeter
+        var truePeak: TruePeakMeter.Stream?
+        public private(set) var frameCount = 0
+
+        /// `measuresTruePeak`: also the 4x true peak (else `finish` is handed the true peaks).
+        public init(_ analyzer: Analyzer = Analyzer(), sampleRate: Double, channelCount: Int, measuresTruePeak: Bool = true) {
+            self.analyzer = analyzer
+            self.sampleRate = sampleRate
+            self.channelCount = channelCount
+            loudness = LoudnessMeter(sampleRate: sampleRate, channelCount: channelCount,
+                                     mode: channelCount == 2 ? [.monoFold, .perChannel] : [])
+            levels = LevelMeter(channelCount: channelCount, subBlockFrames: loudness.subBlockFrames)
+            stereo = channelCount == 2 ? StereoMeter(sampleRate: sampleRate, subBlockFrames: loudness.subBlockFrames) : nil
+            spectrum = SpectrumMeter(sampleRate: sampleRate)
+            truePeak = measuresTruePeak ? TruePeakMeter.Stream(meter: TruePeakMeter(), channelCount: channelCount) : nil
+        }
+
+        /// Adds frames: one buffer per channel, all of the same length.
+        public mutating func add(_ ptrs: [UnsafeBufferPointer<Float>]) {
+            loudness.add(ptrs)
+            levels.add(ptrs)
+            stereo?.add(left: ptrs[0], right: ptrs[1])
+            spectrum.add(ptrs)
+            truePeak?.add(ptrs)
+            frameCount += ptrs[0].count
+        }
+
+        /// The analysis and its loudness meter. `truePeaks`: per channel, when this stream does not measure them.
+        public mutating func finish(truePeaks known: [TruePeakMeter.Result]? = nil) throws -> (analysis: Analysis, loudness: LoudnessMeter) {
+            let duration = Double(frameCount) / sampleRate
+            guard duration >= 1 else { throw AnalysisError.tooShort(seconds: duration) }
+            levels.finish()
+            let truePeaks = known ?? truePeak?.finish() ?? []
+            precondition(truePeaks.count == channelCount, "true peaks: one per channel")
+            let integrated = loudness.integratedLUFS()
+            guard integrated.isFinite else { throw AnalysisError.silent }
+            let a = analyzer
+            let levelSummary = a.summarizeLevels(levels, truePeaks: truePeaks, loudness: loudness, integrated: integrated,
+                                                 sampleRate: sampleRate)
+            let sections = a.findSections(loudness: loudness, levels: levels, spectrum: spectrum)
+            let analysis = Analysis(
+                sampleRateHz: sampleRate, channelCount: channelCount, frameCount: frameCount,
+                durationSeconds: duration, isMono: channelCount == 1,
+                loudness: a.summarizeLoudness(loudness, integrated: integrated),
+                levels: levelSummary,
+                stereo: stereo.map { a.summarizeStereo($0, loudness: loudness, integrated: integrated) },
+                tonalBalance: a.summarizeTonalBalance(spectrum),
+                sections: sections.sections, loudestSectionIndex: sections.loudest,
+                silence: a.findSilence(levels, subBlockSeconds: loudness.subBlockSeconds, duration: duration))
+            return (analysis, loudness)
+        }
     }
 
     // MARK: - Summaries

@@ -123,6 +123,28 @@ public enum AudioFileReader {
         return (AudioBuffer(sampleRate: sampleRate, channels: channels), info)
     }
 
+    /// Stretches of a file Headroom wrote (a staged master, read back for the codec check): `length` frames
+    /// from each start, planar, at the file's rate.
+    public static func readWindows(path: String, starts: [Int], length: Int) throws -> [AudioBuffer] {
+        var info = SF_INFO()
+        guard let file = sf_open(path, Int32(SFM_READ), &info) else {
+            throw AudioFileError(.unreadable, path: path, "cannot be read back (\(String(cString: sf_strerror(nil))))")
+        }
+        defer { sf_close(file) }
+        sf_command(file, Int32(SFC_SET_NORM_FLOAT), nil, Int32(SF_TRUE))
+        let channels = Int(info.channels)
+        var interleaved = [Float](repeating: 0, count: length * channels)
+        return try starts.map { start in
+            guard sf_seek(file, sf_count_t(start), SEEK_SET) == sf_count_t(start) else {
+                throw AudioFileError(.truncated, path: path, "cannot be read back at frame \(start)")
+            }
+            let got = interleaved.withUnsafeMutableBufferPointer { Int(sf_readf_float(file, $0.baseAddress, sf_count_t(length))) }
+            guard got == length else { throw AudioFileError(.truncated, path: path, "ends before frame \(start + length)") }
+            let planar = (0..<channels).map { c in (0..<length).map { interleaved[$0 * channels + c] } }
+            return AudioBuffer(sampleRate: Double(info.samplerate), channels: planar)
+        }
+    }
+
     static func checkReadableFile(_ path: String) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {

@@ -107,6 +107,7 @@ public struct AlbumJob: Sendable {
                 job.existing = existing
                 job.protecting = inputs
                 job.cancellation = cancellation
+                job.keepsAudio = true  // the album compares its masters
                 let done = try job.run(progress: { s in say(i, s.step.rawValue, s.fraction) })
                 let outcome = done.mastering
                 let after = ReferenceProfile.measure(outcome.result.master, analysis: outcome.after, name: line.name,

@@ -14,34 +14,87 @@ public enum CodecExcerpt {
 
     /// The start frames of the windows, earliest first.
     public static func windowStarts(_ master: AudioBuffer) -> [Int] {
-        let sr = master.sampleRate, n = master.frameCount
-        let window = min(n, Int(windowSeconds * sr)), block = max(1, Int(blockSeconds * sr))
-        guard n > window else { return [0] }
-        // Where an encoder overshoots: lossy codecs cut the top of the spectrum, and a limited waveform whose
-        // highs are cut rings over its peaks. So each half-second block is ranked by the peak of the master
-        // low-passed where the encoders cut (a 4th-order Butterworth), the highest first.
+        var finder = WindowFinder(sampleRate: master.sampleRate)
+        master.withChannelPointers(0..<master.frameCount) { finder.add($0) }
+        return finder.starts()
+    }
+
+    /// Where an encoder overshoots: lossy codecs cut the top of the spectrum, and a limited waveform whose
+    /// highs are cut rings over its peaks. So each half-second block is ranked by the peak of the master
+    /// low-passed where the encoders cut (a 4th-order Butterworth), the highest first. Fed block by block
+    /// (a master as it is rendered); the windows are chosen once all of it is in.
+    public struct WindowFinder: Sendable {
+        let sampleRate: Double
+        let block: Int
+        var filters: (StereoBiquad, StereoBiquad)?
         var peaks: [(frame: Int, peak: Float)] = []
-        peaks.reserveCapacity(n / block + 1)
-        var filters = lowPassSections(sampleRate: sr)
-        let right = master.channelCount > 1 ? 1 : 0
-        master.channels[0].withUnsafeBufferPointer { l in
-            master.channels[right].withUnsafeBufferPointer { r in
-                var start = 0
-                while start < n {
-                    let end = min(n, start + block)
-                    let (at, p) = blockPeak(l, r, start..<end, filters: &filters)
-                    peaks.append((at, p))
-                    start = end
-                }
+        // The current block's highest sample per channel and where (the first, on a tie).
+        var left: (frame: Int, peak: Float) = (0, 0), right: (frame: Int, peak: Float) = (0, 0)
+        var inBlock = 0
+        var position = 0
+
+        public init(sampleRate: Double) {
+            self.sampleRate = sampleRate
+            block = max(1, Int(blockSeconds * sampleRate))
+            filters = lowPassSections(sampleRate: sampleRate)
+        }
+
+        /// Adds frames: one buffer per channel (mono or stereo), all of the same length.
+        public mutating func add(_ channels: [UnsafeBufferPointer<Float>]) {
+            let l = channels[0], r = channels[channels.count > 1 ? 1 : 0]
+            let n = l.count
+            var offset = 0
+            while offset < n {
+                if inBlock == 0 { left = (position, 0); right = (position, 0) }
+                let take = min(block - inBlock, n - offset)
+                scan(l, r, offset..<(offset + take))
+                offset += take
+                position += take
+                inBlock += take
+                if inBlock == block { closeBlock() }
             }
         }
-        peaks.sort { $0.peak > $1.peak || ($0.peak == $1.peak && $0.frame < $1.frame) }
-        var starts: [Int] = []
-        for candidate in peaks where starts.count < windowCount {
-            let s = max(0, min(n - window, candidate.frame - window / 2))
-            if starts.allSatisfy({ abs($0 - s) >= window }) { starts.append(s) }
+
+        /// The start frames of the windows, earliest first.
+        public mutating func starts() -> [Int] {
+            if inBlock > 0 { closeBlock() }
+            let n = position, window = min(n, Int(windowSeconds * sampleRate))
+            guard n > window else { return [0] }
+            let sorted = peaks.sorted { $0.peak > $1.peak || ($0.peak == $1.peak && $0.frame < $1.frame) }
+            var starts: [Int] = []
+            for candidate in sorted where starts.count < windowCount {
+                let s = max(0, min(n - window, candidate.frame - window / 2))
+                if starts.allSatisfy({ abs($0 - s) >= window }) { starts.append(s) }
+            }
+            return starts.sorted()
         }
-        return starts.sorted()
+
+        private mutating func closeBlock() {
+            peaks.append(right.peak > left.peak ? right : left)
+            inBlock = 0
+        }
+
+        /// The signal is rounded to Float between the sections, as a filtered copy would be.
+        private mutating func scan(_ l: UnsafeBufferPointer<Float>, _ r: UnsafeBufferPointer<Float>, _ range: Range<Int>) {
+            var (pl, atl) = (left.peak, left.frame), (pr, atr) = (right.peak, right.frame)
+            let base = position - range.lowerBound
+            if var (a, b) = filters {
+                for i in range {
+                    let once = a.process(SIMD2(Double(l[i]), Double(r[i])))
+                    let y = b.process(SIMD2(Double(Float(once.x)), Double(Float(once.y))))
+                    let yl = abs(Float(y.x)), yr = abs(Float(y.y))
+                    if yl > pl { pl = yl; atl = base + i }
+                    if yr > pr { pr = yr; atr = base + i }
+                }
+                filters = (a, b)
+            } else {
+                for i in range {
+                    if abs(l[i]) > pl { pl = abs(l[i]); atl = base + i }
+                    if abs(r[i]) > pr { pr = abs(r[i]); atr = base + i }
+                }
+            }
+            left = (atl, pl); right = (atr, pr)
+        }
     }
 
     /// Where streaming encoders cut the highs (LAME at 128 kbps: about 16–17 kHz).
@@ -55,44 +108,26 @@ public enum CodecExcerpt {
                 StereoBiquad(.lowPass(frequencyHz: encoderCutoffHz, q: 1.3066, sampleRate: sampleRate)))
     }
 
-    /// The highest low-passed sample of `range` over both channels and where it is (the first, on a tie; left
-    /// before right). The signal is rounded to Float between the sections, as a filtered copy would be.
-    static func blockPeak(_ l: UnsafeBufferPointer<Float>, _ r: UnsafeBufferPointer<Float>, _ range: Range<Int>,
-                          filters: inout (StereoBiquad, StereoBiquad)?) -> (frame: Int, peak: Float) {
-        var p: Float = 0, at = range.lowerBound
-        var pl: Float = 0, atl = range.lowerBound
-        guard var (a, b) = filters else {
-            for i in range where abs(l[i]) > pl { pl = abs(l[i]); atl = i }
-            for i in range where abs(r[i]) > p { p = abs(r[i]); at = i }
-            return p > pl ? (at, p) : (atl, pl)
-        }
-        for i in range {
-            let x = SIMD2(Double(l[i]), Double(r[i]))
-            let once = a.process(x)
-            let y = b.process(SIMD2(Double(Float(once.x)), Double(Float(once.y))))
-            let yl = abs(Float(y.x)), yr = abs(Float(y.y))
-            if yl > pl { pl = yl; atl = i }
-            if yr > p { p = yr; at = i }
-        }
-        filters = (a, b)
-        return p > pl ? (at, p) : (atl, pl)
-    }
-
     /// The windows joined into one buffer (fades at their edges, silence between).
     public static func make(_ master: AudioBuffer) -> AudioBuffer {
-        let sr = master.sampleRate
-        let window = min(master.frameCount, Int(windowSeconds * sr)), fade = Int(fadeSeconds * sr), gap = Int(gapSeconds * sr)
-        let starts = windowStarts(master)
-        var channels = [[Float]](repeating: [], count: master.channelCount)
-        for (k, s) in starts.enumerated() {
-            for c in 0..<master.channelCount {
-                var piece = Array(master.channels[c][s..<(s + window)])
+        let window = min(master.frameCount, Int(windowSeconds * master.sampleRate))
+        return join(windowStarts(master).map { master.slice($0..<($0 + window)) })
+    }
+
+    /// Windows (each `windowSeconds` long, or the whole song when it is shorter) joined with fades and silence.
+    public static func join(_ windows: [AudioBuffer]) -> AudioBuffer {
+        let sr = windows[0].sampleRate, channelCount = windows[0].channelCount
+        let fade = Int(fadeSeconds * sr), gap = Int(gapSeconds * sr)
+        var channels = [[Float]](repeating: [], count: channelCount)
+        for (k, w) in windows.enumerated() {
+            for c in 0..<channelCount {
+                var piece = w.channels[c]
                 for i in 0..<min(fade, piece.count / 2) {
                     let g = Float(i) / Float(fade)
                     piece[i] *= g; piece[piece.count - 1 - i] *= g
                 }
                 channels[c] += piece
-                if k < starts.count - 1 { channels[c] += [Float](repeating: 0, count: gap) }
+                if k < windows.count - 1 { channels[c] += [Float](repeating: 0, count: gap) }
             }
         }
         return AudioBuffer(sampleRate: sr, channels: channels)

@@ -32,6 +32,10 @@ public struct MasterJob {
     public var tagOverrides = AudioTags()
     /// Create the output folder when it is missing.
     public var createFolders = true
+    /// Keep the master and the pre-limiter signal in the outcome (the studio plots them, an album compares
+    /// its tracks). Otherwise a lossless master without a reference is streamed to its file as it is
+    /// rendered and measured on the way, never held whole in memory.
+    public var keepsAudio = false
     /// Checked between the job's steps; when set, the job stops with `JobError(.cancelled)`.
     public var cancellation: Cancellation?
     public var toolVersion: String
@@ -63,8 +67,14 @@ public struct MasterJob {
     public static let lossyRetries = 3
     static let lossyMarginDB = 0.05
 
+    /// Whether this job streams its master (see `keepsAudio`).
+    public var streams: Bool {
+        !keepsAudio && plan.match == nil && !deliverable.format.isLossy && deliverable.preLimiterPath == nil
+    }
+
     public func run(progress: @escaping (JobProgress) -> Void = { _ in }) throws -> Outcome {
         try checkOutputs()
+        if streams { return try runStreaming(progress: progress) }
         var plan = self.plan
         for attempt in 0... {
             try cancellation?.check()
@@ -122,6 +132,47 @@ public struct MasterJob {
         fatalError("unreachable")
     }
 
+    /// Renders into the staged master file block by block, measuring the master on the way; the codec check
+    /// reads its windows back from that file.
+    func runStreaming(progress: @escaping (JobProgress) -> Void) throws -> Outcome {
+        try cancellation?.check()
+        progress(JobProgress(.rendering, 0))
+        let transaction = OutputTransaction(existing: existing, protecting: protecting, createFolders: createFolders)
+        let seed = plan.output.dither ? Self.ditherSeed(mix.audio) : nil
+        let sink = DeliverySink(transaction: transaction, path: deliverable.path, format: deliverable.format,
+                                sampleRate: plan.output.sampleRateHz ?? mix.audio.sampleRate, channelCount: mix.audio.channelCount,
+                                ditherSeed: seed, tags: mix.tags.merging(tagOverrides))
+        do {
+            let outcome = try Mastering.run(mix.audio, analysis: analysis, checklist: checklist, plan: plan, streamingTo: sink,
+                                            progress: { progress(JobProgress(.rendering, $0)) })
+            try cancellation?.check()
+            progress(JobProgress(.writing))
+            let starts = try sink.finish()
+            if !codecs.isEmpty { progress(JobProgress(.checkingCodecs)) }
+            var checks: [TranslationReport.CodecCheck] = []
+            if !codecs.isEmpty {
+                let window = min(outcome.after.frameCount, Int(CodecExcerpt.windowSeconds * outcome.after.sampleRateHz))
+                let windows = try AudioFileReader.readWindows(path: transaction.stagedPath(for: deliverable.path)!, starts: starts, length: window)
+                try cancellation?.check()
+                checks = try CodecChecks.run(CodecExcerpt.join(windows), codecs: codecs)
+            }
+            try cancellation?.check()
+            let translation = Translation.evaluate(outcome.after, codecs: checks)
+            let session = Session(toolVersion: toolVersion, input: mix.info, plan: outcome.result.plan, checklist: outcome.checklist,
+                                  report: outcome.report, translation: translation)
+            progress(JobProgress(.writing))
+            try transaction.addData(Data((String(decoding: try session.jsonData(), as: UTF8.self) + "\n").utf8), to: deliverable.sessionPath)
+            try transaction.commit()
+            return Outcome(mastering: outcome, session: session, translation: translation)
+        } catch let e as AudioFileError {
+            transaction.rollback()
+            throw JobError(.failure, e.description)
+        } catch {
+            transaction.rollback()
+            throw error
+        }
+    }
+
     /// The ceiling item, still open because of the delivered file.
     static func markCeilingOpen(_ c: Checklist, delivered: Double, format: String) -> Checklist {
         var items = c.items
@@ -141,4 +192,47 @@ public struct MasterJob {
         return h
     }
 
+}
+
+/// The master's file, written as the master is rendered, and the codec check's windows found on the way.
+/// A restart (a corrective pass) writes the file again from the start.
+final class DeliverySink: MasterSink {
+    let transaction: OutputTransaction
+    let path: String, format: AudioFileFormat, sampleRate: Double, channelCount: Int
+    let ditherSeed: UInt64?, tags: AudioTags
+    private var writer: AudioFileWriter.Stream?
+    private var finder: CodecExcerpt.WindowFinder
+    private var failure: Error?
+
+    init(transaction: OutputTransaction, path: String, format: AudioFileFormat, sampleRate: Double, channelCount: Int,
+         ditherSeed: UInt64?, tags: AudioTags) {
+        self.transaction = transaction; self.path = path; self.format = format
+        self.sampleRate = sampleRate; self.channelCount = channelCount; self.ditherSeed = ditherSeed; self.tags = tags
+        finder = CodecExcerpt.WindowFinder(sampleRate: sampleRate)
+    }
+
+    func restart() {
+        writer = nil
+        transaction.discard(path)
+        finder = CodecExcerpt.WindowFinder(sampleRate: sampleRate)
+        failure = nil
+        do {
+            writer = try transaction.addAudioStream(to: path, format: format, sampleRate: sampleRate, channelCount: channelCount,
+                                                    ditherSeed: ditherSeed, tags: tags)
+        } catch { failure = error }
+    }
+
+    func add(_ block: [UnsafeBufferPointer<Float>]) {
+        finder.add(block)
+        guard failure == nil, let writer else { return }
+        do { try writer.write(block) } catch { failure = error }
+    }
+
+    /// Completes the file; the codec check's window starts.
+    func finish() throws -> [Int] {
+        if let failure { throw failure }
+        guard let writer else { throw AudioFileError(.writeFailed, path: path, "nothing was rendered") }
+        try writer.finish()
+        return finder.starts()
+    }
 }

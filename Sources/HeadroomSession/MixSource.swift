@@ -12,6 +12,10 @@ public struct Mix: Sendable {
     /// The path read (nil for the synthesized demo mix).
     public var path: String?
 
+    public init(audio: AudioBuffer, info: InputFile, tags: AudioTags = AudioTags(), path: String?) {
+        self.audio = audio; self.info = info; self.tags = tags; self.path = path
+    }
+
     /// The name outputs are named after: the file's name without its extension ("headroom-demo" for the demo).
     public var stem: String {
         path.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension } ?? "headroom-demo"

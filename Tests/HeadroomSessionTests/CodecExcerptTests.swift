@@ -53,3 +53,35 @@ import Testing
         }
     }
 }
+
+/// The command line's job streams its master into the file as it renders; the studio's keeps it in memory.
+/// Both must deliver the same file and the same verdicts.
+@Suite struct StreamedJobTests {
+    @Test func aStreamedJobWritesTheSameMasterAsAKeptOne() throws {
+        let folder = TempFolder()
+        let audio = SyntheticSong.demo().render()
+        let mix = Mix(audio: audio, info: InputFile(path: "demo", format: "32-bit float", sampleRateHz: audio.sampleRate,
+                                                   channelCount: 2, frameCount: audio.frameCount), tags: AudioTags(), path: nil)
+        let analysis = try Analyzer().analyze(audio)
+        let checklist = ChecklistRules.evaluate(analysis)
+        let plan = Planner(options: .init(target: LoudnessTarget.presets["spotify"]!)).plan(analysis: analysis, checklist: checklist, audio: audio)
+        func job(_ name: String, keeps: Bool) -> MasterJob {
+            var j = MasterJob(mix: mix, analysis: analysis, checklist: checklist, plan: plan,
+                              deliverable: Deliverable(path: folder.file(name), format: AudioFileFormat(.wav, .int24)), toolVersion: "test")
+            j.codecs = [.mp3]
+            j.keepsAudio = keeps
+            return j
+        }
+        let kept = job("kept.wav", keeps: true), streamed = job("streamed.wav", keeps: false)
+        #expect(!kept.streams && streamed.streams)
+        let a = try kept.run(), b = try streamed.run()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder.file("kept.wav"))) == Data(contentsOf: URL(fileURLWithPath: folder.file("streamed.wav"))))
+        #expect(a.session.plan == b.session.plan)
+        #expect(a.session.checklist.items.map(\.status) == b.session.checklist.items.map(\.status))
+        #expect(abs(a.session.report!.after.integratedLUFS - b.session.report!.after.integratedLUFS) < 1e-9)
+        // The streamed job's codec check reads its windows back from the 24-bit file: dither's difference.
+        let x = a.translation.codecs[0], y = b.translation.codecs[0]
+        #expect(abs(x.truePeakDBTP - y.truePeakDBTP) < 0.05 && x.overs == y.overs, "\(x) \(y)")
+        #expect(folder.contents == ["kept.wav", "kept.wav.headroom.json", "streamed.wav", "streamed.wav.headroom.json"])
+    }
+}

@@ -16,9 +16,16 @@ enum WholeProcess {
     /// `taskset -c 0` where it exists (Linux): the one-core figure. Elsewhere commands run unpinned.
     static let pin: [String]? = FileManager.default.isExecutableFile(atPath: "/usr/bin/taskset") ? ["/usr/bin/taskset", "-c", "0"] : nil
 
+    /// GNU time reports a command's own peak memory; the kernel's figure for a child spawned from this
+    /// (large) process would start from this process's peak, which survives exec.
+    static let gnuTime = FileManager.default.isExecutableFile(atPath: "/usr/bin/time") && FileManager.default.fileExists(atPath: "/proc/self/status")
+
     /// Runs `argv` (stdout and stderr to /dev/null), `onOneCore` pinned to the first core.
     static func run(_ argv: [String], onOneCore: Bool) -> ProcessRun {
-        let full = (onOneCore ? (pin ?? []) : []) + argv
+        let report = NSTemporaryDirectory() + "headroom-bench-time-\(getpid())"
+        defer { unlink(report) }
+        let timed = gnuTime ? ["/usr/bin/time", "-f", "%M", "-o", report] : []
+        let full = timed + (onOneCore ? (pin ?? []) : []) + argv
         var actions: posix_spawn_file_actions_t = .init()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -36,10 +43,14 @@ enum WholeProcess {
         _ = wait4(pid, &status, 0, &usage)
         let wall = seconds(ContinuousClock.now - start)
         #if canImport(Darwin)
-        let peak = Double(usage.ru_maxrss) / 1_048_576  // bytes on macOS
+        var peak = Double(usage.ru_maxrss) / 1_048_576  // bytes on macOS
         #else
-        let peak = Double(usage.ru_maxrss) / 1024  // KiB on Linux
+        var peak = Double(usage.ru_maxrss) / 1024  // KiB on Linux
         #endif
+        if gnuTime, let text = try? String(contentsOfFile: report, encoding: .utf8),
+           let kib = Double(text.split(separator: "\n").last.map(String.init) ?? "") {
+            peak = kib / 1024
+        }
         return ProcessRun(wallSeconds: wall, peakMiB: peak, exitCode: (status >> 8) & 0xff)
     }
 

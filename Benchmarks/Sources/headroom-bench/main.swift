@@ -141,9 +141,9 @@ if let headroom = headroomBinary {
     print(String(format: "whole process on the %.0f s song (median of %d; %@):", duration, runs,
                  WholeProcess.pin == nil ? "taskset missing: not pinned" : "one core = taskset -c 0"))
     func line(_ name: String, _ r: ProcessRun?) -> ProcessRun? {
-        guard let r else { print(String(format: "  %-40@ failed or missing", name as NSString)); return nil }
-        print(String(format: "  %-40@ %6.2f s  %5.0fx realtime  peak %5.0f MiB", name as NSString, r.wallSeconds,
-                     duration / r.wallSeconds, r.peakMiB))
+        let label = "  " + name.padding(toLength: 42, withPad: " ", startingAt: 0)
+        guard let r else { print(label + "failed or missing"); return nil }
+        print(label + String(format: "%6.2f s  %5.0fx realtime  peak %5.0f MiB", r.wallSeconds, duration / r.wallSeconds, r.peakMiB))
         return r
     }
     let master = [headroom, "master", path, "-o", out, "--force", "-q"]

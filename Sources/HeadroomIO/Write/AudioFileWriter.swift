@@ -25,72 +25,110 @@ public enum AudioFileWriter {
 
     static func writeFile(_ buffer: AudioBuffer, to temp: String, format: AudioFileFormat,
                           reportedPath: String, ditherSeed: UInt64?, tags: AudioTags = AudioTags()) throws {
-        guard format.isValid else {
-            throw AudioFileError(.unsupportedFormat, path: reportedPath, "\(format.container.rawValue.uppercased()) cannot hold \(format.sample.rawValue)-bit samples")
-        }
-        var info = SF_INFO()
-        info.samplerate = Int32(buffer.sampleRate.rounded())
-        info.channels = Int32(buffer.channelCount)
-        info.format = format.sndfileFormat
-        guard sf_format_check(&info) == SF_TRUE else {
-            throw AudioFileError(.unsupportedFormat, path: reportedPath,
-                                 "\(format) cannot be written at \(Int(buffer.sampleRate)) Hz with \(buffer.channelCount) channel(s)")
-        }
-        guard let file = sf_open(temp, Int32(SFM_WRITE), &info) else {
-            throw AudioFileError(.unwritable, path: reportedPath, "cannot be created (\(String(cString: sf_strerror(nil))))")
-        }
+        let stream = try Stream(to: temp, format: format, sampleRate: buffer.sampleRate, channelCount: buffer.channelCount,
+                                reportedPath: reportedPath, ditherSeed: ditherSeed, tags: tags)
+        try buffer.withChannelPointers(0..<buffer.frameCount) { try stream.write($0) }
+        try stream.finish()
+    }
+
+    /// A file written block by block (a master as it is rendered), with the same bytes as writing the whole
+    /// buffer at once: the dither runs on across blocks. `finish` completes the file; a stream dropped
+    /// unfinished closes it as it is (its owner discards the temporary file).
+    public final class Stream {
+        let file: OpaquePointer
+        let reportedPath: String
+        let channels: Int
+        let pcm: Bool
+        let bits: Int
+        var dithers: [TPDFDither?]
+        var interleaved: [Float]
+        var interleavedInt: [Int32]
+        var quantized: [Int32]
         var closed = false
-        defer { if !closed { sf_close(file) } }
-        sf_command(file, Int32(SFC_SET_CLIPPING), nil, Int32(SF_TRUE))
-        if format.container.isLossy {
-            if format.container == .mp3 && format.constantBitrate {
-                var mode = Int32(SF_BITRATE_MODE_CONSTANT)
-                sf_command(file, Int32(SFC_SET_BITRATE_MODE), &mode, Int32(MemoryLayout<Int32>.size))
+        public private(set) var framesWritten = 0
+        static let chunk = 1 << 15
+
+        init(to temp: String, format: AudioFileFormat, sampleRate: Double, channelCount: Int, reportedPath: String,
+             ditherSeed: UInt64?, tags: AudioTags) throws {
+            guard format.isValid else {
+                throw AudioFileError(.unsupportedFormat, path: reportedPath, "\(format.container.rawValue.uppercased()) cannot hold \(format.sample.rawValue)-bit samples")
             }
-            var level = format.compressionLevel
-            if format.container == .mp3 && format.constantBitrate, let kbps = format.bitrateKbps {
-                level = AudioFileFormat.mp3CompressionLevel(kbps: kbps, sampleRate: buffer.sampleRate)
+            var info = SF_INFO()
+            info.samplerate = Int32(sampleRate.rounded())
+            info.channels = Int32(channelCount)
+            info.format = format.sndfileFormat
+            guard sf_format_check(&info) == SF_TRUE else {
+                throw AudioFileError(.unsupportedFormat, path: reportedPath,
+                                     "\(format) cannot be written at \(Int(sampleRate)) Hz with \(channelCount) channel(s)")
             }
-            sf_command(file, Int32(SFC_SET_COMPRESSION_LEVEL), &level, Int32(MemoryLayout<Double>.size))
+            guard let file = sf_open(temp, Int32(SFM_WRITE), &info) else {
+                throw AudioFileError(.unwritable, path: reportedPath, "cannot be created (\(String(cString: sf_strerror(nil))))")
+            }
+            self.file = file
+            self.reportedPath = reportedPath
+            channels = channelCount
+            sf_command(file, Int32(SFC_SET_CLIPPING), nil, Int32(SF_TRUE))
+            if format.container.isLossy {
+                if format.container == .mp3 && format.constantBitrate {
+                    var mode = Int32(SF_BITRATE_MODE_CONSTANT)
+                    sf_command(file, Int32(SFC_SET_BITRATE_MODE), &mode, Int32(MemoryLayout<Int32>.size))
+                }
+                var level = format.compressionLevel
+                if format.container == .mp3 && format.constantBitrate, let kbps = format.bitrateKbps {
+                    level = AudioFileFormat.mp3CompressionLevel(kbps: kbps, sampleRate: sampleRate)
+                }
+                sf_command(file, Int32(SFC_SET_COMPRESSION_LEVEL), &level, Int32(MemoryLayout<Double>.size))
+            }
+            tags.write(to: file)
+            pcm = !format.container.isLossy && format.sample != .float32
+            bits = format.sample == .int16 ? 16 : 24
+            dithers = (0..<channelCount).map { c in ditherSeed.map { TPDFDither(seed: $0 &+ UInt64(c)) } }
+            interleaved = [Float](repeating: 0, count: pcm ? 0 : Self.chunk * channelCount)
+            interleavedInt = [Int32](repeating: 0, count: pcm ? Self.chunk * channelCount : 0)
+            quantized = [Int32](repeating: 0, count: pcm ? Self.chunk : 0)
         }
-        tags.write(to: file)
-        let channels = buffer.channelCount
-        let chunk = 1 << 15
-        let pcm = !format.container.isLossy && format.sample != .float32
-        let bits = format.sample == .int16 ? 16 : 24
-        var dithers: [TPDFDither?] = (0..<channels).map { c in ditherSeed.map { TPDFDither(seed: $0 &+ UInt64(c)) } }
-        var interleaved = [Float](repeating: 0, count: chunk * channels)
-        var interleavedInt = [Int32](repeating: 0, count: pcm ? chunk * channels : 0)
-        var quantized = [Int32](repeating: 0, count: pcm ? chunk : 0)
-        var start = 0
-        while start < buffer.frameCount {
-            let n = min(chunk, buffer.frameCount - start)
-            for c in 0..<channels {
-                buffer.channels[c].withUnsafeBufferPointer { src in
+
+        deinit { if !closed { sf_close(file) } }
+
+        /// Writes frames: one buffer per channel, all of the same length.
+        public func write(_ block: [UnsafeBufferPointer<Float>]) throws {
+            precondition(block.count == channels)
+            let total = block[0].count
+            var start = 0
+            while start < total {
+                let n = min(Self.chunk, total - start)
+                for c in 0..<channels {
+                    let src = UnsafeBufferPointer(rebasing: block[c][start..<(start + n)])
                     if pcm {
                         quantized.withUnsafeMutableBufferPointer { q in
-                            Quantizer.quantize(UnsafeBufferPointer(rebasing: src[start..<(start + n)]), bits: bits,
-                                               dither: &dithers[c], into: UnsafeMutableBufferPointer(rebasing: q[0..<n]))
+                            Quantizer.quantize(src, bits: bits, dither: &dithers[c], into: UnsafeMutableBufferPointer(rebasing: q[0..<n]))
                         }
                         let shift = Int32(32 - bits)
-                        for i in 0..<n { interleavedInt[i * channels + c] = quantized[i] << shift }
+                        interleavedInt.withUnsafeMutableBufferPointer { out in
+                            quantized.withUnsafeBufferPointer { q in for i in 0..<n { out[i * channels + c] = q[i] << shift } }
+                        }
                     } else {
-                        for i in 0..<n { interleaved[i * channels + c] = src[start + i] }
+                        interleaved.withUnsafeMutableBufferPointer { out in for i in 0..<n { out[i * channels + c] = src[i] } }
                     }
                 }
+                let written = pcm
+                    ? interleavedInt.withUnsafeBufferPointer { Int(sf_writef_int(file, $0.baseAddress, sf_count_t(n))) }
+                    : interleaved.withUnsafeBufferPointer { Int(sf_writef_float(file, $0.baseAddress, sf_count_t(n))) }
+                guard written == n else {
+                    throw AudioFileError(.writeFailed, path: reportedPath, "write failed after \(framesWritten + max(0, written)) frames (\(String(cString: sf_strerror(file)))); no file was left behind")
+                }
+                framesWritten += n
+                start += n
             }
-            let written = pcm
-                ? interleavedInt.withUnsafeBufferPointer { Int(sf_writef_int(file, $0.baseAddress, sf_count_t(n))) }
-                : interleaved.withUnsafeBufferPointer { Int(sf_writef_float(file, $0.baseAddress, sf_count_t(n))) }
-            guard written == n else {
-                throw AudioFileError(.writeFailed, path: reportedPath, "write failed after \(start + max(0, written)) frames (\(String(cString: sf_strerror(file)))); no file was left behind")
-            }
-            start += n
         }
-        sf_write_sync(file)
-        closed = true
-        guard sf_close(file) == 0 else {
-            throw AudioFileError(.writeFailed, path: reportedPath, "could not finish the file (disk full?); no file was left behind")
+
+        /// Completes the file (flushed to disk).
+        public func finish() throws {
+            sf_write_sync(file)
+            closed = true
+            guard sf_close(file) == 0 else {
+                throw AudioFileError(.writeFailed, path: reportedPath, "could not finish the file (disk full?); no file was left behind")
+            }
         }
     }
 

@@ -67,6 +67,18 @@ public final class OutputTransaction {
         }
     }
 
+    /// Opens `path`'s temporary file for audio written block by block; the caller writes every block and
+    /// calls `finish` before `commit` (a failure in between: `rollback`).
+    public func addAudioStream(to path: String, format: AudioFileFormat, sampleRate: Double, channelCount: Int,
+                               ditherSeed: UInt64? = nil, tags: AudioTags = AudioTags()) throws -> AudioFileWriter.Stream {
+        var stream: AudioFileWriter.Stream?
+        try stage(path) { temp in
+            stream = try AudioFileWriter.Stream(to: temp, format: format, sampleRate: sampleRate, channelCount: channelCount,
+                                                reportedPath: path, ditherSeed: ditherSeed, tags: tags)
+        }
+        return stream!
+    }
+
     /// Writes bytes (a session, a report) to `path`'s temporary file.
     public func addData(_ data: Data, to path: String) throws {
         try stage(path) { temp in
@@ -105,6 +117,14 @@ public final class OutputTransaction {
             rollback()
             throw error
         }
+    }
+
+    /// Removes what was staged for `target` (to write it again from the start); other files stay staged.
+    public func discard(_ target: String) {
+        guard let i = staged.firstIndex(where: { $0.target == target }) else { return }
+        TemporaryFiles.discard(staged[i].temp)
+        staged.remove(at: i)
+        targets.removeAll { $0 == target }
     }
 
     /// The temporary file staged for `target` (to read back what will be delivered), if any.

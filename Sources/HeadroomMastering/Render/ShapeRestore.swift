@@ -50,9 +50,14 @@ enum ShapeRestore {
 
     /// `gains` as clip-gain automation with the shape's ramps, prepared for `audio`.
     static func stage(_ shape: ShapeSettings, gains: [Double], for audio: AudioBuffer) -> SectionGainStage {
+        stage(shape, gains: gains, sampleRate: audio.sampleRate, channelCount: audio.channelCount)
+    }
+
+    /// The same for a stream at `sampleRate`.
+    static func stage(_ shape: ShapeSettings, gains: [Double], sampleRate: Double, channelCount: Int) -> SectionGainStage {
         let segments = zip(shape.sections, gains).map { SectionGainSegment(startSeconds: $0.startSeconds, endSeconds: $0.endSeconds, gainDB: $1) }
         let stage = SectionGainStage(settings: SectionGainSettings(enabled: true, segments: segments, rampMilliseconds: shape.rampMilliseconds))
-        stage.prepare(ProcessSpec(sampleRate: audio.sampleRate, maxFrameCount: Renderer.blockSize, channelCount: audio.channelCount))
+        stage.prepare(ProcessSpec(sampleRate: sampleRate, maxFrameCount: Renderer.blockSize, channelCount: channelCount))
         return stage
     }
 

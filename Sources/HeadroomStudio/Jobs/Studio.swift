@@ -207,6 +207,7 @@ public final class Studio: Sendable {
                                     toolVersion: version)
                 job.codecs = LossyRoundTrip.Codec.allCases
                 job.cancellation = token
+                job.keepsAudio = true  // the page plots the limiter's gain reduction from both
                 let outcome = try job.run(progress: { p in r.report(p.step.rawValue, p.fraction ?? (p.step == .writing ? 0.95 : 0.9)) })
                 let report = outcome.mastering.report
                 try Self.writeJSON(outcome.mastering.after, to: folder.appendingPathComponent("after.json"))

@@ -1,0 +1,85 @@
+import Foundation
+import HeadroomAnalysis
+import HeadroomChecklist
+import HeadroomDSP
+import HeadroomMastering
+import HeadroomSignals
+import Testing
+
+/// A render streamed block by block into its file is the render kept in memory, sample for sample; a long
+/// song rendered from the mix for every pass (no copy of the chain's output) hits the same target.
+@Suite struct StreamedRenderTests {
+    /// Collects a streamed master (and counts restarts).
+    final class Collector: MasterSink {
+        var channels: [[Float]] = []
+        var restarts = 0
+        func restart() { channels = []; restarts += 1 }
+        func add(_ block: [UnsafeBufferPointer<Float>]) {
+            if channels.isEmpty { channels = block.map { _ in [] } }
+            for c in block.indices { channels[c].append(contentsOf: block[c]) }
+        }
+    }
+
+    static func plan(_ preset: String, _ audio: AudioBuffer = RenderTests.song) throws -> (MasteringPlan, Analysis, Checklist) {
+        let a = try Analyzer().analyze(audio)
+        let checklist = ChecklistRules.evaluate(a)
+        return (Planner(options: .init(target: LoudnessTarget.presets[preset]!)).plan(analysis: a, checklist: checklist, audio: audio), a, checklist)
+    }
+
+    @Test(arguments: ["spotify", "loud"])
+    func theStreamedMasterIsTheMasterInMemory(preset: String) throws {
+        let (plan, analysis, checklist) = try Self.plan(preset)
+        let whole = try Mastering.run(RenderTests.song, analysis: analysis, checklist: checklist, plan: plan)
+        let sink = Collector()
+        let streamed = try Mastering.run(RenderTests.song, analysis: analysis, checklist: checklist, plan: plan, streamingTo: sink)
+        #expect(sink.restarts == 1)
+        #expect(sink.channels == whole.result.master.channels, "\(preset): the same samples")
+        #expect(streamed.result.master.frameCount == 0, "nothing kept")
+        #expect(streamed.result.plan == whole.result.plan)
+        #expect(streamed.result.truePeak8xDBTP == whole.result.truePeak8xDBTP)
+        #expect(abs(streamed.after.loudness.integratedLUFS - whole.after.loudness.integratedLUFS) < 1e-9)
+        #expect(abs(streamed.result.limitingLU - whole.result.limitingLU) < 1e-9)
+        #expect(streamed.report.targetHit == whole.report.targetHit && streamed.report.ceilingHeld)
+        #expect(streamed.checklist.items.map(\.status) == whole.checklist.items.map(\.status))
+        if preset == "spotify" { #expect(plan.shape?.enabled == true, "the shape stage streams too") }
+        if preset == "loud" { #expect(plan.softClip?.enabled == true, "the soft clipper streams too") }
+    }
+
+    /// A limiter set to overshoot (a negative margin) makes the 8x check fail: the corrective pass runs
+    /// streamed as it runs in memory, and the sink is started over.
+    @Test func theCorrectivePassStreamsTheSameMaster() throws {
+        var (plan, _, _) = try Self.plan("spotify")
+        plan.limiter.marginDB = -0.5
+        let whole = Renderer.render(RenderTests.song, plan: plan)
+        #expect(whole.correctivePass)
+        let sink = Collector()
+        let streamed = Renderer.render(RenderTests.song, plan: plan, streamingTo: sink)
+        #expect(streamed.correctivePass && sink.restarts == 2)
+        #expect(sink.channels == whole.master.channels)
+        #expect(abs(streamed.limitingLU - whole.limitingLU) < 1e-9)
+        #expect(abs(streamed.achievedLUFS - whole.achievedLUFS) < 1e-9)
+    }
+
+    /// Rendered live (the chain's output recomputed from the mix for each pass, no detector cache): the
+    /// same target and ceiling, and within a hair of the stored render (the cached detector's peaks are
+    /// the gain times the peaks at 0 dB, not the peaks of the gained signal: rounding).
+    @Test(arguments: ["spotify", "loud"])
+    func aLiveRenderHitsTheSameTarget(preset: String) throws {
+        let (plan, _, _) = try Self.plan(preset)
+        let whole = Renderer.render(RenderTests.song, plan: plan)
+        let sink = Collector()
+        let live = Renderer.render(RenderTests.song, plan: plan, streamingTo: sink, storedLimitBytes: 0)
+        #expect(live.preLimiter.frameCount == 0, "no copy of the chain's output")
+        let master = AudioBuffer(sampleRate: RenderTests.song.sampleRate, channels: sink.channels)
+        #expect(master.frameCount == RenderTests.song.frameCount)
+        let lufs = try Analyzer().analyze(master).loudness.integratedLUFS
+        #expect(abs(lufs - plan.target.integratedLUFS) <= 0.1, "\(preset): \(lufs)")
+        #expect(abs(live.achievedLUFS - whole.achievedLUFS) < 0.01)
+        #expect(Renderer.truePeakDB(master, factor: 8) <= plan.target.ceilingDBTP + 1e-6)
+        var largest: Float = 0
+        for c in 0..<2 { for i in 0..<master.frameCount { largest = max(largest, abs(master.channels[c][i] - whole.master.channels[c][i])) } }
+        #expect(largest < 1e-3, "\(preset): \(largest)")
+        #expect(abs(live.loudnessRangePreLimiterLU - whole.loudnessRangePreLimiterLU) < 1e-9)
+        #expect(live.compressorReductionDB == whole.compressorReductionDB)
+    }
+}
