@@ -16,6 +16,8 @@ public enum AudioFileReader {
     /// far beyond it (1e20, say) it is a broken export whose numbers would overflow every meter.
     public static let maxFloatSample: Float = 16
     private static let chunkFrames = 1 << 16
+    /// The most frames `forEachBlock` hands over at once.
+    public static var blockFrames: Int { chunkFrames }
 
     /// The file's text tags (empty when it has none or cannot be opened).
     public static func readTags(path: String) -> AudioTags {
@@ -29,7 +31,25 @@ public enum AudioFileReader {
     /// - Throws: `AudioFileError` naming the file and the problem.
     public static func read(path: String) throws -> (buffer: AudioBuffer, info: InputFile) {
         try checkReadableFile(path)
-        return try QuietDecoder.run(path) { try decode(path: path) }
+        return try QuietDecoder.run(path) {
+            var channels: [[Float]] = []
+            let info = try decode(path: path, reserve: { count, frames, _ in
+                channels = (0..<count).map { _ in var c = [Float](); c.reserveCapacity(frames); return c }
+            }, { block in
+                for c in block.indices { channels[c].append(contentsOf: block[c]) }
+            })
+            return (AudioBuffer(sampleRate: info.sampleRateHz, channels: channels), info)
+        }
+    }
+
+    /// Reads the file block by block (planar, up to `blockFrames` at a time) without keeping it: what
+    /// `read` refuses, this refuses with the same words, possibly after some blocks were handed over.
+    /// `expecting` is told, before the first block, the channels, the frames the file says it holds (for a
+    /// progress bar) and the sample rate.
+    public static func forEachBlock(path: String, expecting: (_ channels: Int, _ frames: Int, _ sampleRate: Double) -> Void = { _, _, _ in },
+                                    _ body: ([UnsafeBufferPointer<Float>]) throws -> Void) throws -> InputFile {
+        try checkReadableFile(path)
+        return try QuietDecoder.run(path) { try decode(path: path, reserve: expecting, body) }
     }
 
     /// libsndfile's reasons, in words that say what is wrong with the file.
@@ -40,7 +60,10 @@ public enum AudioFileReader {
         return libsndfile
     }
 
-    private static func decode(path: String) throws -> (buffer: AudioBuffer, info: InputFile) {
+    /// Opens, checks and decodes `path`: `reserve(channels, frames, sampleRate)` once with a plausible
+    /// length, then `body` with each block, planar.
+    private static func decode(path: String, reserve: (Int, Int, Double) -> Void,
+                               _ body: ([UnsafeBufferPointer<Float>]) throws -> Void) throws -> InputFile {
         var sfinfo = SF_INFO()
         guard let file = sf_open(path, Int32(SFM_READ), &sfinfo) else {
             let reason = reason(String(cString: sf_strerror(nil)))
@@ -78,9 +101,8 @@ public enum AudioFileReader {
         let fileBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         let plausibleFrames = min(declaredFrames, maxDecodedBytes / (4 * channelCount),
                                   max(1 << 16, fileBytes.multipliedReportingOverflow(by: plausibleFramesPerByte).partialValue))
-        var channels = (0..<channelCount).map { _ -> [Float] in
-            var c = [Float](); c.reserveCapacity(plausibleFrames); return c
-        }
+        reserve(channelCount, plausibleFrames, sampleRate)
+        var planar = [[Float]](repeating: [Float](repeating: 0, count: chunkFrames), count: channelCount)
         var interleaved = [Float](repeating: 0, count: chunkFrames * channelCount)
         var total = 0
         while true {
@@ -98,19 +120,16 @@ public enum AudioFileReader {
                 throw AudioFileError(.nonFiniteSamples, path: path,
                                      "contains \(v.isNaN ? "NaN" : "infinite") samples (first at \(seconds) s); re-export the mix")
             }
-            if channelCount == 1 {
-                channels[0].append(contentsOf: interleaved[0..<got])
-            } else {
-                interleaved.withUnsafeBufferPointer { src in
-                    for c in 0..<channelCount {
-                        channels[c].append(contentsOf: (0..<got).lazy.map { src[$0 * channelCount + c] })
-                    }
-                }
-            }
             total += got
             if total * channelCount * 4 > maxDecodedBytes {
                 throw AudioFileError(.tooLarge, path: path, "too large: more than \(maxDecodedBytes >> 30) GiB decoded")
             }
+            interleaved.withUnsafeBufferPointer { src in
+                for c in 0..<channelCount {
+                    planar[c].withUnsafeMutableBufferPointer { dst in for i in 0..<got { dst[i] = src[i * channelCount + c] } }
+                }
+            }
+            try withPointers(planar, count: got, body)
         }
         if sf_error(file) != 0 || (total < declaredFrames && declaredFrames < Int(Int64.max / 2)) {
             let reason = sf_error(file) != 0 ? String(cString: sf_strerror(file)) : "decoding stopped early"
@@ -118,9 +137,17 @@ public enum AudioFileReader {
                                  "is truncated or damaged: \(total) of \(declaredFrames) frames decoded (\(reason))")
         }
         guard total > 0 else { throw AudioFileError(.noAudio, path: path, "contains no audio (0 frames)") }
-        let info = InputFile(path: path, format: describeSndfileFormat(sfinfo.format), sampleRateHz: sampleRate,
-                                 channelCount: channelCount, frameCount: total)
-        return (AudioBuffer(sampleRate: sampleRate, channels: channels), info)
+        return InputFile(path: path, format: describeSndfileFormat(sfinfo.format), sampleRateHz: sampleRate,
+                         channelCount: channelCount, frameCount: total)
+    }
+
+    /// `body` with the first `count` samples of each channel.
+    private static func withPointers(_ planar: [[Float]], count: Int, _ body: ([UnsafeBufferPointer<Float>]) throws -> Void) rethrows {
+        func nest(_ c: Int, _ acc: [UnsafeBufferPointer<Float>]) throws {
+            if c == planar.count { return try body(acc) }
+            try planar[c].withUnsafeBufferPointer { try nest(c + 1, acc + [UnsafeBufferPointer(rebasing: $0[0..<count])]) }
+        }
+        try nest(0, [])
     }
 
     /// Stretches of a file Headroom wrote (a staged master, read back for the codec check): `length` frames

@@ -2,6 +2,7 @@ import Foundation
 import HeadroomAnalysis
 import HeadroomDSP
 import HeadroomIO
+import HeadroomMastering
 import HeadroomSignals
 
 /// A mix as a job receives it: the audio, what the file was, and its tags.
@@ -34,6 +35,72 @@ public struct Mix: Sendable {
             return Mix(audio: audio, info: info, tags: AudioFileReader.readTags(path: path), path: path)
         } catch let error as AudioFileError {
             throw JobError(.failure, error.description)
+        }
+    }
+
+    /// Reads `path` whole (the demo mix when nil) and analyzes it while it is read: the decoding on this
+    /// thread, the measuring on another. The same analysis as `load` then `analyze`.
+    public static func loadAnalyzed(_ path: String?) throws -> (mix: Mix, analysis: Analysis) {
+        guard let path else {
+            let mix = try load(nil)
+            return (mix, try mix.analyze())
+        }
+        var channels: [[Float]] = []
+        var measuring: MeasuringSink?, threaded: ThreadedSink?
+        let info: InputFile
+        do {
+            defer { threaded?.finish() }
+            info = try AudioFileReader.forEachBlock(path: path, expecting: { count, frames, rate in
+                channels = (0..<count).map { _ in var c = [Float](); c.reserveCapacity(frames); return c }
+                measuring = MeasuringSink(sampleRate: rate, channelCount: count, measuresTruePeak: true)
+                threaded = ThreadedSink(next: measuring!, channelCount: count, maxFrames: AudioFileReader.blockFrames, slots: 4)
+            }) { block in
+                threaded!.add(block)
+                for c in block.indices { channels[c].append(contentsOf: block[c]) }
+            }
+        } catch let error as AudioFileError {
+            throw JobError(.failure, error.description)
+        }
+        let mix = Mix(audio: AudioBuffer(sampleRate: info.sampleRateHz, channels: channels), info: info,
+                      tags: AudioFileReader.readTags(path: path), path: path)
+        do {
+            return (mix, try measuring!.finish().analysis)
+        } catch let e as AnalysisError {
+            throw JobError(.failure, "\(info.path): \(e)")
+        }
+    }
+
+    /// Reads and analyzes a mix block by block without keeping it (memory that does not grow with the song):
+    /// the demo mix (nil) is synthesized and analyzed whole. `progress` receives 0...1.
+    public static func analyze(path: String?, progress: ((Double) -> Void)? = nil) throws -> (analysis: Analysis, info: InputFile) {
+        guard let path else {
+            let mix = try load(nil)
+            return (try mix.analyze(), mix.info)
+        }
+        // Decoding on this thread, measuring on another: the two run side by side on two cores.
+        var measuring: MeasuringSink?, threaded: ThreadedSink?
+        var expected = 1, seen = 0
+        let info: InputFile
+        do {
+            defer { threaded?.finish() }
+            info = try AudioFileReader.forEachBlock(path: path, expecting: { channels, frames, rate in
+                expected = max(1, frames)
+                measuring = MeasuringSink(sampleRate: rate, channelCount: channels, measuresTruePeak: true)
+                threaded = ThreadedSink(next: measuring!, channelCount: channels, maxFrames: AudioFileReader.blockFrames, slots: 4)
+            }) { block in
+                threaded!.add(block)
+                seen += block[0].count
+                progress?(0.95 * min(1, Double(seen) / Double(expected)))
+            }
+        } catch let error as AudioFileError {
+            throw JobError(.failure, error.description)
+        }
+        do {
+            let analysis = try measuring!.finish().analysis
+            progress?(1)
+            return (analysis, info)
+        } catch let e as AnalysisError {
+            throw JobError(.failure, "\(info.path): \(e)")
         }
     }
 

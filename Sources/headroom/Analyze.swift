@@ -40,19 +40,17 @@ struct Analyze: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try Mix.load(mix)
-        let (buffer, input) = (loaded.audio, loaded.info)
+        // Read and measured block by block: a concert recording costs no more memory than a song.
         let started = ContinuousClock.now
-        let showProgress = !quiet && isatty(STDERR_FILENO) != 0 && buffer.durationSeconds > 300
-        let analysis: Analysis
-        do {
-            analysis = try Analyzer().analyze(buffer) { fraction in
-                if showProgress { FileHandle.standardError.write(Data(String(format: "\ranalyzing %3.0f%%", fraction * 100).utf8)) }
-            }
-        } catch let error as AnalysisError {
-            throw Failure(message: "\(input.path): \(error)")
+        var shown = false
+        let (analysis, input) = try Mix.analyze(path: mix) { fraction in
+            // Progress once a long file shows it will take a while.
+            guard !quiet, isatty(STDERR_FILENO) != 0, started.duration(to: .now) > .seconds(1) || shown else { return }
+            shown = true
+            FileHandle.standardError.write(Data(String(format: "\ranalyzing %3.0f%%", fraction * 100).utf8))
         }
-        if showProgress { FileHandle.standardError.write(Data("\r".utf8)) }
+        if shown { FileHandle.standardError.write(Data("\r".utf8)) }
+        let durationSeconds = analysis.durationSeconds
         let report = AnalysisReport(toolVersion: Headroom.version, input: input, analysis: analysis,
                                     checklist: ChecklistRules.evaluate(analysis))
         try jsonOutput.write(try report.jsonData(), force: force, protecting: mix.map { [$0] } ?? [])
@@ -66,8 +64,8 @@ struct Analyze: ParsableCommand {
         if !quiet && format == .text {
             let elapsed = started.duration(to: .now)
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            note(String(format: "analysis of %.1f s of audio took %.2f s (%.0fx realtime)", buffer.durationSeconds, seconds,
-                        buffer.durationSeconds / max(seconds, 1e-6)))
+            note(String(format: "analysis of %.1f s of audio took %.2f s (%.0fx realtime)", durationSeconds, seconds,
+                        durationSeconds / max(seconds, 1e-6)))
         }
     }
 

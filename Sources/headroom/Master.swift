@@ -178,12 +178,11 @@ struct Master: ParsableCommand {
 
     func run() throws {
         // With a session and no mix: the mix the session was made from, not the demo.
-        let mix = try Mix.load(mix ?? session.flatMap { SessionFile.mixPath($0) })
-        let targets = loudness.choices()
-        let deliverables = try deliverables(mix, targets: targets)
         let progress = Progress(enabled: !quiet && !json && isatty(STDERR_FILENO) != 0)
         progress.say("analyzing")
-        let analysis = try mix.analyze()
+        let (mix, analysis) = try Mix.loadAnalyzed(mix ?? session.flatMap { SessionFile.mixPath($0) })
+        let targets = loudness.choices()
+        let deliverables = try deliverables(mix, targets: targets)
         var checklist = ChecklistRules.evaluate(analysis)
         var plans: [MasteringPlan]
         if let session {

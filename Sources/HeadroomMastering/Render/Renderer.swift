@@ -47,7 +47,8 @@ public struct TransientStats: Sendable {
 /// Renders a plan: section gain → clean-up → EQ → width → compressor → stereo lows → gain → true-peak limiter,
 /// with the gain searched so the master's integrated loudness hits the target. Deterministic.
 public enum Renderer {
-    static let blockSize = 4096
+    /// The block the render runs its stages on (frames).
+    public static let blockSize = 4096
     /// The share of the loudest section's limiting loss the whole song loses (measured: 0.4 on a typical
     /// song, whose quieter parts are barely limited).
     static let songLossShare = 0.5

@@ -31,32 +31,41 @@ public enum Mastering {
                            streamingTo sink: MasterSink, storedLimitBytes: Int = Renderer.storedPreLimiterBytes,
                            progress: ((Double) -> Void)? = nil) throws -> Outcome {
         let measuring = MeasuringSink(sampleRate: plan.output.sampleRateHz ?? input.sampleRate, channelCount: input.channelCount, next: sink)
-        let result = Renderer.render(input, plan: plan, streamingTo: measuring, storedLimitBytes: storedLimitBytes, progress: progress)
-        let (after, loudness) = try measuring.analysis.finish(truePeaks: result.truePeaks8x)
+        // Measuring and writing the master run on a thread of their own, beside the render's last pass.
+        let threaded = ThreadedSink(next: measuring, channelCount: input.channelCount)
+        let result = Renderer.render(input, plan: plan, streamingTo: threaded, storedLimitBytes: storedLimitBytes, progress: progress)
+        threaded.finish()
+        let (after, loudness) = try measuring.finish(truePeaks: result.truePeaks8x)
         let (verified, report) = Verifier.verify(before: analysis, after: after, master: result.master, checklist: checklist,
                                                  plan: result.plan, render: result, masterLoudness: loudness)
         return Outcome(result: result, after: after, checklist: verified, report: report)
     }
 }
 
-/// Measures a streamed master as `Analyzer` measures a whole one, and hands every block on.
-final class MeasuringSink: MasterSink {
-    let sampleRate: Double, channelCount: Int
-    let next: MasterSink
-    var analysis: Analyzer.Stream
+/// Measures streamed audio as `Analyzer` measures a whole buffer (a master as it is rendered, a mix as it is
+/// read), and hands every block on to `next`, if any.
+public final class MeasuringSink: MasterSink {
+    let sampleRate: Double, channelCount: Int, measuresTruePeak: Bool
+    let next: MasterSink?
+    public private(set) var analysis: Analyzer.Stream
 
-    init(sampleRate: Double, channelCount: Int, next: MasterSink) {
-        self.sampleRate = sampleRate; self.channelCount = channelCount; self.next = next
-        analysis = Analyzer.Stream(sampleRate: sampleRate, channelCount: channelCount, measuresTruePeak: false)
+    public init(sampleRate: Double, channelCount: Int, measuresTruePeak: Bool = false, next: MasterSink? = nil) {
+        self.sampleRate = sampleRate; self.channelCount = channelCount; self.measuresTruePeak = measuresTruePeak; self.next = next
+        analysis = Analyzer.Stream(sampleRate: sampleRate, channelCount: channelCount, measuresTruePeak: measuresTruePeak)
     }
 
-    func restart() {
-        analysis = Analyzer.Stream(sampleRate: sampleRate, channelCount: channelCount, measuresTruePeak: false)
-        next.restart()
+    public func restart() {
+        analysis = Analyzer.Stream(sampleRate: sampleRate, channelCount: channelCount, measuresTruePeak: measuresTruePeak)
+        next?.restart()
     }
 
-    func add(_ block: [UnsafeBufferPointer<Float>]) {
+    public func add(_ block: [UnsafeBufferPointer<Float>]) {
         analysis.add(block)
-        next.add(block)
+        next?.add(block)
+    }
+
+    /// The analysis of everything added since the last restart.
+    public func finish(truePeaks: [TruePeakMeter.Result]? = nil) throws -> (analysis: Analysis, loudness: LoudnessMeter) {
+        try analysis.finish(truePeaks: truePeaks)
     }
 }
