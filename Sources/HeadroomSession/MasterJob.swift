@@ -142,9 +142,11 @@ public struct MasterJob {
         let sink = DeliverySink(transaction: transaction, path: deliverable.path, format: deliverable.format,
                                 sampleRate: plan.output.sampleRateHz ?? mix.audio.sampleRate, channelCount: mix.audio.channelCount,
                                 ditherSeed: seed, tags: mix.tags.merging(tagOverrides))
+        let trace = TraceClock()
         do {
             let outcome = try Mastering.run(mix.audio, analysis: analysis, checklist: checklist, plan: plan, streamingTo: sink,
                                             progress: { progress(JobProgress(.rendering, $0)) })
+            trace.lap("job: render, measured and written")
             try cancellation?.check()
             progress(JobProgress(.writing))
             let starts = try sink.finish()
@@ -156,6 +158,7 @@ public struct MasterJob {
                 try cancellation?.check()
                 checks = try CodecChecks.run(CodecExcerpt.join(windows), codecs: codecs)
             }
+            trace.lap("job: file finished, codecs checked")
             try cancellation?.check()
             let translation = Translation.evaluate(outcome.after, codecs: checks)
             let session = Session(toolVersion: toolVersion, input: mix.info, plan: outcome.result.plan, checklist: outcome.checklist,

@@ -149,7 +149,7 @@ final class TrackProgress: @unchecked Sendable {
     private var done: [Double]
     private var drawn = false
     private let lock = NSLock()
-    private let trace = ProcessInfo.processInfo.environment["HEADROOM_TRACE"] != nil
+    private let trace = TraceClock.enabled
     private let start = ContinuousClock.now
 
     /// Where each step sits on a track's bar; rendering fills the span from 0.3 to 0.85 by its fraction.

@@ -180,7 +180,9 @@ struct Master: ParsableCommand {
         // With a session and no mix: the mix the session was made from, not the demo.
         let progress = Progress(enabled: !quiet && !json && isatty(STDERR_FILENO) != 0)
         progress.say("analyzing")
+        let trace = TraceClock()
         let (mix, analysis) = try Mix.loadAnalyzed(mix ?? session.flatMap { SessionFile.mixPath($0) })
+        trace.lap("read and analyzed")
         let targets = loudness.choices()
         let deliverables = try deliverables(mix, targets: targets)
         var checklist = ChecklistRules.evaluate(analysis)

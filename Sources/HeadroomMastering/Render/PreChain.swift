@@ -1,3 +1,4 @@
+import Dispatch
 import HeadroomAnalysis
 import HeadroomDSP
 
@@ -28,12 +29,50 @@ final class PreChain {
     }
 
     /// Runs one block (at most `Renderer.blockSize` frames) through every stage, in place.
-    func process(_ block: AudioBlock) {
-        for stage in stages {
+    func process(_ block: AudioBlock) { process(block, stages: stages.indices) }
+
+    /// Runs one block through `range` of the stages.
+    private func process(_ block: AudioBlock, stages range: Range<Int>) {
+        for stage in stages[range] {
             stage.process(block)
             if stage is SectionGainStage, afterSectionGain != nil { afterSectionGain!.add(block.readOnly) }
             if stage === compressor, afterCompressor != nil { afterCompressor!.add(block.readOnly) }
         }
+    }
+
+    /// The stages the second thread runs in `run(_:into:)`: up to the EQ (about half the work, with the
+    /// meter after section gain).
+    static let firstThreadStages = 3
+
+    /// Runs the chain over `input` into `output` (the same length), block by block, on two threads: the
+    /// first copies each block in and runs the first stages, this one runs the rest a block behind. Each
+    /// stage sees the blocks it sees in `process`, so the output is the same.
+    func run(_ input: [UnsafeBufferPointer<Float>], into output: [UnsafeMutableBufferPointer<Float>]) {
+        let frames = input[0].count, blockSize = Renderer.blockSize
+        let blockCount = (frames + blockSize - 1) / blockSize
+        let split = Self.firstThreadStages
+        @Sendable func block(_ k: Int, _ output: [UnsafeMutableBufferPointer<Float>]) -> AudioBlock {
+            let range = (k * blockSize)..<min(frames, (k + 1) * blockSize)
+            return AudioBlock(output.map { UnsafeMutableBufferPointer(rebasing: $0[range]) })
+        }
+        let ready = DispatchSemaphore(value: 0)
+        let first = DispatchGroup()
+        let work = UnsafeSendable(value: (input, output, self))
+        DispatchQueue.global(qos: .userInitiated).async(group: first) {
+            let (input, output, chain) = work.value
+            for k in 0..<blockCount {
+                let b = block(k, output)
+                let start = k * blockSize
+                for c in input.indices { b.channels[c].baseAddress!.update(from: input[c].baseAddress! + start, count: b.frameCount) }
+                chain.process(b, stages: 0..<split)
+                ready.signal()
+            }
+        }
+        for k in 0..<blockCount {
+            ready.wait()
+            process(block(k, output), stages: split..<stages.count)
+        }
+        first.wait()
     }
 
     /// What the chain measured, once the whole song has been through it.
@@ -46,3 +85,6 @@ extension AudioBlock {
     /// The block's channels, read-only (for meters).
     var readOnly: [UnsafeBufferPointer<Float>] { channels.map { UnsafeBufferPointer($0) } }
 }
+
+/// A value handed to another thread whose use the caller orders itself (here by a semaphore and a group).
+struct UnsafeSendable<T>: @unchecked Sendable { let value: T }

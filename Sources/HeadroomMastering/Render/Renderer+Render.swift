@@ -34,15 +34,8 @@ extension Renderer {
 
     static func render(_ input: AudioBuffer, plan: MasteringPlan, sink: MasterSink?, storedLimitBytes: Int,
                        progress: ((Double) -> Void)?) -> RenderResult {
-        let trace = ProcessInfo.processInfo.environment["HEADROOM_TRACE"] != nil
-        var clock = ContinuousClock.now
-        // HEADROOM_TRACE=1 prints where the render's time goes (stderr), for benchmarking.
-        func lap(_ what: String) {
-            guard trace else { return }
-            let now = ContinuousClock.now
-            FileHandle.standardError.write(Data("trace: \(what) \(now - clock)\n".utf8))
-            clock = now
-        }
+        let trace = TraceClock()
+        func lap(_ what: String) { trace.lap(what) }
         let live = sink != nil && plan.output.sampleRateHz == nil
             && input.frameCount * input.channelCount * MemoryLayout<Float>.size > storedLimitBytes
         let pre = live ? livePreLimiter(input, plan: plan) : storedPreLimiter(input, plan: plan)

@@ -68,13 +68,11 @@ public enum Renderer {
 
     /// The same, with the chain that ran (its meters and the compressor's and shaper's statistics).
     static func preLimiter(_ input: AudioBuffer, plan: MasteringPlan) -> (AudioBuffer, PreChain) {
-        var audio = plan.output.sampleRateHz.map { Resampler.resample(input, to: $0) } ?? input
-        let chain = PreChain(plan: plan, sampleRate: audio.sampleRate, channelCount: audio.channelCount)
-        var start = 0
-        while start < audio.frameCount {
-            let end = min(audio.frameCount, start + blockSize)
-            audio.withMutableBlock(start..<end) { chain.process($0) }
-            start = end
+        let source = plan.output.sampleRateHz.map { Resampler.resample(input, to: $0) } ?? input
+        let chain = PreChain(plan: plan, sampleRate: source.sampleRate, channelCount: source.channelCount)
+        var audio = AudioBuffer(sampleRate: source.sampleRate, channelCount: source.channelCount, uninitializedFrameCount: source.frameCount)
+        source.withChannelPointers(0..<source.frameCount) { x in
+            audio.withMutableBlock(0..<audio.frameCount) { out in chain.run(x, into: out.channels) }
         }
         return (audio, chain)
     }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import HeadroomDSP
 
@@ -50,49 +51,66 @@ public final class TruePeakLimiterStage: AudioStage {
     public static func detectorPeaks(of audio: AudioBuffer,
                                      interpolator: TruePeakInterpolator = TruePeakInterpolator(factor: 8, tapsPerPhase: 32),
                                      extraPositions: Int, floor: Float = 0) -> [Float] {
-        let t = interpolator.tapsPerPhase
-        let frames = audio.frameCount
-        let total = frames + extraPositions
-        let blockLength = 64
+        let total = audio.frameCount + extraPositions
+        let blockLength = detectorBlockLength
         var peaks = [Float](repeating: 0, count: total)
-        // Positions whose window reaches outside the channel read from a zero-padded copy of its edge.
-        var edge = [Float](repeating: 0, count: blockLength + t - 1)
-        var blockPeaks = [Float](repeating: 0, count: blockLength)
-        let bound = interpolator.gainBound
-        for (c, channel) in audio.channels.enumerated() {
-            channel.withUnsafeBufferPointer { x in
-                peaks.withUnsafeMutableBufferPointer { out in
-                    edge.withUnsafeMutableBufferPointer { e in
-                        blockPeaks.withUnsafeMutableBufferPointer { bp in
-                            var start = 0
-                            while start < total {
-                                let count = min(blockLength, total - start)
-                                // Position n's window is x[n − T + 1 ... n].
-                                let first = start - t + 1, end = start + count  // window samples first..<end
-                                let window: UnsafePointer<Float>
-                                if first >= 0 && end <= frames {
-                                    window = x.baseAddress! + first
-                                } else {
-                                    for i in 0..<(count + t - 1) {
-                                        let j = first + i
-                                        e[i] = j >= 0 && j < frames ? x[j] : 0
-                                    }
-                                    window = UnsafePointer(e.baseAddress!)
-                                }
-                                if TruePeakInterpolator.absMax(window, count: count + t - 1) * bound >= floor {
-                                    // The first channel writes its peaks; the others raise them.
-                                    let target = c == 0 ? out.baseAddress! + start : bp.baseAddress!
-                                    interpolator.positionPeaks(window, count: count, into: target)
-                                    if c > 0 { for i in 0..<count { out[start + i] = max(out[start + i], bp[i]) } }
-                                }
-                                start += count
-                            }
-                        }
-                    }
+        // Two halves of the song on two threads (each position's peak depends on its window alone); the
+        // halves meet on the block grid, so every block is the block one thread would have run.
+        let half = (total / 2 / blockLength) * blockLength
+        peaks.withUnsafeMutableBufferPointer { out in
+            audio.withChannelPointers(0..<audio.frameCount) { channels in
+                let work = UnsafeSendable(value: (channels, out))
+                DispatchQueue.concurrentPerform(iterations: 2) { part in
+                    let (channels, out) = work.value
+                    detect(channels, positions: part == 0 ? 0..<half : half..<total, into: out,
+                           interpolator: interpolator, floor: floor)
                 }
             }
         }
         return peaks
+    }
+
+    static let detectorBlockLength = 64
+
+    /// `detectorPeaks` for the positions in `range`.
+    static func detect(_ channels: [UnsafeBufferPointer<Float>], positions range: Range<Int>, into out: UnsafeMutableBufferPointer<Float>,
+                       interpolator: TruePeakInterpolator, floor: Float) {
+        let t = interpolator.tapsPerPhase
+        let frames = channels[0].count
+        let blockLength = detectorBlockLength
+        // Positions whose window reaches outside the channel read from a zero-padded copy of its edge.
+        var edge = [Float](repeating: 0, count: blockLength + t - 1)
+        var blockPeaks = [Float](repeating: 0, count: blockLength)
+        let bound = interpolator.gainBound
+        for (c, x) in channels.enumerated() {
+            edge.withUnsafeMutableBufferPointer { e in
+                blockPeaks.withUnsafeMutableBufferPointer { bp in
+                    var start = range.lowerBound
+                    while start < range.upperBound {
+                        let count = min(blockLength, range.upperBound - start)
+                        // Position n's window is x[n − T + 1 ... n].
+                        let first = start - t + 1, end = start + count  // window samples first..<end
+                        let window: UnsafePointer<Float>
+                        if first >= 0 && end <= frames {
+                            window = x.baseAddress! + first
+                        } else {
+                            for i in 0..<(count + t - 1) {
+                                let j = first + i
+                                e[i] = j >= 0 && j < frames ? x[j] : 0
+                            }
+                            window = UnsafePointer(e.baseAddress!)
+                        }
+                        if TruePeakInterpolator.absMax(window, count: count + t - 1) * bound >= floor {
+                            // The first channel writes its peaks; the others raise them.
+                            let target = c == 0 ? out.baseAddress! + start : bp.baseAddress!
+                            interpolator.positionPeaks(window, count: count, into: target)
+                            if c > 0 { for i in 0..<count { out[start + i] = max(out[start + i], bp[i]) } }
+                        }
+                        start += count
+                    }
+                }
+            }
+        }
     }
 
     public var latencyFrames: Int { lookahead + interpolator.tapsPerPhase / 2 }
