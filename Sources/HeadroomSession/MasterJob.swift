@@ -72,9 +72,11 @@ public struct MasterJob {
         !keepsAudio && plan.match == nil && !deliverable.format.isLossy && deliverable.preLimiterPath == nil
     }
 
-    public func run(progress: @escaping (JobProgress) -> Void = { _ in }) throws -> Outcome {
+    /// Runs the job. A streamed job given the only reference to its mix's audio (the command line hands
+    /// its last job over) renders in that memory: the song is in memory once.
+    public consuming func run(progress: @escaping (JobProgress) -> Void = { _ in }) throws -> Outcome {
         try checkOutputs()
-        if streams { return try runStreaming(progress: progress) }
+        if streams { return try (consume self).runStreaming(progress: progress) }
         var plan = self.plan
         for attempt in 0... {
             try cancellation?.check()
@@ -134,7 +136,7 @@ public struct MasterJob {
 
     /// Renders into the staged master file block by block, measuring the master on the way; the codec check
     /// reads its windows back from that file.
-    func runStreaming(progress: @escaping (JobProgress) -> Void) throws -> Outcome {
+    consuming func runStreaming(progress: @escaping (JobProgress) -> Void) throws -> Outcome {
         try cancellation?.check()
         progress(JobProgress(.rendering, 0))
         let transaction = OutputTransaction(existing: existing, protecting: protecting, createFolders: createFolders)
@@ -143,8 +145,11 @@ public struct MasterJob {
                                 sampleRate: plan.output.sampleRateHz ?? mix.audio.sampleRate, channelCount: mix.audio.channelCount,
                                 ditherSeed: seed, tags: mix.tags.merging(tagOverrides))
         let trace = TraceClock()
+        // The job's own reference to the audio goes to the render.
+        let audio = mix.audio
+        mix.audio = AudioBuffer(sampleRate: audio.sampleRate, channelCount: audio.channelCount, frameCount: 0)
         do {
-            let outcome = try Mastering.run(mix.audio, analysis: analysis, checklist: checklist, plan: plan, streamingTo: sink,
+            let outcome = try Mastering.run(consume audio, analysis: analysis, checklist: checklist, plan: plan, streamingTo: sink,
                                             progress: { progress(JobProgress(.rendering, $0)) })
             trace.lap("job: render, measured and written")
             try cancellation?.check()

@@ -177,8 +177,15 @@ struct Master: ParsableCommand {
     }
 
     func run() throws {
-        // With a session and no mix: the mix the session was made from, not the demo.
         let progress = Progress(enabled: !quiet && !json && isatty(STDERR_FILENO) != 0)
+        guard let jobs = try makeJobs(progress) else { return }
+        try render(jobs, progress)
+    }
+
+    /// Reads and analyzes the mix, plans, and makes a job per deliverable (nil after a dry run). The jobs
+    /// hold the only references to the mix's audio once this returns.
+    func makeJobs(_ progress: Progress) throws -> [MasterJob]? {
+        // With a session and no mix: the mix the session was made from, not the demo.
         progress.say("analyzing")
         let trace = TraceClock()
         let (mix, analysis) = try Mix.loadAnalyzed(mix ?? session.flatMap { SessionFile.mixPath($0) })
@@ -221,7 +228,7 @@ struct Master: ParsableCommand {
                 for plan in plans { print(TextLayout.wrap(MasterTextReport.plan(plan, verbose: true))) }
                 print("(dry run: nothing rendered or written)")
             }
-            return
+            return nil
         }
 
         let jobs = zip(plans, deliverables).map { plan, d in
@@ -237,24 +244,33 @@ struct Master: ParsableCommand {
         }
         // Refuse before spending time on any render.
         for job in jobs { try job.checkOutputs() }
+        return jobs
+    }
 
+    /// Runs the jobs in order, each handed over whole: the last one holds the only reference to the mix's
+    /// audio, and a streamed render then works in that memory.
+    func render(_ jobs: consuming [MasterJob], _ progress: Progress) throws {
+        let deliverables = jobs.map(\.deliverable)
+        var pending = consume jobs
         var outcomes: [MasterJob.Outcome] = []
-        for i in jobs.indices {
+        while !pending.isEmpty {
+            let job = pending.removeFirst()
+            let (deliverable, plan) = (job.deliverable, job.plan)
             if !quiet && !json {
                 progress.done()
-                print(TextLayout.wrap(MasterTextReport.plan(jobs[i].plan, verbose: verbose)))
+                print(TextLayout.wrap(MasterTextReport.plan(plan, verbose: verbose)))
             }
-            let outcome = try jobs[i].run(progress: { p in
+            let outcome = try (consume job).run(progress: { p in
                 if let f = p.fraction { progress.fraction(p.step.rawValue, f) } else { progress.say(p.step.rawValue) }
             })
             progress.done()
             outcomes.append(outcome)
-            if !quiet && !json { printResult(outcome, jobs[i]) }
+            if !quiet && !json { printResult(outcome, deliverable: deliverable, plan: plan) }
         }
         let sessions = try outcomes.map { try $0.session.jsonData() }
         try jsonOutput.write(Data(joinJSON(sessions).utf8), force: force, protecting: (self.mix.map { [$0] } ?? []) + references)
         if json { printJSON(sessions) }
-        if outcomes.count > 1 && !quiet && !json { print(summary(outcomes, jobs.map(\.deliverable))) }
+        if outcomes.count > 1 && !quiet && !json { print(summary(outcomes, deliverables)) }
         let open = outcomes.filter { !$0.allChecksPassed }
         if !open.isEmpty {
             for o in open {
@@ -272,14 +288,14 @@ struct Master: ParsableCommand {
         return texts.count == 1 ? texts[0] : "[\n" + texts.joined(separator: ",\n") + "\n]"
     }
 
-    func printResult(_ outcome: MasterJob.Outcome, _ job: MasterJob) {
-        let format = job.deliverable.format
+    func printResult(_ outcome: MasterJob.Outcome, deliverable: Deliverable, plan: MasteringPlan) {
+        let format = deliverable.format
         print(TextLayout.wrap(MasterTextReport.result(outcome.session)))
         print("TRANSLATION (codecs checked on \(CodecExcerpt.windowCount) windows where encoders overshoot most)")
         print(TextLayout.wrap(verbose ? TranslationTextReport.render(outcome.translation) : TranslationTextReport.summary(outcome.translation)))
-        let dithered = job.plan.output.dither && format.sample != .float32 && !format.isLossy ? ", TPDF dither" : ""
+        let dithered = plan.output.dither && format.sample != .float32 && !format.isLossy ? ", TPDF dither" : ""
         print("")
-        print("wrote \(job.deliverable.path) (\(format)\(dithered))\(job.deliverable.preLimiterPath.map { " and \($0)" } ?? "") and the session \(job.deliverable.sessionPath)")
+        print("wrote \(deliverable.path) (\(format)\(dithered))\(deliverable.preLimiterPath.map { " and \($0)" } ?? "") and the session \(deliverable.sessionPath)")
     }
 
     /// One line per deliverable, after several targets.

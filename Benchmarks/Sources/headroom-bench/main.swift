@@ -140,10 +140,10 @@ if let headroom = headroomBinary {
     print("")
     print(String(format: "whole process on the %.0f s song (median of %d; %@):", duration, runs,
                  WholeProcess.pin == nil ? "taskset missing: not pinned" : "one core = taskset -c 0"))
-    func line(_ name: String, _ r: ProcessRun?) -> ProcessRun? {
+    func line(_ name: String, _ r: ProcessRun?, seconds: Double = duration) -> ProcessRun? {
         let label = "  " + name.padding(toLength: 42, withPad: " ", startingAt: 0)
         guard let r else { print(label + "failed or missing"); return nil }
-        print(label + String(format: "%6.2f s  %5.0fx realtime  peak %5.0f MiB", r.wallSeconds, duration / r.wallSeconds, r.peakMiB))
+        print(label + String(format: "%6.2f s  %5.0fx realtime  peak %5.0f MiB", r.wallSeconds, seconds / r.wallSeconds, r.peakMiB))
         return r
     }
     let master = [headroom, "master", path, "-o", out, "--force", "-q"]
@@ -151,6 +151,7 @@ if let headroom = headroomBinary {
     let noCodecs = line("headroom master --codecs none (1 core)", WholeProcess.median(master + ["--codecs", "none"], onOneCore: true, times: runs))
     _ = line("headroom master (defaults, 2 cores)", WholeProcess.median(master, onOneCore: false, times: runs))
     _ = line("headroom analyze (1 core)", WholeProcess.median([headroom, "analyze", path, "-q"], onOneCore: true, times: runs))
+    _ = line("headroom analyze (2 cores)", WholeProcess.median([headroom, "analyze", path, "-q"], onOneCore: false, times: runs))
     let ffmpeg = WholeProcess.which("ffmpeg").flatMap { line("ffmpeg loudnorm, two passes (1 core)", WholeProcess.ffmpegLoudnorm($0, input: path, output: out, times: runs)) }
     if WholeProcess.which("ffmpeg") == nil { print("  ffmpeg: not installed (scripts/setup.sh --bench installs it)") }
     let sox = WholeProcess.which("sox").flatMap { line("sox read + write 24-bit (the floor)", WholeProcess.median([$0, path, "-b", "24", out], onOneCore: true, times: runs)) }
@@ -170,8 +171,8 @@ if let headroom = headroomBinary {
         if let soxPath = WholeProcess.which("sox"), WholeProcess.run([soxPath] + pieces + ["-b", "24", long], onOneCore: false).exitCode == 0 {
             let longMiB = total * 44_100 * 2 * 4 / 1_048_576
             print(String(format: "long input: %.0f min (%.0f MiB decoded)", total / 60, longMiB))
-            _ = line("headroom master (defaults, 2 cores)", WholeProcess.median([headroom, "master", long, "-o", out, "--force", "-q"], onOneCore: false, times: 1))
-            _ = line("headroom analyze (1 core)", WholeProcess.median([headroom, "analyze", long, "-q"], onOneCore: true, times: 1))
+            _ = line("headroom master (defaults, 2 cores)", WholeProcess.median([headroom, "master", long, "-o", out, "--force", "-q"], onOneCore: false, times: 1), seconds: total)
+            _ = line("headroom analyze (2 cores)", WholeProcess.median([headroom, "analyze", long, "-q"], onOneCore: false, times: 1), seconds: total)
         }
     }
 }

@@ -44,33 +44,30 @@ final class PreChain {
     /// meter after section gain).
     static let firstThreadStages = 3
 
-    /// Runs the chain over `input` into `output` (the same length), block by block, on two threads: the
-    /// first copies each block in and runs the first stages, this one runs the rest a block behind. Each
-    /// stage sees the blocks it sees in `process`, so the output is the same.
-    func run(_ input: [UnsafeBufferPointer<Float>], into output: [UnsafeMutableBufferPointer<Float>]) {
-        let frames = input[0].count, blockSize = Renderer.blockSize
+    /// Runs the chain over `channels` in place, block by block, on two threads: the first runs the first
+    /// stages, this one the rest a block behind. Each stage sees the blocks it sees in `process`, so the
+    /// output is the same.
+    func run(_ channels: [UnsafeMutableBufferPointer<Float>]) {
+        let frames = channels[0].count, blockSize = Renderer.blockSize
         let blockCount = (frames + blockSize - 1) / blockSize
         let split = Self.firstThreadStages
-        @Sendable func block(_ k: Int, _ output: [UnsafeMutableBufferPointer<Float>]) -> AudioBlock {
+        @Sendable func block(_ k: Int, _ channels: [UnsafeMutableBufferPointer<Float>]) -> AudioBlock {
             let range = (k * blockSize)..<min(frames, (k + 1) * blockSize)
-            return AudioBlock(output.map { UnsafeMutableBufferPointer(rebasing: $0[range]) })
+            return AudioBlock(channels.map { UnsafeMutableBufferPointer(rebasing: $0[range]) })
         }
         let ready = DispatchSemaphore(value: 0)
         let first = DispatchGroup()
-        let work = UnsafeSendable(value: (input, output, self))
+        let work = UnsafeSendable(value: (channels, self))
         DispatchQueue.global(qos: .userInitiated).async(group: first) {
-            let (input, output, chain) = work.value
+            let (channels, chain) = work.value
             for k in 0..<blockCount {
-                let b = block(k, output)
-                let start = k * blockSize
-                for c in input.indices { b.channels[c].baseAddress!.update(from: input[c].baseAddress! + start, count: b.frameCount) }
-                chain.process(b, stages: 0..<split)
+                chain.process(block(k, channels), stages: 0..<split)
                 ready.signal()
             }
         }
         for k in 0..<blockCount {
             ready.wait()
-            process(block(k, output), stages: split..<stages.count)
+            process(block(k, channels), stages: split..<stages.count)
         }
         first.wait()
     }

@@ -18,7 +18,18 @@ extension Renderer {
     /// Renders `plan` on `input`. `progress` receives 0...1.
     public static func render(_ input: AudioBuffer, plan: MasteringPlan,
                               progress: ((Double) -> Void)? = nil) -> RenderResult {
-        render(input, plan: plan, sink: nil, storedLimitBytes: .max, progress: progress)
+        let result = render(pre: storedPreLimiter(input, plan: plan), plan: plan, sink: nil, progress: progress)
+        // Reference matching: measure the master as the reference was measured, refine the EQ once by what
+        // remains, render again (a session re-render finds it refined and renders once).
+        if let match = plan.match, !match.refined {
+            let lufs = integrated(result.master)
+            let profile = ReferenceProfile.measure(result.master, integratedLUFS: lufs, name: "master", ranges: match.mix.sections)
+            if let refined = Planner.refineMatchEQ(result.plan, master: profile, sampleRate: result.master.sampleRate) {
+                TraceClock().lap("match refinement measured")
+                return render(input, plan: refined, progress: progress)
+            }
+        }
+        return result
     }
 
     /// Renders `plan` on `input` and hands the master to `sink` block by block instead of keeping it: the
@@ -26,21 +37,23 @@ extension Renderer {
     /// from the mix for every pass (`storedLimitBytes`). The same master, sample for sample, as `render`
     /// (the same passes run; the last one runs once more into the sink). Not for reference matching, which
     /// measures the master whole.
-    public static func render(_ input: AudioBuffer, plan: MasteringPlan, streamingTo sink: MasterSink,
+    /// Given the only reference to `input` (`consume`), the chain runs in its memory: the mix is gone
+    /// afterwards, and the song is in memory once.
+    public static func render(_ input: consuming AudioBuffer, plan: MasteringPlan, streamingTo sink: MasterSink,
                               storedLimitBytes: Int = storedPreLimiterBytes, progress: ((Double) -> Void)? = nil) -> RenderResult {
         precondition(plan.match == nil, "a streamed render cannot refine a reference match")
-        return render(input, plan: plan, sink: sink, storedLimitBytes: storedLimitBytes, progress: progress)
+        let live = plan.output.sampleRateHz == nil && input.frameCount * input.channelCount * MemoryLayout<Float>.size > storedLimitBytes
+        // A live render reads the mix for every pass; a stored one needs it only for its chain's output.
+        let pre = live ? livePreLimiter(input, plan: plan) : storedPreLimiter(consume input, plan: plan)
+        return render(pre: pre, plan: plan, sink: sink, progress: progress)
     }
 
-    static func render(_ input: AudioBuffer, plan: MasteringPlan, sink: MasterSink?, storedLimitBytes: Int,
-                       progress: ((Double) -> Void)?) -> RenderResult {
+    /// The search and the master from the chain's output.
+    static func render(pre: PreLimited, plan: MasteringPlan, sink: MasterSink?, progress: ((Double) -> Void)?) -> RenderResult {
         let trace = TraceClock()
         func lap(_ what: String) { trace.lap(what) }
-        let live = sink != nil && plan.output.sampleRateHz == nil
-            && input.frameCount * input.channelCount * MemoryLayout<Float>.size > storedLimitBytes
-        let pre = live ? livePreLimiter(input, plan: plan) : storedPreLimiter(input, plan: plan)
         let source = pre.source
-        lap("pre\(live ? " (live)" : "")")
+        if case .live = source { lap("pre (live)") } else { lap("pre") }
         progress?(0.3)
         let target = plan.target.integratedLUFS
         let preMeter = pre.meter
@@ -236,16 +249,6 @@ extension Renderer {
                 rendered.decisions[k].summary = DecisionText.shape(evenOut: plan.evenOut, gains: shapeGains, shareRestored: shareRestored)
             }
         }
-        // Reference matching: measure the master as the reference was measured, refine the EQ once by what
-        // remains, render again (a session re-render finds it refined and renders once).
-        if sink == nil, let match = plan.match, !match.refined {
-            let lufs = integrated(master)
-            let profile = ReferenceProfile.measure(master, integratedLUFS: lufs, name: "master", ranges: match.mix.sections)
-            if let refined = Planner.refineMatchEQ(rendered, master: profile, sampleRate: master.sampleRate) {
-                lap("match refinement measured")
-                return render(input, plan: refined, sink: nil, storedLimitBytes: storedLimitBytes, progress: progress)
-            }
-        }
         // The clipper's share of the loudest section's loss: the section through the clipper alone.
         var softClipLoss: Double? = nil
         if let clip {
@@ -303,8 +306,8 @@ extension Renderer {
     }
 
     /// The chain's output kept whole, measured.
-    static func storedPreLimiter(_ input: AudioBuffer, plan: MasteringPlan) -> PreLimited {
-        let (pre, chain) = preLimiter(input, plan: plan)
+    static func storedPreLimiter(_ input: consuming AudioBuffer, plan: MasteringPlan) -> PreLimited {
+        let (pre, chain) = preLimiter(consume input, plan: plan)
         let (range, slice, measured) = sectionSlice(plan, sampleRate: pre.sampleRate, frameCount: pre.frameCount)
         return PreLimited(source: .stored(pre), kept: pre, chain: chain, meter: meter(pre), section: pre.slice(slice),
                           sectionMeasured: measured, sectionRange: range)

@@ -67,13 +67,13 @@ public enum Renderer {
     }
 
     /// The same, with the chain that ran (its meters and the compressor's and shaper's statistics).
-    static func preLimiter(_ input: AudioBuffer, plan: MasteringPlan) -> (AudioBuffer, PreChain) {
-        let source = plan.output.sampleRateHz.map { Resampler.resample(input, to: $0) } ?? input
-        let chain = PreChain(plan: plan, sampleRate: source.sampleRate, channelCount: source.channelCount)
-        var audio = AudioBuffer(sampleRate: source.sampleRate, channelCount: source.channelCount, uninitializedFrameCount: source.frameCount)
-        source.withChannelPointers(0..<source.frameCount) { x in
-            audio.withMutableBlock(0..<audio.frameCount) { out in chain.run(x, into: out.channels) }
-        }
+    /// The chain runs in place: on a copy of `input`, or on `input`'s own memory when the caller handed over
+    /// the only reference to it (a streamed render of a mix nobody else holds: no second copy of the song).
+    static func preLimiter(_ input: consuming AudioBuffer, plan: MasteringPlan) -> (AudioBuffer, PreChain) {
+        var audio: AudioBuffer
+        if let rate = plan.output.sampleRateHz { audio = Resampler.resample(input, to: rate) } else { audio = consume input }
+        let chain = PreChain(plan: plan, sampleRate: audio.sampleRate, channelCount: audio.channelCount)
+        audio.withMutableBlock(0..<audio.frameCount) { chain.run($0.channels) }
         return (audio, chain)
     }
 

@@ -27,13 +27,15 @@ public enum Mastering {
 
     /// The same with the master streamed into `sink` as it is rendered (a file being written) and measured on
     /// the way, never kept whole: the outcome's `result.master` is empty. Not for reference matching.
-    public static func run(_ input: AudioBuffer, analysis: Analysis, checklist: Checklist, plan: MasteringPlan,
+    /// Given the only reference to `input` (`consume`), the render works in its memory.
+    public static func run(_ input: consuming AudioBuffer, analysis: Analysis, checklist: Checklist, plan: MasteringPlan,
                            streamingTo sink: MasterSink, storedLimitBytes: Int = Renderer.storedPreLimiterBytes,
                            progress: ((Double) -> Void)? = nil) throws -> Outcome {
-        let measuring = MeasuringSink(sampleRate: plan.output.sampleRateHz ?? input.sampleRate, channelCount: input.channelCount, next: sink)
+        let channels = input.channelCount
+        let measuring = MeasuringSink(sampleRate: plan.output.sampleRateHz ?? input.sampleRate, channelCount: channels, next: sink)
         // Measuring and writing the master run on a thread of their own, beside the render's last pass.
-        let threaded = ThreadedSink(next: measuring, channelCount: input.channelCount)
-        let result = Renderer.render(input, plan: plan, streamingTo: threaded, storedLimitBytes: storedLimitBytes, progress: progress)
+        let threaded = ThreadedSink(next: measuring, channelCount: channels)
+        let result = Renderer.render(consume input, plan: plan, streamingTo: threaded, storedLimitBytes: storedLimitBytes, progress: progress)
         threaded.finish()
         let (after, loudness) = try measuring.finish(truePeaks: result.truePeaks8x)
         let (verified, report) = Verifier.verify(before: analysis, after: after, master: result.master, checklist: checklist,
