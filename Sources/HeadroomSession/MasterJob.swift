@@ -92,8 +92,7 @@ public struct MasterJob {
                 try transaction.addAudio(outcome.result.master, to: deliverable.path, format: deliverable.format, ditherSeed: seed, tags: tags)
                 if deliverable.format.isLossy {
                     // The verdict of a lossy file is the file's: decode what will be delivered and measure it.
-                    let decoded = try AudioFileReader.read(path: transaction.stagedPath(for: deliverable.path)!).buffer
-                    let delivered = Renderer.truePeakDB(decoded, factor: 8)
+                    let delivered = try Self.decodedTruePeakDB(transaction.stagedPath(for: deliverable.path)!)
                     let ceiling = plan.target.ceilingDBTP
                     if delivered > ceiling + 1e-6 && attempt < Self.lossyRetries {
                         transaction.rollback()
@@ -179,6 +178,16 @@ public struct MasterJob {
             transaction.rollback()
             throw error
         }
+    }
+
+    /// The 8x true peak of a file as a player decodes it, read block by block (never whole in memory).
+    static func decodedTruePeakDB(_ path: String) throws -> Double {
+        var meter: TruePeakMeter.Stream?
+        _ = try AudioFileReader.forEachBlock(path: path, expecting: { channels, _, _ in
+            meter = TruePeakMeter.Stream(meter: TruePeakMeter(interpolator: TruePeakInterpolator(factor: 8, tapsPerPhase: 32)),
+                                         channelCount: channels)
+        }) { meter!.add($0) }
+        return Decibels.fromAmplitude(Double(meter!.finish().map(\.truePeak).max() ?? 0))
     }
 
     /// The ceiling item, still open because of the delivered file.

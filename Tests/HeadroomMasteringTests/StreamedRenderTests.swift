@@ -39,6 +39,7 @@ import Testing
         #expect(streamed.result.truePeak8xDBTP == whole.result.truePeak8xDBTP)
         #expect(abs(streamed.after.loudness.integratedLUFS - whole.after.loudness.integratedLUFS) < 1e-9)
         #expect(abs(streamed.result.limitingLU - whole.result.limitingLU) < 1e-9)
+        #expect(abs(streamed.result.achievedLUFS - whole.result.achievedLUFS) < 1e-9, "measured by the sink")
         #expect(streamed.report.targetHit == whole.report.targetHit && streamed.report.ceilingHeld)
         #expect(streamed.checklist.items.map(\.status) == whole.checklist.items.map(\.status))
         if preset == "spotify" { #expect(plan.shape?.enabled == true, "the shape stage streams too") }

@@ -39,17 +39,21 @@ extension Renderer {
     /// measures the master whole.
     /// Given the only reference to `input` (`consume`), the chain runs in its memory: the mix is gone
     /// afterwards, and the song is in memory once.
+    /// `measuresLoudness: false` leaves the master's loudness (`achievedLUFS`) to whoever measures the sink's
+    /// blocks anyway (NaN here).
     public static func render(_ input: consuming AudioBuffer, plan: MasteringPlan, streamingTo sink: MasterSink,
-                              storedLimitBytes: Int = storedPreLimiterBytes, progress: ((Double) -> Void)? = nil) -> RenderResult {
+                              storedLimitBytes: Int = storedPreLimiterBytes, measuresLoudness: Bool = true,
+                              progress: ((Double) -> Void)? = nil) -> RenderResult {
         precondition(plan.match == nil, "a streamed render cannot refine a reference match")
         let live = plan.output.sampleRateHz == nil && input.frameCount * input.channelCount * MemoryLayout<Float>.size > storedLimitBytes
         // A live render reads the mix for every pass; a stored one needs it only for its chain's output.
         let pre = live ? livePreLimiter(input, plan: plan) : storedPreLimiter(consume input, plan: plan)
-        return render(pre: pre, plan: plan, sink: sink, progress: progress)
+        return render(pre: pre, plan: plan, sink: sink, measuresLoudness: measuresLoudness, progress: progress)
     }
 
     /// The search and the master from the chain's output.
-    static func render(pre: PreLimited, plan: MasteringPlan, sink: MasterSink?, progress: ((Double) -> Void)?) -> RenderResult {
+    static func render(pre: PreLimited, plan: MasteringPlan, sink: MasterSink?, measuresLoudness: Bool = true,
+                       progress: ((Double) -> Void)?) -> RenderResult {
         let trace = TraceClock()
         func lap(_ what: String) { trace.lap(what) }
         let source = pre.source
@@ -207,12 +211,14 @@ extension Renderer {
         var corrective = false
         if let sink {
             let final = streamFinal(limitedPass, settings: settings, shape: shape, gains: shapeGains, plan: plan,
-                                    sampleRate: sr, channelCount: channels, sectionRange: sectionRange, corrective: false, sink: sink)
+                                    sampleRate: sr, channelCount: channels, sectionRange: sectionRange, corrective: false,
+                                    measuresLoudness: measuresLoudness, sink: sink)
             peaks8x = final.peaks8x
-            if shape != nil { achieved = final.lufs }
+            if shape != nil || !measuresLoudness { achieved = final.lufs }
             if dB(peaks8x) > plan.limiter.ceilingDBTP {
                 let again = streamFinal(limitedPass, settings: settings, shape: shape, gains: shapeGains, plan: plan,
-                                        sampleRate: sr, channelCount: channels, sectionRange: sectionRange, corrective: true, sink: sink)
+                                        sampleRate: sr, channelCount: channels, sectionRange: sectionRange, corrective: true,
+                                        measuresLoudness: measuresLoudness, sink: sink)
                 limitingLU += again.sectionBefore - again.sectionAfter
                 peaks8x = again.peaks8x
                 achieved = again.lufs
@@ -273,7 +279,7 @@ extension Renderer {
     static func streamFinal(_ limitedPass: (LimiterSettings, ([UnsafeBufferPointer<Float>]) -> Void) -> Void,
                             settings: LimiterSettings, shape: ShapeSettings?, gains: [Double], plan: MasteringPlan,
                             sampleRate sr: Double, channelCount channels: Int, sectionRange: Range<Int>, corrective: Bool,
-                            sink: MasterSink) -> (peaks8x: [TruePeakMeter.Result], lufs: Double, sectionBefore: Double, sectionAfter: Double) {
+                            measuresLoudness: Bool, sink: MasterSink) -> (peaks8x: [TruePeakMeter.Result], lufs: Double, sectionBefore: Double, sectionAfter: Double) {
         sink.restart()
         let shapeStage = shape.map { ShapeRestore.stage($0, gains: gains, sampleRate: sr, channelCount: channels) }
         var truePeak = TruePeakMeter.Stream(meter: TruePeakMeter(interpolator: TruePeakInterpolator(factor: 8, tapsPerPhase: 32)),
@@ -287,7 +293,7 @@ extension Renderer {
         var shaped = AudioBuffer(sampleRate: sr, channelCount: channels, frameCount: blockSize)
         func deliver(_ block: [UnsafeBufferPointer<Float>]) {
             truePeak.add(block)
-            loudness.add(block)
+            if measuresLoudness { loudness.add(block) }
             if corrective { after.add(block) }
             sink.add(block)
         }
@@ -302,7 +308,7 @@ extension Renderer {
             }
         }
         correction?.finish(deliver)
-        return (truePeak.finish(), loudness.integratedLUFS(), before.integratedLUFS, after.integratedLUFS)
+        return (truePeak.finish(), measuresLoudness ? loudness.integratedLUFS() : .nan, before.integratedLUFS, after.integratedLUFS)
     }
 
     /// The chain's output kept whole, measured.

@@ -35,9 +35,12 @@ public enum Mastering {
         let measuring = MeasuringSink(sampleRate: plan.output.sampleRateHz ?? input.sampleRate, channelCount: channels, next: sink)
         // Measuring and writing the master run on a thread of their own, beside the render's last pass.
         let threaded = ThreadedSink(next: measuring, channelCount: channels)
-        let result = Renderer.render(consume input, plan: plan, streamingTo: threaded, storedLimitBytes: storedLimitBytes, progress: progress)
+        // The render leaves the master's loudness to the measuring sink, which measures it anyway.
+        var result = Renderer.render(consume input, plan: plan, streamingTo: threaded, storedLimitBytes: storedLimitBytes,
+                                     measuresLoudness: false, progress: progress)
         threaded.finish()
         let (after, loudness) = try measuring.finish(truePeaks: result.truePeaks8x)
+        result.achievedLUFS = after.loudness.integratedLUFS
         let (verified, report) = Verifier.verify(before: analysis, after: after, master: result.master, checklist: checklist,
                                                  plan: result.plan, render: result, masterLoudness: loudness)
         return Outcome(result: result, after: after, checklist: verified, report: report)
