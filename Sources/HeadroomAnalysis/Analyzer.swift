@@ -8,7 +8,7 @@ public enum AnalysisError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case .silent: return "is silent (integrated loudness below the −70 LUFS gate): nothing to master"
+        case .silent: return "is silent (integrated loudness below the −70 LUFS gate): nothing to measure or master"
         case .tooShort(let s): return String(format: "is too short (%.2f s); Headroom needs at least 1 second of audio", s)
         }
     }

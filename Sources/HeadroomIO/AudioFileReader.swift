@@ -196,7 +196,10 @@ public enum AudioFileReader {
             let t = line.trimmingCharacters(in: .whitespaces)
             guard t.hasPrefix("data ") || t.hasPrefix("SSND ") else { continue }
             let numbers = t.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
-            if t.contains("should be"), numbers.count >= 2, numbers[0] > numbers[1] {
+            // A header written before its length was known (ffmpeg to a pipe) says 0xFFFFFFFF (or 0): the file
+            // holds what it holds, not a cut.
+            let unknownLength = numbers.first.map { $0 == 0xFFFF_FFFF || $0 == 0xFFFF_FFFF - 8 || $0 == 0 } ?? false
+            if t.contains("should be"), numbers.count >= 2, numbers[0] > numbers[1], !unknownLength {
                 return "its header promises \(numbers[0]) bytes of audio, the file holds \(numbers[1])"
             }
         }

@@ -152,7 +152,6 @@ public struct MasterJob {
                                             progress: { progress(JobProgress(.rendering, $0)) })
             trace.lap("job: render, measured and written")
             try cancellation?.check()
-            progress(JobProgress(.writing))
             let starts = try sink.finish()
             if !codecs.isEmpty { progress(JobProgress(.checkingCodecs)) }
             var checks: [TranslationReport.CodecCheck] = []

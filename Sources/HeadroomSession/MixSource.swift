@@ -17,8 +17,14 @@ public struct Mix: Sendable {
         self.audio = audio; self.info = info; self.tags = tags; self.path = path
     }
 
+    /// What a session records as the demo mix's path.
+    public static let demoPathLabel = "demo mix (synthesized)"
+
     /// The name outputs are named after: the file's name without its extension ("headroom-demo" for the demo).
-    public var stem: String {
+    public var stem: String { Self.stem(forPath: path) }
+
+    /// The stem of a mix at `path` (nil: the demo mix).
+    public static func stem(forPath path: String?) -> String {
         path.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension } ?? "headroom-demo"
     }
 
@@ -26,7 +32,7 @@ public struct Mix: Sendable {
     public static func load(_ path: String?) throws -> Mix {
         guard let path else {
             let song = SyntheticSong.demo().render()
-            return Mix(audio: song, info: InputFile(path: "demo mix (synthesized)", format: "32-bit float", sampleRateHz: song.sampleRate,
+            return Mix(audio: song, info: InputFile(path: demoPathLabel, format: "32-bit float", sampleRateHz: song.sampleRate,
                                                     channelCount: song.channelCount, frameCount: song.frameCount),
                        tags: AudioTags([.title: "Headroom demo mix"]), path: nil)
         }

@@ -11,11 +11,30 @@ public enum SessionFile {
     /// The mix a session was made from, when the session names one that exists (for a re-render that
     /// gives no mix); nil otherwise, and `load` then says what is wrong.
     public static func mixPath(_ path: String) -> String? {
+        guard let mix = recordedMixPath(path) else { return nil }
+        // A relative path is as the session was written from; try it from the session's folder too.
+        let beside = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(mix)
+        for candidate in mix.hasPrefix("/") ? [mix] : [mix, beside] where FileManager.default.fileExists(atPath: candidate) {
+            return candidate
+        }
+        return nil
+    }
+
+    /// The mix's path as the session records it (nil when the file is no session).
+    public static func recordedMixPath(_ path: String) -> String? {
         guard let data = FileManager.default.contents(atPath: path),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let input = object["input"] as? [String: Any], let mix = input["path"] as? String,
-              FileManager.default.fileExists(atPath: mix) else { return nil }
-        return mix
+              let input = object["input"] as? [String: Any] else { return nil }
+        return input["path"] as? String
+    }
+
+    /// The mix a session without a mix on the command line renders: the one it records, found from here or
+    /// from the session's folder; nil for a session of the demo mix. A recorded mix that cannot be found is
+    /// an error, not the demo.
+    public static func mixToRender(forSession path: String) throws -> String? {
+        if let found = mixPath(path) { return found }
+        guard let recorded = recordedMixPath(path), recorded != Mix.demoPathLabel else { return nil }
+        throw JobError(.failure, "\(path): its mix \(recorded) is not there (from here or beside the session); name it: headroom master MIX --session \(path)")
     }
 
     /// Reads `path` and checks it belongs to `mix` (same length, channels and rate).

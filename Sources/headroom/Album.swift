@@ -17,7 +17,7 @@ struct Album: ParsableCommand {
         target; every other track keeps --keep-offset of its distance to it (default 0.5: a ballad 6 LU under \
         stays 3 LU under), at most --max-offset LU under. Tone: each track is matched towards the album's \
         average loud-part spectrum by --album-eq (or towards --reference). Same ceiling everywhere. Writes \
-        DIR/NAME.master.wav and its session DIR/NAME.master.headroom.json per track and DIR/album.headroom.json; \
+        DIR/NAME.master.wav and its session DIR/NAME.master.wav.headroom.json per track and DIR/album.headroom.json; \
         nothing is overwritten without --force; a track that fails is reported and the others still finish (exit \
         1); a track whose target or ceiling was missed is written and reported (exit 3).
         """)
@@ -44,7 +44,7 @@ struct Album: ParsableCommand {
 
     @OptionGroup var reference: ReferenceOptions
 
-    @Option(help: "Parallel jobs (default: every core).")
+    @Option(help: "Tracks mastered at once (the default is the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "Output format: wav or flac.")

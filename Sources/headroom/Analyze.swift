@@ -42,12 +42,14 @@ struct Analyze: ParsableCommand {
     func run() throws {
         // Read and measured block by block: a concert recording costs no more memory than a song.
         let started = ContinuousClock.now
-        var shown = false
+        var shown = false, percent = -1
         let (analysis, input) = try Mix.analyze(path: mix) { fraction in
-            // Progress once a long file shows it will take a while.
-            guard !quiet, isatty(STDERR_FILENO) != 0, started.duration(to: .now) > .seconds(1) || shown else { return }
+            // Progress once a long file shows it will take a while, redrawn when the percentage moves.
+            guard !quiet, isatty(STDERR_FILENO) != 0, started.duration(to: .now) > .seconds(1) || shown,
+                  Int(fraction * 100) != percent else { return }
             shown = true
-            FileHandle.standardError.write(Data(String(format: "\ranalyzing %3.0f%%", fraction * 100).utf8))
+            percent = Int(fraction * 100)
+            FileHandle.standardError.write(Data(String(format: "\ranalyzing %3d%%", percent).utf8))
         }
         if shown { FileHandle.standardError.write(Data("\r".utf8)) }
         let durationSeconds = analysis.durationSeconds

@@ -13,7 +13,8 @@ struct Headroom: ParsableCommand {
         abstract: "Masters a printed stereo mix: listens first, writes the session's checklist, explains every move, checks every item off.",
         discussion: """
         Start with `headroom analyze song.wav`, then `headroom master song.wav`.
-        Exit codes: 0 success; 3 written, but a check is still open (a target or ceiling missed, codec overs); \
+        Exit codes: 0 success; 3 written, but a check is still open (master, album: a target or ceiling missed; \
+        check: codec overs); \
         1 a file could not be read, analyzed or written (the reason is printed, one line); 2 usage error.
         Headroom never modifies its input and writes its outputs atomically.
         """,

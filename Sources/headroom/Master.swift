@@ -163,15 +163,16 @@ struct Master: ParsableCommand {
     }
 
     /// The deliverables: one per target.
-    func deliverables(_ mix: Mix, targets: [LoudnessTarget]) throws -> [Deliverable] {
+    func deliverables(mixPath: String?, targets: [LoudnessTarget]) throws -> [Deliverable] {
         let fmt = try Deliverable.format(outputPath: output, formatName: format, bits: bits, bitrate: bitrate)
+        let stem = Mix.stem(forPath: mixPath)
         if targets.count == 1 {
-            let path = output ?? Deliverable.defaultPath(stem: mix.stem, mixPath: mix.path, label: "master", container: fmt.container)
+            let path = output ?? Deliverable.defaultPath(stem: stem, mixPath: mixPath, label: "master", container: fmt.container)
             return [Deliverable(path: path, format: fmt, preLimiterPath: preLimiter)]
         }
         return loudness.presetNames.map { name in
             let path = output.map { Deliverable.labelled($0, name) }
-                ?? Deliverable.defaultPath(stem: mix.stem, mixPath: mix.path, label: name, container: fmt.container)
+                ?? Deliverable.defaultPath(stem: stem, mixPath: mixPath, label: name, container: fmt.container)
             return Deliverable(path: path, format: fmt)
         }
     }
@@ -188,10 +189,17 @@ struct Master: ParsableCommand {
         // With a session and no mix: the mix the session was made from, not the demo.
         progress.say("analyzing")
         let trace = TraceClock()
-        let (mix, analysis) = try Mix.loadAnalyzed(mix ?? session.flatMap { SessionFile.mixPath($0) })
-        trace.lap("read and analyzed")
+        let mixPath = try mix ?? session.flatMap { try SessionFile.mixToRender(forSession: $0) }
         let targets = loudness.choices()
-        let deliverables = try deliverables(mix, targets: targets)
+        let deliverables = try deliverables(mixPath: mixPath, targets: targets)
+        // Outputs that would be refused are refused now, before a long file is read.
+        if !dryRun {
+            let early = OutputTransaction(existing: force ? .overwrite : .keep, protecting: (mixPath.map { [$0] } ?? []) + references,
+                                          createFolders: true)
+            do { try early.checkAll(deliverables.flatMap(\.paths)) } catch let e as AudioFileError { throw JobError(.failure, e.description) }
+        }
+        let (mix, analysis) = try Mix.loadAnalyzed(mixPath)
+        trace.lap("read and analyzed")
         var checklist = ChecklistRules.evaluate(analysis)
         var plans: [MasteringPlan]
         if let session {

@@ -131,15 +131,18 @@ public final class OutputTransaction {
     public func stagedPath(for target: String) -> String? { staged.first { $0.target == target }?.temp }
 
     /// Renames every staged file into place, in the order they were added.
+    /// A signal arriving meanwhile waits until every file is in place (its clean-up then exits).
     public func commit() throws {
         finished = true
-        for (i, s) in staged.enumerated() {
-            if rename(s.temp, s.target) != 0 {
-                let reason = String(cString: strerror(errno))
-                for later in staged[i...] { TemporaryFiles.discard(later.temp) }
-                throw AudioFileError(.writeFailed, path: s.target, "could not move the finished file into place (\(reason))")
+        try TemporaryFiles.committing {
+            for (i, s) in staged.enumerated() {
+                if rename(s.temp, s.target) != 0 {
+                    let reason = String(cString: strerror(errno))
+                    for later in staged[i...] { TemporaryFiles.discard(later.temp) }
+                    throw AudioFileError(.writeFailed, path: s.target, "could not move the finished file into place (\(reason))")
+                }
+                TemporaryFiles.committed(s.temp)
             }
-            TemporaryFiles.committed(s.temp)
         }
     }
 

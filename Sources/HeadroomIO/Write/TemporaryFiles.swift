@@ -35,20 +35,33 @@ public enum TemporaryFiles {
     }
 
     /// On SIGINT, SIGTERM and SIGHUP: remove the temporaries, then exit with 128 + the signal number.
-    /// Call once, early, from an executable.
+    /// A signal already ignored when the program starts (`nohup`) stays ignored. Call once, early, from an
+    /// executable.
     public static func installSignalCleanup() {
         lock.lock(); defer { lock.unlock() }
         guard sources.isEmpty else { return }
         for sig in [SIGINT, SIGTERM, SIGHUP] {
-            signal(sig, SIG_IGN)
+            let previous = signal(sig, SIG_IGN)
+            if unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { continue }
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
+                // A commit under way finishes first: the files of one deliverable land together.
+                commitLock.lock()
                 removeAll()
                 _exit(128 + sig)
             }
             source.resume()
             sources.append(source)
         }
+    }
+
+    /// Held while a transaction renames its files into place; the signal clean-up waits for it.
+    static let commitLock = NSLock()
+
+    /// Runs `body` (the renames of a commit) with the signal clean-up held off until it returns.
+    static func committing<T>(_ body: () throws -> T) rethrows -> T {
+        commitLock.lock(); defer { commitLock.unlock() }
+        return try body()
     }
 
     /// Removes the temporaries for `target` left by processes that no longer run (a run killed with

@@ -211,13 +211,14 @@ extension Renderer {
         var corrective = false
         if let sink {
             let final = streamFinal(limitedPass, settings: settings, shape: shape, gains: shapeGains, plan: plan,
-                                    sampleRate: sr, channelCount: channels, sectionRange: sectionRange, corrective: false,
-                                    measuresLoudness: measuresLoudness, sink: sink)
+                                    sampleRate: sr, channelCount: channels, frameCount: frames, sectionRange: sectionRange, corrective: false,
+                                    measuresLoudness: measuresLoudness, sink: sink,
+                                    progress: progress.map { p in { p(min(0.95, 0.6 + 0.35 * $0)) } })
             peaks8x = final.peaks8x
             if shape != nil || !measuresLoudness { achieved = final.lufs }
             if dB(peaks8x) > plan.limiter.ceilingDBTP {
                 let again = streamFinal(limitedPass, settings: settings, shape: shape, gains: shapeGains, plan: plan,
-                                        sampleRate: sr, channelCount: channels, sectionRange: sectionRange, corrective: true,
+                                        sampleRate: sr, channelCount: channels, frameCount: frames, sectionRange: sectionRange, corrective: true,
                                         measuresLoudness: measuresLoudness, sink: sink)
                 limitingLU += again.sectionBefore - again.sectionAfter
                 peaks8x = again.peaks8x
@@ -278,8 +279,9 @@ extension Renderer {
     /// before and after the corrective limiter).
     static func streamFinal(_ limitedPass: (LimiterSettings, ([UnsafeBufferPointer<Float>]) -> Void) -> Void,
                             settings: LimiterSettings, shape: ShapeSettings?, gains: [Double], plan: MasteringPlan,
-                            sampleRate sr: Double, channelCount channels: Int, sectionRange: Range<Int>, corrective: Bool,
-                            measuresLoudness: Bool, sink: MasterSink) -> (peaks8x: [TruePeakMeter.Result], lufs: Double, sectionBefore: Double, sectionAfter: Double) {
+                            sampleRate sr: Double, channelCount channels: Int, frameCount: Int, sectionRange: Range<Int>,
+                            corrective: Bool, measuresLoudness: Bool, sink: MasterSink, progress: ((Double) -> Void)? = nil)
+        -> (peaks8x: [TruePeakMeter.Result], lufs: Double, sectionBefore: Double, sectionAfter: Double) {
         sink.restart()
         let shapeStage = shape.map { ShapeRestore.stage($0, gains: gains, sampleRate: sr, channelCount: channels) }
         var truePeak = TruePeakMeter.Stream(meter: TruePeakMeter(interpolator: TruePeakInterpolator(factor: 8, tapsPerPhase: 32)),
@@ -297,8 +299,13 @@ extension Renderer {
             if corrective { after.add(block) }
             sink.add(block)
         }
+        // Progress every 64 blocks (about 6 s of audio): the last pass of a long song takes a while.
+        var delivered = 0, blocks = 0
+        let total = Double(max(1, frameCount))
         limitedPass(settings) { block in
             let n = block[0].count
+            delivered += n; blocks += 1
+            if blocks % 64 == 0 { progress?(Double(delivered) / total) }
             for c in 0..<channels {
                 shaped.channels[c].withUnsafeMutableBufferPointer { s in s.baseAddress!.update(from: block[c].baseAddress!, count: n) }
             }

@@ -47,7 +47,7 @@ public enum Verifier {
         }
         let t = plan.target
         add("master.loudness", report.targetHit ? .strength : .problem, report.targetHit ? .info : .major,
-            "Master at \(f2(after.loudness.integratedLUFS)) LUFS for a \(t.name) target of \(f1(t.integratedLUFS)) LUFS",
+            "Master at \(f2(after.loudness.integratedLUFS)) LUFS for \("aeiou".contains(t.name.prefix(1).lowercased()) ? "an" : "a") \(t.name) target of \(f1(t.integratedLUFS)) LUFS",
             value: after.loudness.integratedLUFS, unit: "LUFS", expected: "within ±0.1 LU of \(f1(t.integratedLUFS))",
             action: report.targetHit ? "Nothing to do." : (render.guardLimited
                 ? "The limiting guard stopped at \(f1(plan.maxLimitingLU)) LU of limiting on the loudest section: reaching \(f1(t.integratedLUFS)) LUFS would crush it. Accept the quieter master, raise --max-limiting, or choose a quieter target."
