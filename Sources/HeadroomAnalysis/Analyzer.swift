@@ -97,9 +97,13 @@ public struct Analyzer: Sendable {
 
         /// Adds frames: one buffer per channel, all of the same length.
         public mutating func add(_ ptrs: [UnsafeBufferPointer<Float>]) {
-            loudness.add(ptrs)
+            if stereo != nil {
+                // One loop for the two meters' filters (their recursions overlap).
+                LoudnessMeter.add(left: ptrs[0], right: ptrs[1], to: &loudness, and: &stereo!)
+            } else {
+                loudness.add(ptrs)
+            }
             levels.add(ptrs)
-            stereo?.add(left: ptrs[0], right: ptrs[1])
             spectrum.add(ptrs)
             truePeak?.add(ptrs)
             frameCount += ptrs[0].count

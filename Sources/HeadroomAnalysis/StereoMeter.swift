@@ -37,27 +37,45 @@ public struct StereoMeter: Sendable {
         var offset = 0
         let frames = left.count
         while offset < frames {
-            let n = min(frames - offset, subBlockFrames - partialFrames)
-            var (f1, f2) = low
-            var squares = SIMD2(partial.ll, partial.rr), lowSquares = SIMD2(partial.lowLL, partial.lowRR)
-            var lr = partial.lr, lowLR = partial.lowLR
-            for i in offset..<(offset + n) {
-                let x = SIMD2(Double(left[i]), Double(right[i]))
-                squares = x * x + squares
-                lr += x.x * x.y
-                let y = f2.process(f1.process(x))
-                lowSquares = y * y + lowSquares
-                lowLR += y.x * y.y
-            }
-            low = (f1, f2)
-            partial = Sums(ll: squares.x, rr: squares.y, lr: lr, lowLL: lowSquares.x, lowRR: lowSquares.y, lowLR: lowLR)
-            partialFrames += n
+            let n = min(frames - offset, framesToSubBlockEnd)
+            var piece = beginPiece()
+            for i in offset..<(offset + n) { piece.step(SIMD2(Double(left[i]), Double(right[i]))) }
+            endPiece(piece, frames: n)
             offset += n
-            if partialFrames == subBlockFrames {
-                subBlocks.append(partial)
-                partial = Sums()
-                partialFrames = 0
-            }
+        }
+    }
+
+    /// Frames until the current sub-block is complete.
+    var framesToSubBlockEnd: Int { subBlockFrames - partialFrames }
+
+    /// The running sums and filter states of a stretch within one sub-block, in locals (see `add`).
+    struct Piece {
+        var f1: StereoBiquad, f2: StereoBiquad
+        var squares: SIMD2<Double>, lowSquares: SIMD2<Double>
+        var lr: Double, lowLR: Double
+
+        @inline(__always) mutating func step(_ x: SIMD2<Double>) {
+            squares = x * x + squares
+            lr += x.x * x.y
+            let y = f2.process(f1.process(x))
+            lowSquares = y * y + lowSquares
+            lowLR += y.x * y.y
+        }
+    }
+
+    func beginPiece() -> Piece {
+        Piece(f1: low.0, f2: low.1, squares: SIMD2(partial.ll, partial.rr), lowSquares: SIMD2(partial.lowLL, partial.lowRR),
+              lr: partial.lr, lowLR: partial.lowLR)
+    }
+
+    mutating func endPiece(_ p: Piece, frames n: Int) {
+        low = (p.f1, p.f2)
+        partial = Sums(ll: p.squares.x, rr: p.squares.y, lr: p.lr, lowLL: p.lowSquares.x, lowRR: p.lowSquares.y, lowLR: p.lowLR)
+        partialFrames += n
+        if partialFrames == subBlockFrames {
+            subBlocks.append(partial)
+            partial = Sums()
+            partialFrames = 0
         }
     }
 
