@@ -129,7 +129,7 @@ public enum AudioFileReader {
                     planar[c].withUnsafeMutableBufferPointer { dst in for i in 0..<got { dst[i] = src[i * channelCount + c] } }
                 }
             }
-            try withPointers(planar, count: got, body)
+            try AudioBuffer(sampleRate: sampleRate, channels: planar).withChannelPointers(0..<got, body)
         }
         if sf_error(file) != 0 || (total < declaredFrames && declaredFrames < Int(Int64.max / 2)) {
             let reason = sf_error(file) != 0 ? String(cString: sf_strerror(file)) : "decoding stopped early"
@@ -139,15 +139,6 @@ public enum AudioFileReader {
         guard total > 0 else { throw AudioFileError(.noAudio, path: path, "contains no audio (0 frames)") }
         return InputFile(path: path, format: describeSndfileFormat(sfinfo.format), sampleRateHz: sampleRate,
                          channelCount: channelCount, frameCount: total)
-    }
-
-    /// `body` with the first `count` samples of each channel.
-    private static func withPointers(_ planar: [[Float]], count: Int, _ body: ([UnsafeBufferPointer<Float>]) throws -> Void) rethrows {
-        func nest(_ c: Int, _ acc: [UnsafeBufferPointer<Float>]) throws {
-            if c == planar.count { return try body(acc) }
-            try planar[c].withUnsafeBufferPointer { try nest(c + 1, acc + [UnsafeBufferPointer(rebasing: $0[0..<count])]) }
-        }
-        try nest(0, [])
     }
 
     /// Stretches of a file Headroom wrote (a staged master, read back for the codec check): `length` frames

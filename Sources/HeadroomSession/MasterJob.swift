@@ -118,14 +118,7 @@ public struct MasterJob {
                 if !codecs.isEmpty { progress(JobProgress(.checkingCodecs)) }
                 try cancellation?.check()
                 let checks = try CodecChecks.run(CodecExcerpt.make(outcome.result.master), codecs: codecs)
-                try cancellation?.check()
-                let translation = Translation.evaluate(outcome.after, codecs: checks)
-                let session = Session(toolVersion: toolVersion, input: mix.info, plan: outcome.result.plan, checklist: outcome.checklist,
-                                      report: outcome.report, translation: translation)
-                progress(JobProgress(.writing))
-                try transaction.addData(Data((String(decoding: try session.jsonData(), as: UTF8.self) + "\n").utf8), to: deliverable.sessionPath)
-                try transaction.commit()
-                return Outcome(mastering: outcome, session: session, translation: translation)
+                return try finish(outcome, codecChecks: checks, transaction: transaction, progress: progress)
             } catch let e as AudioFileError {
                 throw JobError(.failure, e.description)
             }
@@ -162,14 +155,7 @@ public struct MasterJob {
                 checks = try CodecChecks.run(CodecExcerpt.join(windows), codecs: codecs)
             }
             trace.lap("job: file finished, codecs checked")
-            try cancellation?.check()
-            let translation = Translation.evaluate(outcome.after, codecs: checks)
-            let session = Session(toolVersion: toolVersion, input: mix.info, plan: outcome.result.plan, checklist: outcome.checklist,
-                                  report: outcome.report, translation: translation)
-            progress(JobProgress(.writing))
-            try transaction.addData(Data((String(decoding: try session.jsonData(), as: UTF8.self) + "\n").utf8), to: deliverable.sessionPath)
-            try transaction.commit()
-            return Outcome(mastering: outcome, session: session, translation: translation)
+            return try finish(outcome, codecChecks: checks, transaction: transaction, progress: progress)
         } catch let e as AudioFileError {
             transaction.rollback()
             throw JobError(.failure, e.description)
@@ -177,6 +163,19 @@ public struct MasterJob {
             transaction.rollback()
             throw error
         }
+    }
+
+    /// After the codec check: the translation, the session beside the master, and the commit of both.
+    func finish(_ outcome: Mastering.Outcome, codecChecks checks: [TranslationReport.CodecCheck], transaction: OutputTransaction,
+                progress: (JobProgress) -> Void) throws -> Outcome {
+        try cancellation?.check()
+        let translation = Translation.evaluate(outcome.after, codecs: checks)
+        let session = Session(toolVersion: toolVersion, input: mix.info, plan: outcome.result.plan, checklist: outcome.checklist,
+                              report: outcome.report, translation: translation)
+        progress(JobProgress(.writing))
+        try transaction.addData(Data((String(decoding: try session.jsonData(), as: UTF8.self) + "\n").utf8), to: deliverable.sessionPath)
+        try transaction.commit()
+        return Outcome(mastering: outcome, session: session, translation: translation)
     }
 
     /// The 8x true peak of a file as a player decodes it, read block by block (never whole in memory).

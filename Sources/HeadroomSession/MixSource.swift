@@ -52,28 +52,14 @@ public struct Mix: Sendable {
             return (mix, try mix.analyze())
         }
         var channels: [[Float]] = []
-        var measuring: MeasuringSink?, threaded: ThreadedSink?
-        let info: InputFile
-        do {
-            defer { threaded?.finish() }
-            info = try AudioFileReader.forEachBlock(path: path, expecting: { count, frames, rate in
-                channels = (0..<count).map { _ in var c = [Float](); c.reserveCapacity(frames); return c }
-                measuring = MeasuringSink(sampleRate: rate, channelCount: count, measuresTruePeak: true)
-                threaded = ThreadedSink(next: measuring!, channelCount: count, maxFrames: AudioFileReader.blockFrames, slots: 4)
-            }) { block in
-                threaded!.add(block)
-                for c in block.indices { channels[c].append(contentsOf: block[c]) }
-            }
-        } catch let error as AudioFileError {
-            throw JobError(.failure, error.description)
-        }
+        let (analysis, info) = try readMeasuring(path, progress: nil, reserve: { count, frames in
+            channels = (0..<count).map { _ in var c = [Float](); c.reserveCapacity(frames); return c }
+        }, keep: { block in
+            for c in block.indices { channels[c].append(contentsOf: block[c]) }
+        })
         let mix = Mix(audio: AudioBuffer(sampleRate: info.sampleRateHz, channels: channels), info: info,
                       tags: AudioFileReader.readTags(path: path), path: path)
-        do {
-            return (mix, try measuring!.finish().analysis)
-        } catch let e as AnalysisError {
-            throw JobError(.failure, "\(info.path): \(e)")
-        }
+        return (mix, analysis)
     }
 
     /// Reads and analyzes a mix block by block without keeping it (memory that does not grow with the song):
@@ -83,7 +69,13 @@ public struct Mix: Sendable {
             let mix = try load(nil)
             return (try mix.analyze(), mix.info)
         }
-        // Decoding on this thread, measuring on another: the two run side by side on two cores.
+        return try readMeasuring(path, progress: progress, reserve: { _, _ in }, keep: { _ in })
+    }
+
+    /// Decodes `path` on this thread and measures it on another, the two side by side on two cores;
+    /// `reserve(channels, frames)` comes before the first block, `keep` sees every block. Failures are one line.
+    private static func readMeasuring(_ path: String, progress: ((Double) -> Void)?, reserve: (Int, Int) -> Void,
+                                      keep: ([UnsafeBufferPointer<Float>]) -> Void) throws -> (analysis: Analysis, info: InputFile) {
         var measuring: MeasuringSink?, threaded: ThreadedSink?
         var expected = 1, seen = 0
         let info: InputFile
@@ -91,10 +83,12 @@ public struct Mix: Sendable {
             defer { threaded?.finish() }
             info = try AudioFileReader.forEachBlock(path: path, expecting: { channels, frames, rate in
                 expected = max(1, frames)
+                reserve(channels, frames)
                 measuring = MeasuringSink(sampleRate: rate, channelCount: channels, measuresTruePeak: true)
                 threaded = ThreadedSink(next: measuring!, channelCount: channels, maxFrames: AudioFileReader.blockFrames, slots: 4)
             }) { block in
                 threaded!.add(block)
+                keep(block)
                 seen += block[0].count
                 progress?(0.95 * min(1, Double(seen) / Double(expected)))
             }

@@ -15,7 +15,7 @@ public enum Verifier {
         let tp8 = render.truePeak8xDBTP
         var report = MasterReport(
             target: plan.target, before: metrics(before, sectionLUFS: before.sections.map(\.integratedLUFS)),
-            after: metrics(after, sectionLUFS: sectionLoudness(masterLoudness ?? meter(master), sections: before.sections)),
+            after: metrics(after, sectionLUFS: sectionLoudness(masterLoudness ?? Renderer.meter(master), sections: before.sections)),
             truePeak8xDBTP: tp8,
             targetHit: abs(after.loudness.integratedLUFS - plan.target.integratedLUFS) <= loudnessToleranceLU,
             ceilingHeld: after.levels.truePeakDBTP <= plan.target.ceilingDBTP + 1e-6 && tp8 <= plan.target.ceilingDBTP + 1e-6,
@@ -92,7 +92,7 @@ public enum Verifier {
 
     /// Integrated loudness of `audio` over each section's time range (the mix's boundaries).
     public static func sectionLoudness(_ audio: AudioBuffer, sections: [Analysis.Section]) -> [Double] {
-        sectionLoudness(meter(audio), sections: sections)
+        sectionLoudness(Renderer.meter(audio), sections: sections)
     }
 
     /// Each section's integrated loudness from a meter's 100 ms energies.
@@ -103,12 +103,6 @@ public enum Verifier {
             let l = meter.integratedLUFS(subBlocks: min(a, b)..<b)
             return l.isFinite ? l : Decibels.floorDB
         }
-    }
-
-    static func meter(_ audio: AudioBuffer) -> LoudnessMeter {
-        var meter = LoudnessMeter(sampleRate: audio.sampleRate, channelCount: audio.channelCount)
-        audio.withChannelPointers(0..<audio.frameCount) { meter.add($0) }
-        return meter
     }
 
     static func metrics(_ a: Analysis, sectionLUFS: [Double]) -> MasterReport.Metrics {
