@@ -49,9 +49,16 @@ public struct AudioBuffer: Sendable, Equatable {
 
     /// Calls `body` with one buffer pointer per channel for the frames in `range`.
     public func withChannelPointers<R>(_ range: Range<Int>, _ body: ([UnsafeBufferPointer<Float>]) throws -> R) rethrows -> R {
+        try Self.withPointers(channels, range, body)
+    }
+
+    /// Calls `body` with one buffer pointer per array for the elements in `range` (planar scratch handed on
+    /// as a block).
+    public static func withPointers<R>(_ arrays: [[Float]], _ range: Range<Int>,
+                                       _ body: ([UnsafeBufferPointer<Float>]) throws -> R) rethrows -> R {
         func nest(_ c: Int, _ acc: [UnsafeBufferPointer<Float>]) throws -> R {
-            if c == channels.count { return try body(acc) }
-            return try channels[c].withUnsafeBufferPointer { p in
+            if c == arrays.count { return try body(acc) }
+            return try arrays[c].withUnsafeBufferPointer { p in
                 try nest(c + 1, acc + [UnsafeBufferPointer(rebasing: p[range])])
             }
         }

@@ -47,11 +47,49 @@ public enum LossyRoundTrip {
         var source = audio
         let rate = encodableRate(audio.sampleRate, codec: codec)
         if rate != audio.sampleRate { source = Resampler.resample(audio, to: rate) }
-        let folder = NSTemporaryDirectory()
-        let path = folder + (folder.hasSuffix("/") ? "" : "/") + "headroom-codec-\(getpid())-\(UUID().uuidString).\(codec.container.rawValue)"
+        let path = temporaryPath(codec)
         defer { unlink(path) }
-        try AudioFileWriter.write(source, to: path, format: AudioFileFormat(codec.container, compressionLevel: checkCompressionLevel, constantBitrate: false),
-                                  existing: .overwrite)
+        try AudioFileWriter.write(source, to: path, format: checkFormat(codec), existing: .overwrite)
         return try AudioFileReader.read(path: path).buffer
+    }
+
+    /// The same round trip of the file at `path`, block by block, never whole in memory: the file is read,
+    /// resampled where the codec needs it, encoded into a temporary file (removed after, and on a signal),
+    /// and that file is decoded again into `decoded`, block by block. Returns the decoded rate.
+    @discardableResult
+    public static func roundTrip(path: String, codec: Codec, decoded: ([UnsafeBufferPointer<Float>]) throws -> Void) throws -> Double {
+        let temp = temporaryPath(codec)
+        TemporaryFiles.register(temp)
+        defer { TemporaryFiles.discard(temp) }
+        var channelCount = 0, inputRate = 0.0
+        var writer: AudioFileWriter.Stream?, resampler: Resampler.Stream?
+        func open() throws -> AudioFileWriter.Stream {
+            if let writer { return writer }
+            let rate = encodableRate(inputRate, codec: codec)
+            if rate != inputRate { resampler = Resampler.Stream(channelCount: channelCount, from: inputRate, to: rate) }
+            writer = try AudioFileWriter.Stream(to: temp, format: checkFormat(codec), sampleRate: rate, channelCount: channelCount,
+                                                reportedPath: temp, ditherSeed: nil, tags: AudioTags())
+            return writer!
+        }
+        _ = try AudioFileReader.forEachBlock(path: path, expecting: { channels, _, rate in
+            channelCount = channels; inputRate = rate
+        }) { block in
+            let w = try open()
+            if let resampler { try resampler.process(block) { try w.write($0) } } else { try w.write(block) }
+        }
+        let w = try open()
+        try resampler?.finish { try w.write($0) }
+        try w.finish()
+        _ = try AudioFileReader.forEachBlock(path: temp, decoded)
+        return encodableRate(inputRate, codec: codec)
+    }
+
+    static func checkFormat(_ codec: Codec) -> AudioFileFormat {
+        AudioFileFormat(codec.container, compressionLevel: checkCompressionLevel, constantBitrate: false)
+    }
+
+    static func temporaryPath(_ codec: Codec) -> String {
+        let folder = NSTemporaryDirectory()
+        return folder + (folder.hasSuffix("/") ? "" : "/") + "headroom-codec-\(getpid())-\(UUID().uuidString).\(codec.container.rawValue)"
     }
 }

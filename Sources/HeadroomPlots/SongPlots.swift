@@ -16,20 +16,46 @@ public struct WaveformSummary: Codable, Sendable, Equatable {
 
     /// Scans the audio once: `columns` min/max pairs.
     public static func make(_ audio: AudioBuffer, columns: Int = 1200) -> WaveformSummary {
-        let n = audio.frameCount, cols = max(1, min(columns, max(1, n)))
-        var lo = [Float](repeating: 0, count: cols), hi = [Float](repeating: 0, count: cols)
-        for c in audio.channels {
-            c.withUnsafeBufferPointer { x in
-                for k in 0..<cols {
-                    let a = k * n / cols, b = max(a + 1, (k + 1) * n / cols)
-                    var mn: Float = lo[k], mx: Float = hi[k]
-                    var i = a
-                    while i < min(b, n) { let v = x[i]; if v < mn { mn = v }; if v > mx { mx = v }; i += 1 }
-                    lo[k] = mn; hi[k] = mx
-                }
-            }
+        var builder = Builder(frameCount: audio.frameCount, sampleRate: audio.sampleRate, columns: columns)
+        audio.withChannelPointers(0..<audio.frameCount) { builder.add($0) }
+        return builder.summary
+    }
+
+    /// The same summary from blocks (a file as it is read, never whole in memory), given the frame count
+    /// beforehand: column k covers frames k·n/columns ..< (k+1)·n/columns.
+    public struct Builder: Sendable {
+        let frameCount: Int, sampleRate: Double
+        var lo: [Float], hi: [Float]
+        var position = 0, column = 0
+
+        public init(frameCount: Int, sampleRate: Double, columns: Int = 1200) {
+            self.frameCount = frameCount; self.sampleRate = sampleRate
+            let cols = max(1, min(columns, max(1, frameCount)))
+            lo = [Float](repeating: 0, count: cols); hi = [Float](repeating: 0, count: cols)
         }
-        return WaveformSummary(durationSeconds: audio.durationSeconds, minimum: lo, maximum: hi)
+
+        /// Adds frames: one buffer per channel, all of the same length (frames past `frameCount` are ignored).
+        public mutating func add(_ channels: [UnsafeBufferPointer<Float>]) {
+            let n = min(channels[0].count, max(0, frameCount - position))
+            let cols = lo.count
+            var i = 0
+            while i < n {
+                while column < cols - 1 && position + i >= (column + 1) * frameCount / cols { column += 1 }
+                let columnEnd = column == cols - 1 ? frameCount : (column + 1) * frameCount / cols
+                let end = min(n, columnEnd - position)
+                var mn = lo[column], mx = hi[column]
+                for x in channels {
+                    for j in i..<end { let v = x[j]; if v < mn { mn = v }; if v > mx { mx = v } }
+                }
+                lo[column] = mn; hi[column] = mx
+                i = end
+            }
+            position += n
+        }
+
+        public var summary: WaveformSummary {
+            WaveformSummary(durationSeconds: Double(frameCount) / sampleRate, minimum: lo, maximum: hi)
+        }
     }
 }
 

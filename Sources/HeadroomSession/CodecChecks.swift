@@ -1,3 +1,4 @@
+import HeadroomAnalysis
 import HeadroomDSP
 import HeadroomIO
 import HeadroomTranslation
@@ -23,6 +24,33 @@ public enum CodecChecks {
         return try codecs.indices.map { i in
             do {
                 return Translation.codecCheck(codec: codecs[i].displayName, source: audio, decoded: try decoded[i].get())
+            } catch let e as AudioFileError {
+                throw JobError(.failure, "the \(codecs[i].displayName) check failed: \(e.description)")
+            }
+        }
+    }
+
+    /// The same round trips of the file at `path`, block by block (memory that does not grow with the
+    /// song), in parallel; `sourceTruePeakDBTP` is the file's own 4x true peak (its analysis has it).
+    public static func run(path: String, codecs: [LossyRoundTrip.Codec], sourceTruePeakDBTP: Double) throws -> [TranslationReport.CodecCheck] {
+        let measured = parallelMap(codecs.count, jobs: codecs.count) { i in
+            Result { () -> (truePeakDBTP: Double, clipped: Int) in
+                var meter: TruePeakMeter.Stream?
+                var clipped = 0
+                try LossyRoundTrip.roundTrip(path: path, codec: codecs[i]) { block in
+                    if meter == nil { meter = TruePeakMeter.Stream(meter: TruePeakMeter(), channelCount: block.count) }
+                    meter!.add(block)
+                    for c in block { clipped += Translation.clippedSamples(c) }
+                }
+                let peak = meter?.finish().map(\.truePeak).max() ?? 0
+                return (Decibels.fromAmplitude(Double(peak)), clipped)
+            }
+        }
+        return try codecs.indices.map { i in
+            do {
+                let m = try measured[i].get()
+                return Translation.codecCheck(codec: codecs[i].displayName, sourceTruePeakDBTP: sourceTruePeakDBTP,
+                                              decodedTruePeakDBTP: m.truePeakDBTP, clippedSamples: m.clipped)
             } catch let e as AudioFileError {
                 throw JobError(.failure, "the \(codecs[i].displayName) check failed: \(e.description)")
             }

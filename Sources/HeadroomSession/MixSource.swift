@@ -64,12 +64,15 @@ public struct Mix: Sendable {
 
     /// Reads and analyzes a mix block by block without keeping it (memory that does not grow with the song):
     /// the demo mix (nil) is synthesized and analyzed whole. `progress` receives 0...1.
-    public static func analyze(path: String?, progress: ((Double) -> Void)? = nil) throws -> (analysis: Analysis, info: InputFile) {
+    /// `feeding` sees every block as it is read (a waveform summary, say).
+    public static func analyze(path: String?, progress: ((Double) -> Void)? = nil,
+                               feeding: ([UnsafeBufferPointer<Float>]) -> Void = { _ in }) throws -> (analysis: Analysis, info: InputFile) {
         guard let path else {
             let mix = try load(nil)
+            mix.audio.withChannelPointers(0..<mix.audio.frameCount) { feeding($0) }
             return (try mix.analyze(), mix.info)
         }
-        return try readMeasuring(path, progress: progress, reserve: { _, _ in }, keep: { _ in })
+        return try readMeasuring(path, progress: progress, reserve: { _, _ in }, keep: feeding)
     }
 
     /// Decodes `path` on this thread and measures it on another, the two side by side on two cores;

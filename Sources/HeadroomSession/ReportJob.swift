@@ -31,16 +31,18 @@ public enum ReportJob {
         if let mixFile, !FileManager.default.fileExists(atPath: mixFile) {
             throw JobError(.failure, "\(mixFile): the session's mix is not there; give it with --mix")
         }
-        let mix = try Mix.load(mixFile)
-        guard mix.audio.frameCount == session.input.frameCount else {
-            throw JobError(.failure, "\(mix.info.path): not the mix this session was made from (\(session.input.path))")
+        // Both files are read block by block (memory that does not grow with the song); the demo mix is
+        // synthesized whole.
+        var waveform = WaveformSummary.Builder(frameCount: session.input.frameCount, sampleRate: session.input.sampleRateHz)
+        let (mixAnalysis, mixInfo) = try Mix.analyze(path: mixFile, feeding: { waveform.add($0) })
+        guard mixInfo.frameCount == session.input.frameCount else {
+            throw JobError(.failure, "\(mixInfo.path): not the mix this session was made from (\(session.input.path))")
         }
-        let mixAnalysis = try mix.analyze()
         let masterFile = masterPath ?? masterBeside(session: sessionPath)
-        let masterAnalysis = try masterFile.map { try Mix.load($0).analyze() }
+        let masterAnalysis = try masterFile.map { try Mix.analyze(path: $0).analysis }
         let title = (sessionPath as NSString).lastPathComponent.replacingOccurrences(of: ".headroom.json", with: "")
         return HTMLReport.Input(title: title, session: session, mix: mixAnalysis, master: masterAnalysis,
-                                waveform: WaveformSummary.make(mix.audio))
+                                waveform: waveform.summary)
     }
 
     /// The default page's path: `X.wav.report.html` beside `X.wav.headroom.json`.

@@ -48,25 +48,41 @@ public struct SpeakerModel: Sendable, Equatable {
     /// two identical channels, so a preview plays on both speakers).
     public func apply(to audio: AudioBuffer) -> AudioBuffer {
         var out = audio
-        if mono && audio.channelCount == 2 {
-            for i in 0..<audio.frameCount {
-                let m = (audio.channels[0][i] + audio.channels[1][i]) * 0.5
-                out.channels[0][i] = m
-                out.channels[1][i] = m
-            }
+        var player = Player(self, sampleRate: audio.sampleRate, channelCount: audio.channelCount)
+        audio.withChannelPointers(0..<audio.frameCount) { player.play($0, into: &out.channels) }
+        return out
+    }
+
+    /// The model played block by block (a preview written as the file is read), with the same samples as
+    /// `apply`: each channel's filters keep their state from block to block.
+    public struct Player: Sendable {
+        let mono: Bool
+        var filters: [[Biquad]]
+
+        public init(_ model: SpeakerModel, sampleRate: Double, channelCount: Int) {
+            mono = model.mono && channelCount == 2
+            filters = Array(repeating: model.coefficients(sampleRate: sampleRate).map { Biquad($0) }, count: channelCount)
         }
-        let coefficients = coefficients(sampleRate: audio.sampleRate)
-        for c in out.channels.indices {
-            var filters = coefficients.map { Biquad($0) }
-            out.channels[c].withUnsafeMutableBufferPointer { x in
-                for k in filters.indices {
-                    var f = filters[k]
-                    for i in x.indices { x[i] = Float(f.process(Double(x[i]))) }
-                    filters[k] = f
+
+        /// Plays one block (one buffer per channel, all of one length) into `out`, one array per channel of at
+        /// least the block's length.
+        public mutating func play(_ block: [UnsafeBufferPointer<Float>], into out: inout [[Float]]) {
+            let n = block[0].count
+            for c in block.indices {
+                out[c].withUnsafeMutableBufferPointer { x in
+                    if mono {
+                        for i in 0..<n { x[i] = (block[0][i] + block[1][i]) * 0.5 }
+                    } else {
+                        for i in 0..<n { x[i] = block[c][i] }
+                    }
+                    for k in filters[c].indices {
+                        var f = filters[c][k]
+                        for i in 0..<n { x[i] = Float(f.process(Double(x[i]))) }
+                        filters[c][k] = f
+                    }
                 }
             }
         }
-        return out
     }
 
     /// The models Headroom checks, from the smallest speaker up.

@@ -120,8 +120,19 @@ public enum Translation {
     /// The codec check of a decoded round trip.
     public static func codecCheck(codec: String, source: AudioBuffer, decoded: AudioBuffer) -> TranslationReport.CodecCheck {
         let meter = TruePeakMeter()
-        let tp = meter.truePeakDBTP(of: decoded), sourceTP = meter.truePeakDBTP(of: source)
-        let clipped = decoded.channels.reduce(0) { n, c in n + c.reduce(0) { $0 + (abs($1) >= 1 ? 1 : 0) } }
+        return codecCheck(codec: codec, sourceTruePeakDBTP: meter.truePeakDBTP(of: source), decodedTruePeakDBTP: meter.truePeakDBTP(of: decoded),
+                          clippedSamples: decoded.channels.reduce(0) { $0 + clippedSamples($1) })
+    }
+
+    /// Samples at or over full scale in `x` (what a decoder clips).
+    public static func clippedSamples<C: Collection>(_ x: C) -> Int where C.Element == Float {
+        x.reduce(0) { $0 + (abs($1) >= 1 ? 1 : 0) }
+    }
+
+    /// The verdict from the measurements: the source's and the decoded audio's true peaks (4x, `TruePeakMeter`)
+    /// and the decoded samples at full scale.
+    public static func codecCheck(codec: String, sourceTruePeakDBTP sourceTP: Double, decodedTruePeakDBTP tp: Double,
+                                  clippedSamples clipped: Int) -> TranslationReport.CodecCheck {
         let overs = tp > codecOverDBTP || clipped > 0
         // The rise the codec adds, taken off the source's peak, plus a tenth for safety.
         let suggested = overs ? ((sourceTP - (tp - codecOverDBTP) - 0.1) * 10).rounded(.down) / 10 : nil

@@ -50,41 +50,22 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try Mix.load(file)
-        let (audio, info) = (loaded.audio, loaded.info)
         let progress = Progress(enabled: !quiet && !json && isatty(STDERR_FILENO) != 0)
-        progress.say("analyzing")
-        let analysis: Analysis
-        do { analysis = try Analyzer().analyze(audio) } catch let e as AnalysisError {
-            throw Failure(message: "\(info.path): \(e)")
-        }
-        let stem = file.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension } ?? "headroom-demo"
+        let stem = Mix.stem(forPath: file)
         let previewPaths = previews.map { dir in SpeakerModel.all.map { (dir as NSString).appendingPathComponent("\(stem).\($0.name).wav") } } ?? []
         if !force, let existing = previewPaths.first(where: { FileManager.default.fileExists(atPath: $0) }) {
             throw Failure(message: "\(existing): already exists (kept; use --force to replace it)")
         }
-
-        // Codec round trips, one per core.
         let list = try codecList()
-        progress.say("encoding and decoding \(list.map(\.displayName).joined(separator: ", "))")
-        let checks = try CodecChecks.run(audio, codecs: list)
-        let report = Translation.evaluate(analysis, codecs: checks)
-
-        if let previews {
-            do { try FileManager.default.createDirectory(atPath: previews, withIntermediateDirectories: true) } catch {
-                throw Failure(message: "\(previews): cannot create the folder (\(error.localizedDescription))")
-            }
-            for (model, path) in zip(SpeakerModel.all, previewPaths) {
-                progress.say("writing the \(model.name) preview")
-                do {
-                    try AudioFileWriter.write(model.apply(to: audio), to: path, format: AudioFileFormat(.wav, .int24),
-                                              existing: force ? .overwrite : .keep, protecting: file.map { [$0] } ?? [],
-                                              ditherSeed: nil)  // 24-bit rounding: mono previews stay mono
-                } catch let e as AudioFileError {
-                    throw Failure(message: e.description)
-                }
+        let job = CheckJob(path: file, codecs: list, previewPaths: previewPaths, existing: force ? .overwrite : .keep)
+        let outcome = try job.run { step in
+            switch step {
+            case .analyzing: progress.say("analyzing")
+            case .codecs: progress.say("encoding and decoding \(list.map(\.displayName).joined(separator: ", "))")
+            case .previews: progress.say("writing the previews")
             }
         }
+        let (report, analysis, info) = (outcome.report, outcome.analysis, outcome.info)
         progress.done()
         let data = try ReportJSON.encoder().encode(report)
         try jsonOutput.write(data, force: force, protecting: file.map { [$0] } ?? [])
