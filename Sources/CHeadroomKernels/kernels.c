@@ -163,3 +163,23 @@ float headroom_abs_max(const float *x, long count) {
     for (; i < count; i++) m = fmaxf(m, fabsf(x[i]));
     return m;
 }
+
+long headroom_deinterleave_checked(const float *src, long frames, int channels, float *const *dst, float limit) {
+    const long n = frames * (long)channels;
+    // One pass that the compiler vectorizes: every sample within ±limit (a NaN fails the comparison).
+    int ok = 1;
+    for (long i = 0; i < n; i++) ok &= fabsf(src[i]) <= limit;
+    if (!ok) {
+        for (long i = 0; i < n; i++) if (!(fabsf(src[i]) <= limit)) return i;
+    }
+    if (channels == 2) {
+        float *l = dst[0], *r = dst[1];
+        for (long i = 0; i < frames; i++) { l[i] = src[2 * i]; r[i] = src[2 * i + 1]; }
+    } else {
+        for (int c = 0; c < channels; c++) {
+            float *d = dst[c];
+            for (long i = 0; i < frames; i++) d[i] = src[i * channels + c];
+        }
+    }
+    return -1;
+}

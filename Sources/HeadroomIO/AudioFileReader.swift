@@ -110,7 +110,10 @@ public enum AudioFileReader {
                 Int(sf_readf_float(file, $0.baseAddress, sf_count_t(chunkFrames)))
             }
             if got <= 0 { break }
-            for i in 0..<(got * channelCount) where !(abs(interleaved[i]) <= maxFloatSample) {
+            let bad = interleaved.withUnsafeBufferPointer {
+                Interleaving.deinterleave($0, frames: got, into: &planar, limit: maxFloatSample)
+            }
+            if let i = bad {
                 let seconds = String(format: "%.3f", Double(total + i / channelCount) / sampleRate)
                 let v = interleaved[i]
                 if v.isFinite {
@@ -123,11 +126,6 @@ public enum AudioFileReader {
             total += got
             if total * channelCount * 4 > maxDecodedBytes {
                 throw AudioFileError(.tooLarge, path: path, "too large: more than \(maxDecodedBytes >> 30) GiB decoded")
-            }
-            interleaved.withUnsafeBufferPointer { src in
-                for c in 0..<channelCount {
-                    planar[c].withUnsafeMutableBufferPointer { dst in for i in 0..<got { dst[i] = src[i * channelCount + c] } }
-                }
             }
             try AudioBuffer(sampleRate: sampleRate, channels: planar).withChannelPointers(0..<got, body)
         }

@@ -75,11 +75,12 @@ public struct Mix: Sendable {
         return try readMeasuring(path, progress: progress, reserve: { _, _ in }, keep: feeding)
     }
 
-    /// Decodes `path` on this thread and measures it on another, the two side by side on two cores;
+    /// Decodes `path` on this thread and measures it on another, the two side by side on two cores: the
+    /// other thread runs the filters and spectrum, this one also the true peak (the two about even);
     /// `reserve(channels, frames)` comes before the first block, `keep` sees every block. Failures are one line.
     private static func readMeasuring(_ path: String, progress: ((Double) -> Void)?, reserve: (Int, Int) -> Void,
                                       keep: ([UnsafeBufferPointer<Float>]) -> Void) throws -> (analysis: Analysis, info: InputFile) {
-        var measuring: MeasuringSink?, threaded: ThreadedSink?
+        var measuring: MeasuringSink?, threaded: ThreadedSink?, truePeak: TruePeakMeter.Stream?
         var expected = 1, seen = 0
         let info: InputFile
         do {
@@ -87,10 +88,12 @@ public struct Mix: Sendable {
             info = try AudioFileReader.forEachBlock(path: path, expecting: { channels, frames, rate in
                 expected = max(1, frames)
                 reserve(channels, frames)
-                measuring = MeasuringSink(sampleRate: rate, channelCount: channels, measuresTruePeak: true)
+                measuring = MeasuringSink(sampleRate: rate, channelCount: channels, measuresTruePeak: false)
                 threaded = ThreadedSink(next: measuring!, channelCount: channels, maxFrames: AudioFileReader.blockFrames, slots: 4)
+                truePeak = TruePeakMeter.Stream(meter: TruePeakMeter(), channelCount: channels)
             }) { block in
                 threaded!.add(block)
+                truePeak!.add(block)
                 keep(block)
                 seen += block[0].count
                 progress?(0.95 * min(1, Double(seen) / Double(expected)))
@@ -99,7 +102,7 @@ public struct Mix: Sendable {
             throw JobError(.failure, error.description)
         }
         do {
-            let analysis = try measuring!.finish().analysis
+            let analysis = try measuring!.finish(truePeaks: truePeak!.finish()).analysis
             progress?(1)
             return (analysis, info)
         } catch let e as AnalysisError {

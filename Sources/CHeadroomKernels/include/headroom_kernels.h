@@ -28,6 +28,11 @@ int headroom_kernels_level(void);
 /// Which implementation `headroom_position_peaks` uses on this CPU: "avx512", "avx2-fma" or "portable".
 const char *headroom_kernels_implementation(void);
 
+/// Splits `frames` interleaved frames of `channels` channels into the planar buffers `dst[c]`, after
+/// checking that every sample is within ±limit: returns -1, or the index (into src) of the first sample that
+/// is not (NaN, infinite or too large), and then writes nothing.
+long headroom_deinterleave_checked(const float *src, long frames, int channels, float *const *dst, float limit);
+
 #ifdef __cplusplus
 }
 #endif
