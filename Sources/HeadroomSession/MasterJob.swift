@@ -146,6 +146,7 @@ public struct MasterJob {
             trace.lap("job: render, measured and written")
             try cancellation?.check()
             let starts = try sink.finish()
+            trace.lap("job: file finished")
             if !codecs.isEmpty { progress(JobProgress(.checkingCodecs)) }
             var checks: [TranslationReport.CodecCheck] = []
             if !codecs.isEmpty {
@@ -154,7 +155,7 @@ public struct MasterJob {
                 try cancellation?.check()
                 checks = try CodecChecks.run(CodecExcerpt.join(windows), codecs: codecs)
             }
-            trace.lap("job: file finished, codecs checked")
+            trace.lap("job: codecs checked")
             return try finish(outcome, codecChecks: checks, transaction: transaction, progress: progress)
         } catch let e as AudioFileError {
             transaction.rollback()

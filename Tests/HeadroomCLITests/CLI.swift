@@ -39,32 +39,28 @@ enum CLI {
 
 extension CLI {
     /// Runs `headroom` with its output discarded and returns its exit status and its own peak resident
-    /// memory in MiB (from `wait4`: this child alone, not the other runs of the test process).
+    /// memory in MiB. A small python3 process starts it and reads its children's peak: the test process
+    /// cannot, because a child started straight from it is charged this process's memory at its exec.
     static func peakMemory(_ arguments: [String]) throws -> (status: Int32, mebibytes: Double) {
-        var actions: posix_spawn_file_actions_t = {
-            #if os(Linux)
-            return posix_spawn_file_actions_t()
-            #else
-            return nil
-            #endif
-        }()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        for fd: Int32 in [0, 1, 2] { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0) }
-        let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable.path, &actions, nil, argv, environ)
-        guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO) }
-        var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
-        #if os(Linux)
-        let bytes = Double(usage.ru_maxrss) * 1024  // kilobytes on Linux
-        #else
-        let bytes = Double(usage.ru_maxrss)  // bytes on macOS
-        #endif
-        let exited = status & 0x7f == 0
-        return (exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), bytes / 1_048_576)
+        let script = """
+        import resource, subprocess, sys
+        status = subprocess.run(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        print(status, peak * 1024 if sys.platform.startswith("linux") else peak)
+        """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, executable.path] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let fields = text.split(separator: " ").map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) }
+        guard fields.count == 2, let status = Int32(fields[0]), let bytes = Double(fields[1]) else {
+            throw POSIXError(.EIO)
+        }
+        return (status, bytes / 1_048_576)
     }
 }

@@ -173,6 +173,9 @@ if let headroom = headroomBinary {
             print(String(format: "long input: %.0f min (%.0f MiB decoded)", total / 60, longMiB))
             _ = line("headroom master (defaults, 2 cores)", WholeProcess.median([headroom, "master", long, "-o", out, "--force", "-q"], onOneCore: false, times: 1), seconds: total)
             _ = line("headroom analyze (2 cores)", WholeProcess.median([headroom, "analyze", long, "-q"], onOneCore: false, times: 1), seconds: total)
+            _ = line("headroom check --codecs none (2 cores)", WholeProcess.median([headroom, "check", long, "--codecs", "none", "-q"], onOneCore: false, times: 1), seconds: total)
+            _ = line("headroom report of that master (2 cores)", WholeProcess.median([headroom, "report", out + ".headroom.json", "-o", out + ".html", "--force"], onOneCore: false, times: 1), seconds: total)
+            unlink(out + ".html")
         }
     }
 }
