@@ -141,11 +141,14 @@ public struct MasterJob {
         let audio = mix.audio
         mix.audio = AudioBuffer(sampleRate: audio.sampleRate, channelCount: audio.channelCount, frameCount: 0)
         do {
+            let windows = WindowSink(sampleRate: sink.sampleRate)
             let outcome = try Mastering.run(consume audio, analysis: analysis, checklist: checklist, plan: plan, streamingTo: sink,
+                                            onRenderThread: windows,
                                             progress: { progress(JobProgress(.rendering, $0)) })
             trace.lap("job: render, measured and written")
             try cancellation?.check()
-            let starts = try sink.finish()
+            try sink.finish()
+            let starts = windows.starts()
             trace.lap("job: file finished")
             if !codecs.isEmpty { progress(JobProgress(.checkingCodecs)) }
             var checks: [TranslationReport.CodecCheck] = []
@@ -210,27 +213,35 @@ public struct MasterJob {
 
 }
 
-/// The master's file, written as the master is rendered, and the codec check's windows found on the way.
-/// A restart (a corrective pass) writes the file again from the start.
+/// The codec check's windows, found as the master is rendered (on the render's thread).
+final class WindowSink: MasterSink {
+    let sampleRate: Double
+    private var finder: CodecExcerpt.WindowFinder
+    init(sampleRate: Double) { self.sampleRate = sampleRate; finder = CodecExcerpt.WindowFinder(sampleRate: sampleRate) }
+    /// The windows' start frames, once the render is done.
+    func starts() -> [Int] { finder.starts() }
+    func restart() { finder = CodecExcerpt.WindowFinder(sampleRate: sampleRate) }
+    func add(_ block: [UnsafeBufferPointer<Float>]) { finder.add(block) }
+}
+
+/// The master's file, written as the master is rendered. A restart (a corrective pass) writes the file
+/// again from the start.
 final class DeliverySink: MasterSink {
     let transaction: OutputTransaction
     let path: String, format: AudioFileFormat, sampleRate: Double, channelCount: Int
     let ditherSeed: UInt64?, tags: AudioTags
     private var writer: AudioFileWriter.Stream?
-    private var finder: CodecExcerpt.WindowFinder
     private var failure: Error?
 
     init(transaction: OutputTransaction, path: String, format: AudioFileFormat, sampleRate: Double, channelCount: Int,
          ditherSeed: UInt64?, tags: AudioTags) {
         self.transaction = transaction; self.path = path; self.format = format
         self.sampleRate = sampleRate; self.channelCount = channelCount; self.ditherSeed = ditherSeed; self.tags = tags
-        finder = CodecExcerpt.WindowFinder(sampleRate: sampleRate)
     }
 
     func restart() {
         writer = nil
         transaction.discard(path)
-        finder = CodecExcerpt.WindowFinder(sampleRate: sampleRate)
         failure = nil
         do {
             writer = try transaction.addAudioStream(to: path, format: format, sampleRate: sampleRate, channelCount: channelCount,
@@ -239,16 +250,14 @@ final class DeliverySink: MasterSink {
     }
 
     func add(_ block: [UnsafeBufferPointer<Float>]) {
-        finder.add(block)
         guard failure == nil, let writer else { return }
         do { try writer.write(block) } catch { failure = error }
     }
 
-    /// Completes the file; the codec check's window starts.
-    func finish() throws -> [Int] {
+    /// Completes the file.
+    func finish() throws {
         if let failure { throw failure }
         guard let writer else { throw AudioFileError(.writeFailed, path: path, "nothing was rendered") }
         try writer.finish()
-        return finder.starts()
     }
 }

@@ -28,15 +28,18 @@ public enum Mastering {
     /// The same with the master streamed into `sink` as it is rendered (a file being written) and measured on
     /// the way, never kept whole: the outcome's `result.master` is empty. Not for reference matching.
     /// Given the only reference to `input` (`consume`), the render works in its memory.
+    /// `onRenderThread` sees the master too, on the render's own thread (light work that evens out the two).
     public static func run(_ input: consuming AudioBuffer, analysis: Analysis, checklist: Checklist, plan: MasteringPlan,
-                           streamingTo sink: MasterSink, storedLimitBytes: Int = Renderer.storedPreLimiterBytes,
+                           streamingTo sink: MasterSink, onRenderThread beside: MasterSink? = nil,
+                           storedLimitBytes: Int = Renderer.storedPreLimiterBytes,
                            progress: ((Double) -> Void)? = nil) throws -> Outcome {
         let channels = input.channelCount
         let measuring = MeasuringSink(sampleRate: plan.output.sampleRateHz ?? input.sampleRate, channelCount: channels, next: sink)
         // Measuring and writing the master run on a thread of their own, beside the render's last pass.
         let threaded = ThreadedSink(next: measuring, channelCount: channels)
+        let first: MasterSink = beside.map { TeeSink($0, threaded) } ?? threaded
         // The render leaves the master's loudness to the measuring sink, which measures it anyway.
-        var result = Renderer.render(consume input, plan: plan, streamingTo: threaded, storedLimitBytes: storedLimitBytes,
+        var result = Renderer.render(consume input, plan: plan, streamingTo: first, storedLimitBytes: storedLimitBytes,
                                      measuresLoudness: false, progress: progress)
         threaded.finish()
         let (after, loudness) = try measuring.finish(truePeaks: result.truePeaks8x)
@@ -73,4 +76,12 @@ public final class MeasuringSink: MasterSink {
     public func finish(truePeaks: [TruePeakMeter.Result]? = nil) throws -> (analysis: Analysis, loudness: LoudnessMeter) {
         try analysis.finish(truePeaks: truePeaks)
     }
+}
+
+/// Two sinks fed the same blocks, one after the other.
+final class TeeSink: MasterSink {
+    let a: MasterSink, b: MasterSink
+    init(_ a: MasterSink, _ b: MasterSink) { self.a = a; self.b = b }
+    func restart() { a.restart(); b.restart() }
+    func add(_ block: [UnsafeBufferPointer<Float>]) { a.add(block); b.add(block) }
 }
