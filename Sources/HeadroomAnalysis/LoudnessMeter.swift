@@ -110,8 +110,8 @@ public struct LoudnessMeter: Sendable {
         }
     }
 
-    /// Adds stereo frames to a loudness meter (with the mono fold) and a stereo meter together, in one loop:
-    /// their filters' recursions run side by side. The same sums as two `add` calls.
+    /// Adds stereo frames to a loudness meter (with the mono fold) and a stereo meter together, in one loop
+    /// (`FusedMeters`, in C): their filters' recursions run side by side. The same sums as two `add` calls.
     static func add(left: UnsafeBufferPointer<Float>, right: UnsafeBufferPointer<Float>,
                     to loudness: inout LoudnessMeter, and stereo: inout StereoMeter) {
         precondition(loudness.channelCount == 2 && loudness.mode.contains(.monoFold)
@@ -121,11 +121,12 @@ public struct LoudnessMeter: Sendable {
         while offset < frames {
             let n = min(frames - offset, loudness.framesToSubBlockEnd)
             var a = loudness.beginPiece(), b = stereo.beginPiece()
-            for i in offset..<(offset + n) {
-                let x = SIMD2(Double(left[i]), Double(right[i]))
-                a.stepWithMono(x)
-                b.step(x)
-            }
+            var sums = FusedMeters.Sums()
+            (sums.squares, sums.product, sums.lowSquares, sums.lowProduct) = (b.squares, b.lr, b.lowSquares, b.lowLR)
+            FusedMeters.run(UnsafeBufferPointer(rebasing: left[offset..<(offset + n)]), UnsafeBufferPointer(rebasing: right[offset..<(offset + n)]),
+                            shelf: &a.s, highPass: &a.h, low1: &b.f1, low2: &b.f2, sums: &sums)
+            (a.sum, a.mono) = (sums.energy, sums.mono)
+            (b.squares, b.lr, b.lowSquares, b.lowLR) = (sums.squares, sums.product, sums.lowSquares, sums.lowProduct)
             loudness.endPiece(a, frames: n)
             stereo.endPiece(b, frames: n)
             offset += n

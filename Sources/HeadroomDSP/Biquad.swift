@@ -117,6 +117,12 @@ public struct StereoBiquad: Sendable {
     /// Clears the filter state.
     public mutating func reset() { z1 = .zero; z2 = .zero }
 
+    /// The filter's state (for a kernel that runs it elsewhere and hands it back).
+    public var state: (z1: SIMD2<Double>, z2: SIMD2<Double>) {
+        get { (z1, z2) }
+        set { (z1, z2) = newValue }
+    }
+
     /// Filters one frame.
     @inlinable @inline(__always)
     public mutating func process(_ x: SIMD2<Double>) -> SIMD2<Double> {

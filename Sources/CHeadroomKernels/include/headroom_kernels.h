@@ -33,6 +33,15 @@ const char *headroom_kernels_implementation(void);
 /// is not (NaN, infinite or too large), and then writes nothing.
 long headroom_deinterleave_checked(const float *src, long frames, int channels, float *const *dst, float limit);
 
+/// The analysis' fused meter loop over `n` stereo frames (see meters.c): four biquad lanes in two rows,
+/// row 1 [shelf L, shelf R, low1 L, low1 R] on the input and row 2 [high-pass L, high-pass R, low2 L, low2 R]
+/// on row 1's output. `c1`, `c2`: 5 coefficients per lane (b0, b1, b2, a1, a2), lane after lane. `z1`, `z2`
+/// (row 1) and `w1`, `w2` (row 2): the lanes' states, updated. `sums` (updated): high-pass energy L, R, the
+/// mono fold's energy, input L², R², L·R, low band L², R², L·R. Bit for bit the same at every `level`
+/// (0 portable, ≥ 1 AVX).
+void headroom_fused_meters(int level, const float *left, const float *right, long n, const double *c1, const double *c2,
+                           double *z1, double *z2, double *w1, double *w2, double *sums);
+
 #ifdef __cplusplus
 }
 #endif
