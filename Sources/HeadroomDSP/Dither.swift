@@ -1,3 +1,5 @@
+import CHeadroomKernels
+
 /// TPDF dither and quantization to a fixed word length.
 ///
 /// Each sample gets the sum of two independent uniform values of ±0.5 LSB (a triangular distribution
@@ -20,21 +22,17 @@ public struct TPDFDither: Sendable {
 /// Turns float samples into integers of `bits` bits (16 or 24), full scale ±1.0 = ±2^(bits−1).
 public enum Quantizer {
     /// Quantizes `x` (planar channel) into `out`, with TPDF dither when `dither` is given. Values beyond
-    /// full scale are clipped to the largest integer.
+    /// full scale are clipped to the largest integer; rounding is half away from zero. In C (`dither.c`,
+    /// vectorized: SplitMix64 is a counter); `kernelLevel` 0 runs its portable loop, with the same integers.
     public static func quantize(_ x: UnsafeBufferPointer<Float>, bits: Int, dither: inout TPDFDither?,
-                                into out: UnsafeMutableBufferPointer<Int32>) {
-        let scale = Float(1 << (bits - 1))
-        let maxValue = Float((1 << (bits - 1)) - 1), minValue = -Float(1 << (bits - 1))
-        // Round half away from zero by truncating x ± 0.5 (a plain conversion, no libm call).
-        @inline(__always) func round(_ v: Float) -> Int32 {
-            let c = min(maxValue, max(minValue, v))
-            return Int32(c + (c >= 0 ? 0.5 : -0.5))
-        }
+                                into out: UnsafeMutableBufferPointer<Int32>, kernelLevel: Int = TruePeakInterpolator.kernelLevel) {
+        precondition(out.count >= x.count && (bits == 16 || bits == 24))
+        guard !x.isEmpty else { return }
         if var d = dither {
-            for i in x.indices { out[i] = round(x[i] * scale + d.next()) }
+            headroom_quantize(Int32(kernelLevel), x.baseAddress!, x.count, Int32(bits), &d.rng.state, out.baseAddress!)
             dither = d
         } else {
-            for i in x.indices { out[i] = round(x[i] * scale) }
+            headroom_quantize(Int32(kernelLevel), x.baseAddress!, x.count, Int32(bits), nil, out.baseAddress!)
         }
     }
 }

@@ -21,6 +21,41 @@ import Testing
         #expect((0..<100).map { _ in again.next() } == (0..<100).map { i in Float(values[i]) })
     }
 
+    /// The C quantizer (portable and vectorized) gives the integers of the plain Swift definition: TPDF
+    /// draws in order across calls, clipping, rounding half away from zero.
+    @Test(arguments: [16, 24])
+    func quantizerMatchesItsDefinitionBitForBit(bits: Int) {
+        var x = Signals.pinkNoise(rmsDBFS: -6, count: 5000, seed: 4).map { $0 * 3 }  // some beyond full scale
+        x += [0, 1, -1, 0.5 / Float(1 << (bits - 1)), -1.5 / Float(1 << (bits - 1)), 2, -2, .ulpOfOne]
+        let scale = Float(1 << (bits - 1))
+        let hi = Float((1 << (bits - 1)) - 1), lo = -Float(1 << (bits - 1))
+        for dithered in [false, true] {
+            var reference = TPDFDither(seed: 99)
+            let expected: [Int32] = x.map { v in
+                let c = min(hi, max(lo, v * scale + (dithered ? reference.next() : 0)))
+                return Int32(c + (c >= 0 ? 0.5 : -0.5))
+            }
+            for level in [0, 2] {
+                var d: TPDFDither? = dithered ? TPDFDither(seed: 99) : nil
+                var out = [Int32](repeating: 7, count: x.count)
+                var start = 0
+                for size in [1, 13, 4096, 5000] where start < x.count {
+                    let end = min(x.count, start + size)
+                    x.withUnsafeBufferPointer { src in
+                        out.withUnsafeMutableBufferPointer { q in
+                            Quantizer.quantize(UnsafeBufferPointer(rebasing: src[start..<end]), bits: bits, dither: &d,
+                                               into: UnsafeMutableBufferPointer(rebasing: q[start..<end]), kernelLevel: level)
+                        }
+                    }
+                    start = end
+                }
+                #expect(out == expected, "level \(level), dither \(dithered)")
+                // The dither runs on where the calls left it.
+                if dithered { var next = reference; #expect(d!.next() == next.next()) }
+            }
+        }
+    }
+
     /// Level of the 3rd harmonic of a quiet 16-bit sine relative to the noise around it, in dB.
     static func thirdHarmonicOverNoise(dither: Bool) -> Double {
         let sr = 48_000.0, n = 1 << 16

@@ -2,6 +2,7 @@
 // no per-function target attributes). GPL-3.0-or-later.
 #ifndef HEADROOM_KERNELS_H
 #define HEADROOM_KERNELS_H
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -41,6 +42,11 @@ long headroom_deinterleave_checked(const float *src, long frames, int channels, 
 /// (0 portable, ≥ 1 AVX).
 void headroom_fused_meters(int level, const float *left, const float *right, long n, const double *c1, const double *c2,
                            double *z1, double *z2, double *w1, double *w2, double *sums);
+
+/// Rounds `n` samples to `bits`-bit integers (full scale ±1.0 = ±2^(bits−1), clipped), with TPDF dither from
+/// the SplitMix64 state `*state` (advanced by n draws), or none when `state` is NULL. The same integers at
+/// every `level` (0 portable, 2 AVX-512).
+void headroom_quantize(int level, const float *x, long n, int bits, uint64_t *state, int32_t *out);
 
 #ifdef __cplusplus
 }
