@@ -161,12 +161,19 @@ public enum AudioFileReader {
         }
     }
 
+    /// Checks that `path` is a readable regular file (not a folder, FIFO or device), without reading it.
+    public static func checkReadable(_ path: String) throws { try checkReadableFile(path) }
+
     static func checkReadableFile(_ path: String) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw AudioFileError(.notFound, path: path, "no such file")
         }
         guard !isDirectory.boolValue else { throw AudioFileError(.notAFile, path: path, "is a folder, not an audio file") }
+        var st = stat()
+        if stat(path, &st) == 0 && st.st_mode & S_IFMT != S_IFREG {
+            throw AudioFileError(.notAFile, path: path, "is not a regular file (a pipe, FIFO or device); give an audio file")
+        }
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw AudioFileError(.unreadable, path: path, "cannot be read (permission denied)")
         }

@@ -89,7 +89,19 @@ public enum LossyRoundTrip {
     }
 
     static func temporaryPath(_ codec: Codec) -> String {
+        _ = removeStaleFiles
         let folder = NSTemporaryDirectory()
         return folder + (folder.hasSuffix("/") ? "" : "/") + "headroom-codec-\(getpid())-\(UUID().uuidString).\(codec.container.rawValue)"
     }
+
+    /// Round-trip files a killed run left behind (its process is gone), removed once per process.
+    static let removeStaleFiles: Void = {
+        let folder = NSTemporaryDirectory(), prefix = "headroom-codec-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count).prefix(while: \.isNumber)), pid != getpid(),
+                  kill(pid, 0) != 0, errno == ESRCH else { continue }
+            unlink((folder as NSString).appendingPathComponent(name))
+        }
+    }()
 }

@@ -26,6 +26,22 @@ public struct CheckJob {
         public var report: TranslationReport
     }
 
+    /// Checks, before any work, that the input is a readable file and that every output (the previews, and
+    /// `also`) may be written; the previews' folder is made now, so a folder that cannot be made says so first.
+    public func checkOutputs(also: [String] = []) throws {
+        let protecting = path.map { [$0] } ?? []
+        if let path { try Mix.checkReadable(path) }
+        do { try OutputTransaction(existing: existing, protecting: protecting, createFolders: true).checkAll(also + previewPaths) } catch let e as AudioFileError {
+            throw JobError(.failure, e.description)
+        }
+        if let folder = previewPaths.first.map({ ($0 as NSString).deletingLastPathComponent }), !folder.isEmpty,
+           !FileManager.default.fileExists(atPath: folder) {
+            do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+                throw JobError(.failure, "\(folder): cannot create the folder (\(String(cString: strerror(errno))))")
+            }
+        }
+    }
+
     /// The steps, for a progress line.
     public enum Step { case analyzing, codecs, previews }
 

@@ -7,13 +7,18 @@ import HeadroomTranslation
 public enum CodecChecks {
     /// "mp3,vorbis" → the codecs; "none" → none.
     public static func parse(_ codecs: String) throws -> [LossyRoundTrip.Codec] {
-        if codecs.lowercased() == "none" { return [] }
-        return try codecs.split(separator: ",").map { name in
-            guard let c = LossyRoundTrip.Codec(rawValue: name.trimmingCharacters(in: .whitespaces).lowercased()) else {
+        let names = codecs.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        if names == ["none"] { return [] }
+        let list = try names.map { name in
+            if name.isEmpty { throw JobError.usage("--codecs: an empty name; choose mp3, vorbis, opus (comma-separated) or none") }
+            if name == "none" { throw JobError.usage("--codecs: none stands alone (no codecs); or name mp3, vorbis, opus") }
+            guard let c = LossyRoundTrip.Codec(rawValue: name) else {
                 throw JobError.usage("--codecs: unknown codec '\(name)'; choose mp3, vorbis, opus or none")
             }
             return c
         }
+        if Set(list).count != list.count { throw JobError.usage("--codecs names a codec twice") }
+        return list
     }
 
     /// Round trips through each codec, in parallel, in the codecs' order.

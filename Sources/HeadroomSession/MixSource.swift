@@ -28,6 +28,11 @@ public struct Mix: Sendable {
         path.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension } ?? "headroom-demo"
     }
 
+    /// Checks that `path` is a readable regular file, with the reader's words, before any work.
+    public static func checkReadable(_ path: String) throws {
+        do { try AudioFileReader.checkReadable(path) } catch let e as AudioFileError { throw JobError(.failure, e.description) }
+    }
+
     /// Reads `path` through libsndfile, or synthesizes the demo mix when `path` is nil.
     public static func load(_ path: String?) throws -> Mix {
         guard let path else {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HeadroomIO
 import HeadroomReport
 import HeadroomSession
 
@@ -29,10 +30,15 @@ struct Report: ParsableCommand {
     }
 
     func run() throws {
-        let input = try ReportJob.input(sessionPath: session, mixPath: mix, masterPath: master)
         let path = output ?? ReportJob.defaultOutput(session: session)
-        try ReportJob.write(HTMLReport.render(input), to: path, existing: force ? .overwrite : .keep,
-                            protecting: [session] + [mix, master].compactMap { $0 })
+        let existing: AudioFileWriter.ExistingFile = force ? .overwrite : .keep
+        let protecting = [session] + [mix, master].compactMap { $0 }
+        try ReportJob.checkOutput(path, existing: existing, protecting: protecting)
+        let input = try ReportJob.input(sessionPath: session, mixPath: mix, masterPath: master)
+        if master == nil && ReportJob.masterBeside(session: session) == nil {
+            note("headroom: no master beside the session (\(ReportJob.masterPath(session: session))): the page shows the mix alone; give it with --master")
+        }
+        try ReportJob.write(HTMLReport.render(input), to: path, existing: existing, protecting: protecting)
         print("wrote \(path)")
     }
 }
