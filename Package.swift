@@ -92,7 +92,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "HeadroomSessionTests", dependencies: ["HeadroomSession", "HeadroomIO", "HeadroomSignals", "HeadroomMastering", "HeadroomTestSupport"]),
-        .testTarget(name: "HeadroomTranslationTests", dependencies: ["HeadroomTranslation", "HeadroomAnalysis", "HeadroomSignals", "HeadroomIO"]),
+        .testTarget(name: "HeadroomTranslationTests", dependencies: ["HeadroomTranslation", "HeadroomAnalysis", "HeadroomChecklist", "HeadroomSignals", "HeadroomIO"]),
         .testTarget(name: "HeadroomIOTests", dependencies: ["HeadroomIO", "HeadroomSignals", "HeadroomTestSupport"]),
         // Runs the built `headroom` executable as a user would.
         .testTarget(name: "HeadroomCLITests", dependencies: ["headroom", "HeadroomIO", "HeadroomSignals", "HeadroomTestSupport", "HeadroomMastering", "HeadroomTranslation", "HeadroomAnalysis", "HeadroomDSP", "HeadroomChecklist"]),

@@ -5,7 +5,10 @@ import Foundation
 public enum NumberText {
     /// `digits` decimals with a typographic minus: "−3.5".
     public static func decimal(_ x: Double, digits: Int = 1) -> String {
-        String(format: "%.\(digits)f", x).replacingOccurrences(of: "-", with: "−")
+        let text = String(format: "%.\(digits)f", x)
+        // A value that rounds to zero prints as zero, never "−0.0".
+        if text.hasPrefix("-") && text.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) { return String(text.dropFirst()) }
+        return text.replacingOccurrences(of: "-", with: "−")
     }
 
     /// Like `decimal`, with a "+" when the printed value is above zero: "+2.5", "0.0", "−1.0".

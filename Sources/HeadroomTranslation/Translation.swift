@@ -96,7 +96,9 @@ public enum Translation {
             let through = zip(model.mono ? mid : power, response).map { $0 * $1 }
             let before = zip(power, kWeight).reduce(0) { $0 + $1.0 * $1.1 }
             let after = zip(through, kWeight).reduce(0) { $0 + $1.0 * $1.1 }
-            let change = before > 0 && after > 0 ? Decibels.fromPower(after / before) : 0
+            var change = before > 0 && after > 0 ? Decibels.fromPower(after / before) : 0
+            // The bare fold-down is measured, not estimated: the same figure as the mono checklist line.
+            if model.mono && model.filters.isEmpty, let stereo = analysis.stereo { change = -stereo.monoFoldLossLU }
             return .init(name: model.name, summary: model.summary, loudnessChangeLU: change,
                          lowEndDB: share(through, 0..<150), vocalBandDB: share(through, 1000..<4000),
                          sourceLowEndDB: share(power, 0..<150), sourceVocalBandDB: share(power, 1000..<4000))

@@ -1,5 +1,6 @@
 import Foundation
 import HeadroomAnalysis
+import HeadroomChecklist
 import HeadroomDSP
 import HeadroomIO
 import HeadroomSignals
@@ -49,6 +50,9 @@ import Testing
             #expect(abs(rendered - s.loudnessChangeLU) < 0.4, "\(s.name): estimated \(s.loudnessChangeLU), rendered \(rendered)")
         }
         #expect(report.speakers.first { $0.name == "phone" }!.lowEndDB < report.speakers.first { $0.name == "phone" }!.sourceLowEndDB - 20)
+        // The bare fold-down is the measured one, the figure of the mono checklist line.
+        #expect(report.speakers.first { $0.name == "mono" }!.loudnessChangeLU == -a.stereo!.monoFoldLossLU)
+        #expect(NumberText.decimal(-0.04) == "0.0" && NumberText.decimal(-0.06) == "−0.1" && NumberText.decimal(-0.004, digits: 2) == "0.00")
     }
 
     /// A pure sub sine has no harmonics: it vanishes on a phone. A bass rich in harmonics does not.
