@@ -91,12 +91,8 @@ public struct CheckJob {
             }
             for w in writers { try w.finish() }
             try transaction.commit()
-        } catch let e as AudioFileError {
-            transaction.rollback()
-            throw JobError(.failure, e.description)
         } catch {
-            transaction.rollback()
-            throw error
+            throw transaction.failed(error)
         }
     }
 }

@@ -1,3 +1,5 @@
+import HeadroomIO
+
 /// Why a job could not be done, phrased for a person: one line that names the file (or the option) and
 /// the problem. The CLI prints it after `headroom: `; the studio shows it in the page.
 public struct JobError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -19,4 +21,14 @@ public struct JobError: Error, CustomStringConvertible, Sendable, Equatable {
     public static func usage(_ message: String) -> JobError { JobError(.usage, message) }
 
     public var description: String { message }
+}
+
+extension OutputTransaction {
+    /// For a `catch`: rolls back what was staged (nothing is left half-written) and returns the error to
+    /// throw, a file's error as the job's one line.
+    func failed(_ error: Error) -> Error {
+        rollback()
+        if let e = error as? AudioFileError { return JobError(.failure, e.description) }
+        return error
+    }
 }

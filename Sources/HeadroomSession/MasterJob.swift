@@ -160,12 +160,8 @@ public struct MasterJob {
             }
             trace.lap("job: codecs checked")
             return try finish(outcome, codecChecks: checks, transaction: transaction, progress: progress)
-        } catch let e as AudioFileError {
-            transaction.rollback()
-            throw JobError(.failure, e.description)
         } catch {
-            transaction.rollback()
-            throw error
+            throw transaction.failed(error)
         }
     }
 
