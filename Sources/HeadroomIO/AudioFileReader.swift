@@ -30,7 +30,7 @@ public enum AudioFileReader {
     /// Reads the whole file.
     /// - Throws: `AudioFileError` naming the file and the problem.
     public static func read(path: String) throws -> (buffer: AudioBuffer, info: InputFile) {
-        try checkReadableFile(path)
+        try checkReadable(path)
         return try QuietDecoder.run(path) {
             var channels: [[Float]] = []
             let info = try decode(path: path, reserve: { count, frames, _ in
@@ -48,7 +48,7 @@ public enum AudioFileReader {
     /// progress bar) and the sample rate.
     public static func forEachBlock(path: String, expecting: (_ channels: Int, _ frames: Int, _ sampleRate: Double) -> Void = { _, _, _ in },
                                     _ body: ([UnsafeBufferPointer<Float>]) throws -> Void) throws -> InputFile {
-        try checkReadableFile(path)
+        try checkReadable(path)
         return try QuietDecoder.run(path) { try decode(path: path, reserve: expecting, body) }
     }
 
@@ -162,9 +162,7 @@ public enum AudioFileReader {
     }
 
     /// Checks that `path` is a readable regular file (not a folder, FIFO or device), without reading it.
-    public static func checkReadable(_ path: String) throws { try checkReadableFile(path) }
-
-    static func checkReadableFile(_ path: String) throws {
+    public static func checkReadable(_ path: String) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw AudioFileError(.notFound, path: path, "no such file")

@@ -96,12 +96,8 @@ public enum LossyRoundTrip {
 
     /// Round-trip files a killed run left behind (its process is gone), removed once per process.
     static let removeStaleFiles: Void = {
-        let folder = NSTemporaryDirectory(), prefix = "headroom-codec-"
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
-        for name in names where name.hasPrefix(prefix) {
-            guard let pid = Int32(name.dropFirst(prefix.count).prefix(while: \.isNumber)), pid != getpid(),
-                  kill(pid, 0) != 0, errno == ESRCH else { continue }
-            unlink((folder as NSString).appendingPathComponent(name))
+        TemporaryFiles.removeFilesOfEndedProcesses(in: NSTemporaryDirectory(), prefix: "headroom-codec-") {
+            Int32($0.prefix(while: \.isNumber))
         }
     }()
 }

@@ -24,7 +24,7 @@ public enum ReportJob {
     /// Reads the session, its mix (the session's input, or `mixPath`) and its master (`masterPath`, or the
     /// file beside the session), and makes the page's input.
     public static func input(sessionPath: String, mixPath: String?, masterPath: String?) throws -> HTMLReport.Input {
-        let data = try readSession(sessionPath)
+        let data = try SessionFile.readBytes(sessionPath)
         let session: Session
         do { session = try Session.decode(data) } catch {
             let hint = sessionPath.hasSuffix(".headroom.json") ? "" : "; give the session, e.g. \((sessionPath as NSString).lastPathComponent).headroom.json"
@@ -66,21 +66,6 @@ public enum ReportJob {
     /// rounding moves it by thousandths); a lossy master's decode moves it by tenths.
     static let sameFileToleranceLU = 0.05
     static let lossyToleranceLU = 1.0
-
-    /// The session's bytes, or one line saying why not.
-    static func readSession(_ path: String) throws -> Data {
-        var st = stat()
-        guard stat(path, &st) == 0 else { throw JobError(.failure, "\(path): no such session file") }
-        switch st.st_mode & S_IFMT {
-        case S_IFREG: break
-        case S_IFDIR: throw JobError(.failure, "\(path): is a folder; give the session file (NAME.headroom.json)")
-        default: throw JobError(.failure, "\(path): not a regular file; give the session file (NAME.headroom.json)")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw JobError(.failure, "\(path): cannot be read (permission denied)")
-        }
-        return data
-    }
 
     /// The default page's path: `X.wav.report.html` beside `X.wav.headroom.json`.
     public static func defaultOutput(session path: String) -> String {

@@ -37,13 +37,24 @@ public enum SessionFile {
         throw JobError(.failure, "\(path): its mix \(recorded) is not there (from here or beside the session); name it: headroom master MIX --session \(path)")
     }
 
+    /// A session file's bytes, or one line saying why not (missing, a folder, a device, unreadable).
+    static func readBytes(_ path: String) throws -> Data {
+        var st = stat()
+        guard stat(path, &st) == 0 else { throw JobError(.failure, "\(path): no such session file") }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw JobError(.failure, "\(path): is a folder; give the session file (NAME.headroom.json)")
+        default: throw JobError(.failure, "\(path): not a regular file; give the session file (NAME.headroom.json)")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw JobError(.failure, "\(path): cannot be read (permission denied)")
+        }
+        return data
+    }
+
     /// Reads `path` and checks it belongs to `mix` (same length, channels and rate).
     public static func load(_ path: String, for mix: Mix) throws -> Session {
-        let data: Data
-        guard FileManager.default.fileExists(atPath: path) else { throw JobError(.failure, "\(path): no such session file") }
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw JobError(.failure, "\(path): cannot read the session (permission denied, or a folder)")
-        }
+        let data = try readBytes(path)
         if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
            let version = object["schemaVersion"] as? Int, !readableSchemaVersions.contains(version) {
             throw JobError(.failure, "\(path): session schema version \(version) is not one this Headroom reads (\(readableSchemaVersions.lowerBound)–\(readableSchemaVersions.upperBound)); re-master the mix to make a new session")

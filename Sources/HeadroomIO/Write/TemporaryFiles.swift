@@ -68,12 +68,16 @@ public enum TemporaryFiles {
     /// SIGKILL, or a power cut). Another live run's temporaries are left alone.
     public static func removeStale(for target: String) {
         let url = URL(fileURLWithPath: target)
-        let folder = url.deletingLastPathComponent().path
-        let prefix = prefix(for: url.lastPathComponent)
+        removeFilesOfEndedProcesses(in: url.deletingLastPathComponent().path, prefix: prefix(for: url.lastPathComponent)) { Int32($0) }
+    }
+
+    /// Removes the files in `folder` named `prefix` + something from which `pid` reads the process that made
+    /// them, when that process no longer runs (this one's and live ones' are left alone).
+    static func removeFilesOfEndedProcesses(in folder: String, prefix: String, pid: (Substring) -> Int32?) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
         for name in names where name.hasPrefix(prefix) {
-            guard let pid = Int32(name.dropFirst(prefix.count)), pid != getpid() else { continue }
-            if kill(pid, 0) != 0 && errno == ESRCH { unlink(folder + "/" + name) }
+            guard let owner = pid(name.dropFirst(prefix.count)), owner != getpid() else { continue }
+            if kill(owner, 0) != 0 && errno == ESRCH { unlink((folder as NSString).appendingPathComponent(name)) }
         }
     }
 }
