@@ -36,6 +36,7 @@ public struct LoudnessMeter: Sendable {
     private var highPass: StereoBiquad
     private var partialFrames = 0
     private var partialChannel = SIMD2<Double>()
+    /// The current sub-block's (L + R)² (not yet halved).
     private var partialMono = 0.0
 
     public init(sampleRate: Double, channelCount: Int, mode: Mode = []) {
@@ -92,17 +93,20 @@ public struct LoudnessMeter: Sendable {
         }
     }
 
-    func beginPiece() -> Piece { Piece(s: shelf, h: highPass) }
+    /// A piece goes on from the sub-block's running sums, so the sums are added in the same order however
+    /// the frames are split into calls: a stream of blocks measures what one whole buffer measures, bit for bit.
+    func beginPiece() -> Piece { Piece(s: shelf, h: highPass, sum: partialChannel, mono: partialMono) }
 
     mutating func endPiece(_ piece: Piece, frames n: Int) {
         shelf = piece.s; highPass = piece.h
-        partialChannel += piece.sum
-        partialMono += piece.mono / 2
+        partialChannel = piece.sum
+        partialMono = piece.mono
         partialFrames += n
         if partialFrames == subBlockFrames {
             let norm = 1 / Double(subBlockFrames)
             subBlockEnergies.append((partialChannel.x + partialChannel.y) * norm)
-            if mode.contains(.monoFold) && channelCount == 2 { monoFoldEnergies.append(partialMono * norm) }
+            // The fold counted on two speakers: (L + R)² / 2.
+            if mode.contains(.monoFold) && channelCount == 2 { monoFoldEnergies.append(partialMono / 2 * norm) }
             if mode.contains(.perChannel) {
                 for c in 0..<channelCount { channelEnergies[c].append(partialChannel[c] * norm) }
             }
@@ -122,6 +126,7 @@ public struct LoudnessMeter: Sendable {
             let n = min(frames - offset, loudness.framesToSubBlockEnd)
             var a = loudness.beginPiece(), b = stereo.beginPiece()
             var sums = FusedMeters.Sums()
+            (sums.energy, sums.mono) = (a.sum, a.mono)
             (sums.squares, sums.product, sums.lowSquares, sums.lowProduct) = (b.squares, b.lr, b.lowSquares, b.lowLR)
             FusedMeters.run(UnsafeBufferPointer(rebasing: left[offset..<(offset + n)]), UnsafeBufferPointer(rebasing: right[offset..<(offset + n)]),
                             shelf: &a.s, highPass: &a.h, low1: &b.f1, low2: &b.f2, sums: &sums)

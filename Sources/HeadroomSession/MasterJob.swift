@@ -72,10 +72,16 @@ public struct MasterJob {
         !keepsAudio && plan.match == nil && !deliverable.format.isLossy && deliverable.preLimiterPath == nil
     }
 
+    /// Whether a mix read from its file (`Mix.file`) can be rendered from it: a streamed job at the mix's rate.
+    public var rendersFromFile: Bool { streams && plan.output.sampleRateHz == nil }
+
     /// Runs the job. A streamed job given the only reference to its mix's audio (the command line hands
     /// its last job over) renders in that memory: the song is in memory once.
     public consuming func run(progress: @escaping (JobProgress) -> Void = { _ in }) throws -> Outcome {
         try checkOutputs()
+        guard mix.file == nil || rendersFromFile else {
+            throw JobError(.usage, "\(mix.info.path): a mix read from its file is mastered into a lossless master at its own rate, without a pre-limiter print or a reference")
+        }
         if streams { return try (consume self).runStreaming(progress: progress) }
         var plan = self.plan
         for attempt in 0... {
@@ -132,19 +138,25 @@ public struct MasterJob {
         try cancellation?.check()
         progress(JobProgress(.rendering, 0))
         let transaction = OutputTransaction(existing: existing, protecting: protecting, createFolders: createFolders)
-        let seed = plan.output.dither ? Self.ditherSeed(mix.audio) : nil
+        let seed = plan.output.dither ? Self.ditherSeed(mix.source) : nil
         let sink = DeliverySink(transaction: transaction, path: deliverable.path, format: deliverable.format,
-                                sampleRate: plan.output.sampleRateHz ?? mix.audio.sampleRate, channelCount: mix.audio.channelCount,
+                                sampleRate: plan.output.sampleRateHz ?? mix.info.sampleRateHz, channelCount: mix.info.channelCount,
                                 ditherSeed: seed, tags: mix.tags.merging(tagOverrides))
         let trace = TraceClock()
-        // The job's own reference to the audio goes to the render.
-        let audio = mix.audio
-        mix.audio = AudioBuffer(sampleRate: audio.sampleRate, channelCount: audio.channelCount, frameCount: 0)
         do {
             let windows = WindowSink(sampleRate: sink.sampleRate)
-            let outcome = try Mastering.run(consume audio, analysis: analysis, checklist: checklist, plan: plan, streamingTo: sink,
-                                            onRenderThread: windows,
-                                            progress: { progress(JobProgress(.rendering, $0)) })
+            let outcome: Mastering.Outcome
+            if let file = mix.file {
+                outcome = try Mastering.run(source: file, analysis: analysis, checklist: checklist, plan: plan, streamingTo: sink,
+                                            onRenderThread: windows, progress: { progress(JobProgress(.rendering, $0)) })
+                if let failure = file.failure { throw failure }
+            } else {
+                // The job's own reference to the audio goes to the render.
+                let audio = mix.audio
+                mix.audio = AudioBuffer(sampleRate: audio.sampleRate, channelCount: audio.channelCount, frameCount: 0)
+                outcome = try Mastering.run(consume audio, analysis: analysis, checklist: checklist, plan: plan, streamingTo: sink,
+                                            onRenderThread: windows, progress: { progress(JobProgress(.rendering, $0)) })
+            }
             trace.lap("job: render, measured and written")
             try cancellation?.check()
             try sink.finish()
@@ -199,13 +211,21 @@ public struct MasterJob {
     }
 
     /// A seed from the audio itself, so the same input always gets the same dither.
-    public static func ditherSeed(_ audio: AudioBuffer) -> UInt64 {
+    public static func ditherSeed(_ audio: some AudioSource) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ v: UInt64) { h = (h ^ v) &* 0x100_0000_01b3 }
         mix(UInt64(audio.frameCount)); mix(UInt64(audio.sampleRate))
-        for c in audio.channels { for x in c.prefix(65_536) { mix(UInt64(x.bitPattern)) } }
+        // The first frames of each channel in turn (read once: a file source hands them over in blocks).
+        var first = [[Float]](repeating: [], count: audio.channelCount)
+        audio.forEachBlock(0..<min(audio.frameCount, Self.ditherSeedFrames)) { block in
+            for c in block.indices { first[c].append(contentsOf: block[c]) }
+        }
+        for c in first { for x in c { mix(UInt64(x.bitPattern)) } }
         return h
     }
+
+    /// The frames of each channel the dither's seed is made from.
+    static let ditherSeedFrames = 65_536
 
 }
 

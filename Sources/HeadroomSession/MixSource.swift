@@ -7,14 +7,42 @@ import HeadroomSignals
 
 /// A mix as a job receives it: the audio, what the file was, and its tags.
 public struct Mix: Sendable {
+    /// The decoded audio; empty when the mix is read from `file` as it is needed.
     public var audio: AudioBuffer
     public var info: InputFile
     public var tags: AudioTags
     /// The path read (nil for the synthesized demo mix).
     public var path: String?
+    /// A long mix is not held in memory: its file stays open and is read again for every pass.
+    public private(set) var file: AudioFileSource?
 
     public init(audio: AudioBuffer, info: InputFile, tags: AudioTags = AudioTags(), path: String?) {
         self.audio = audio; self.info = info; self.tags = tags; self.path = path
+    }
+
+    /// The mix as a job reads it: its file when it is not held in memory, else its audio.
+    public var source: any AudioSource { file ?? audio }
+
+    /// A mix whose decoded audio would take more than this is read from its file for every pass instead of
+    /// held in memory, when its format can be read back exactly (PCM, float, FLAC) and the job streams:
+    /// memory that does not grow with the song (about 12 minutes of 44.1 kHz stereo; the same threshold at
+    /// which a render stops keeping its chain's output).
+    public static let heldInMemoryBytes = Renderer.storedPreLimiterBytes
+
+    /// Analyzes `path` block by block and keeps it open to be read again, without holding its audio: nil
+    /// (nothing read) when the mix is short enough to hold (`heldInMemoryBytes`, or `limitBytes` for tests)
+    /// or its format cannot be read back exactly.
+    public static func analyzedFromFile(_ path: String, limitBytes: Int = heldInMemoryBytes,
+                                        progress: ((Double) -> Void)? = nil) throws -> (mix: Mix, analysis: Analysis)? {
+        try checkReadable(path)
+        guard let file = AudioFileSource(path: path), file.decodedBytes > limitBytes else { return nil }
+        let (analysis, info) = try analyze(path: path, progress: progress)
+        // The header's length is the decoded length for these formats; a mismatch would read past the end.
+        guard info.frameCount == file.frameCount, info.channelCount == file.channelCount else { return nil }
+        var mix = Mix(audio: AudioBuffer(sampleRate: info.sampleRateHz, channelCount: info.channelCount, frameCount: 0), info: info,
+                      tags: AudioFileReader.readTags(path: path), path: path)
+        mix.file = file
+        return (mix, analysis)
     }
 
     /// What a session records as the demo mix's path.

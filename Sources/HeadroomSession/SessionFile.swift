@@ -63,14 +63,14 @@ public enum SessionFile {
         do { session = try Session.decode(data) } catch {
             throw JobError(.failure, "\(path): not a Headroom session file (\(describe(error)))")
         }
-        do { try PlanValidation.validate(session.plan, durationSeconds: mix.audio.durationSeconds) } catch let e as PlanValidationError {
+        do { try PlanValidation.validate(session.plan, durationSeconds: Double(mix.info.frameCount) / mix.info.sampleRateHz) } catch let e as PlanValidationError {
             throw JobError(.failure, "\(path): \(e)")
         }
         if let kbps = session.plan.output.bitrateKbps, session.plan.output.format != "mp3" || !AudioFileFormat.mp3Bitrates.contains(kbps) {
             throw JobError(.failure, "\(path): plan.output.bitrateKbps is \(kbps); allowed with format mp3 only, one of \(Deliverable.bitrateNames)")
         }
-        guard session.input.frameCount == mix.audio.frameCount, session.input.channelCount == mix.audio.channelCount,
-              session.input.sampleRateHz == mix.audio.sampleRate else {
+        guard session.input.frameCount == mix.info.frameCount, session.input.channelCount == mix.info.channelCount,
+              session.input.sampleRateHz == mix.info.sampleRateHz else {
             throw JobError(.failure, "\(path): this session belongs to another file (\(session.input.path))")
         }
         return session

@@ -78,6 +78,9 @@ struct Master: ParsableCommand {
     @Option(name: .customLong("pre-limiter"), help: "Also write the chain's output before the limiter to this file.")
     var preLimiter: String?
 
+    @Option(name: .customLong("in-memory-mib"), help: ArgumentHelp("Hold a mix of up to this much decoded audio in memory (default \(Mix.heldInMemoryBytes >> 20), about 12 minutes of 44.1 kHz stereo); a longer WAV, AIFF or FLAC mix is read again from its file for every pass: memory that does not grow with its length, for a little more time.", valueName: "MIB"))
+    var inMemoryMiB: Int?
+
     @Flag(name: .customLong("dry-run"), help: "Print the plan, render nothing.")
     var dryRun = false
 
@@ -98,6 +101,7 @@ struct Master: ParsableCommand {
     func validate() throws {
         if let evenOut, !(0.0...1.0).contains(evenOut) { throw ValidationError("--even-out must be between 0 and 1") }
         if let maxLimiting, !(0.0...20.0).contains(maxLimiting) { throw ValidationError("--max-limiting must be between 0 and 20 LU") }
+        if let inMemoryMiB, !(0...(1 << 30)).contains(inMemoryMiB) { throw ValidationError("--in-memory-mib must be between 0 and 1073741824") }
         if let bits, !["16", "24", "32f"].contains(bits) { throw ValidationError("--bits must be 16, 24 or 32f") }
         if let sampleRate, !AudioFileReader.supportedSampleRates.contains(sampleRate.hertz) {
             throw ValidationError("--sample-rate must be between 8000 and 384000 Hz (or 8k to 384k)")
@@ -198,14 +202,17 @@ struct Master: ParsableCommand {
                                           createFolders: true)
             do { try early.checkAll(deliverables.flatMap(\.paths)) } catch let e as AudioFileError { throw JobError(.failure, e.description) }
         }
-        let (mix, analysis) = try Mix.loadAnalyzed(mixPath)
+        // A long mix is read from its file for every pass instead of held in memory (not with a reference,
+        // which measures the mix whole).
+        let long = references.isEmpty ? try mixPath.flatMap { try Mix.analyzedFromFile($0, limitBytes: inMemoryMiB.map { $0 << 20 } ?? Mix.heldInMemoryBytes) } : nil
+        let (mix, analysis) = try long ?? Mix.loadAnalyzed(mixPath)
         trace.lap("read and analyzed")
         var checklist = ChecklistRules.evaluate(analysis)
         var plans: [MasteringPlan]
         if let session {
             let loaded = try SessionFile.load(session, for: mix)
             var plan = loaded.plan
-            let output = outputSettings(deliverables[0].format, base: plan.output, mixRate: mix.audio.sampleRate)
+            let output = outputSettings(deliverables[0].format, base: plan.output, mixRate: mix.info.sampleRateHz)
             PlanOverrides(target: loudness.given ? targets[0] : nil, output: output).apply(to: &plan)
             SessionEdits.describe(&plan)
             checklist = Session.carryNotes(from: loaded.checklist, to: checklist)
@@ -219,11 +226,13 @@ struct Master: ParsableCommand {
             options.reference = try reference.profile(say: { progress.say($0) })
             options.matchAmounts = try reference.amounts(explicitTarget: loudness.target != nil || loudness.lufs != nil)
             options.matchSpan = reference.span
-            options.output = outputSettings(deliverables[0].format, base: nil, mixRate: mix.audio.sampleRate)
+            options.output = outputSettings(deliverables[0].format, base: nil, mixRate: mix.info.sampleRateHz)
             plans = targets.map { target in
                 var o = options
                 o.target = target
-                return Planner(options: o).plan(analysis: analysis, checklist: checklist, audio: mix.audio)
+                let planner = Planner(options: o)
+                return mix.file.map { planner.plan(analysis: analysis, checklist: checklist, source: $0) }
+                    ?? planner.plan(analysis: analysis, checklist: checklist, audio: mix.audio)
             }
         }
 
@@ -239,7 +248,7 @@ struct Master: ParsableCommand {
             return nil
         }
 
-        let jobs = zip(plans, deliverables).map { plan, d in
+        var jobs = zip(plans, deliverables).map { plan, d in
             // The word length and bit rate the plan settled on (a session's, unless --bits or --bitrate was given).
             let deliverable = d.settled(by: plan.output)
             var job = MasterJob(mix: mix, analysis: analysis, checklist: checklist, plan: plan, deliverable: deliverable,
@@ -249,6 +258,12 @@ struct Master: ParsableCommand {
             job.protecting += references
             job.tagOverrides = (try? parsedTags()) ?? AudioTags()
             return job
+        }
+        // A deliverable that cannot be rendered from the file (lossy, a new rate, a pre-limiter print, a
+        // session's reference match) needs the mix in memory after all.
+        if mix.file != nil && !jobs.allSatisfy(\.rendersFromFile) {
+            let held = try Mix.load(mixPath)
+            for k in jobs.indices { jobs[k].mix = held }
         }
         // Refuse before spending time on any render.
         for job in jobs { try job.checkOutputs() }

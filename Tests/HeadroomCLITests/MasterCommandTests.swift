@@ -174,4 +174,30 @@ import Testing
         #expect(r.stderr.contains("no file was left behind") || r.stderr.contains("disk full"), "\(r.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: disk.path).isEmpty)
     }
+
+    /// A mix over `--in-memory-mib` is read from its file for every pass. What cannot be rendered from the
+    /// file (a pre-limiter print, a lossy master, a new sample rate) reads the mix whole instead, and works.
+    @Test func aMixOverTheMemoryLimitIsMasteredFromItsFile() throws {
+        let folder = TempFolder()
+        let mix = try Self.writeSong(folder)
+        func report(_ name: String) throws -> [String: Any] {
+            let session = try JSONSerialization.jsonObject(with: Self.data(folder.file(name + ".headroom.json"))) as! [String: Any]
+            return try #require(session["report"] as? [String: Any])
+        }
+        let held = try CLI.run(["master", mix, "-q", "-o", folder.file("held.wav"), "--codecs", "none"])
+        let file = try CLI.run(["master", mix, "-q", "-o", folder.file("file.wav"), "--codecs", "none", "--in-memory-mib", "0"])
+        #expect(held.status == 0 && file.status == 0, "\(file.stderr)")
+        // The same master and session, byte for byte (the session names its own file nowhere).
+        #expect(try Self.data(folder.file("file.wav")) == Self.data(folder.file("held.wav")))
+        #expect(try Self.data(folder.file("file.wav.headroom.json")) == Self.data(folder.file("held.wav.headroom.json")))
+        #expect(try report("file.wav")["targetHit"] as? Bool == true)
+        for extra in [["--pre-limiter", folder.file("pre.print.wav")], ["--sample-rate", "48k"], ["--format", "mp3"]] {
+            let name = "fallback-\(extra[0].dropFirst(2)).\(extra.last == "mp3" ? "mp3" : "wav")"
+            let r = try CLI.run(["master", mix, "-q", "-o", folder.file(name), "--codecs", "none", "--in-memory-mib", "0"] + extra)
+            #expect(r.status == 0, "\(extra): \(r.stderr)")
+            #expect(FileManager.default.fileExists(atPath: folder.file(name)))
+        }
+        let bad = try CLI.run(["master", mix, "--in-memory-mib", "-5"])
+        #expect(bad.status == 2 && bad.stderr.contains("--in-memory-mib"), "\(bad.stderr)")
+    }
 }

@@ -44,12 +44,25 @@ public struct Planner: Sendable {
     static let eqCorrection = 0.7
 
     public func plan(analysis a: Analysis, checklist: Checklist, audio: AudioBuffer) -> MasteringPlan {
+        plan(analysis: a, checklist: checklist, source: audio,
+             mixProfile: { ReferenceProfile.measure(audio, analysis: a, name: "mix", span: options.matchSpan) })
+    }
+
+    /// The same from a mix read as it is needed (its sections), not held in memory: a long input read from its
+    /// file. Not for reference matching, which measures the mix whole.
+    public func plan(analysis a: Analysis, checklist: Checklist, source: some AudioSource) -> MasteringPlan {
+        precondition(options.reference == nil, "reference matching measures the mix whole: plan from its audio")
+        return plan(analysis: a, checklist: checklist, source: source, mixProfile: { fatalError("unreachable") })
+    }
+
+    /// `mixProfile`: the mix measured as a reference is (called only with a reference).
+    private func plan(analysis a: Analysis, checklist: Checklist, source audio: some AudioSource,
+                      mixProfile: () -> ReferenceProfile) -> MasteringPlan {
         var decisions: [PlanDecision] = []
         func ids(_ keys: String...) -> [Int] { checklist.items.filter { keys.contains($0.key) }.map(\.id) }
         let loudestID = ids("sections.loudest")
         // With a reference: the mix measured as the reference was, and the loudness target it implies.
-        let match = options.reference.map { MatchSettings(reference: $0, mix: ReferenceProfile.measure(audio, analysis: a, name: "mix", span: options.matchSpan),
-                                                          amounts: options.matchAmounts) }
+        let match = options.reference.map { MatchSettings(reference: $0, mix: mixProfile(), amounts: options.matchAmounts) }
         let target = match.map { matchedTarget($0) } ?? options.target
         var glueReductionDB = options.glueReductionDB
 

@@ -2,11 +2,11 @@ import HeadroomAnalysis
 import HeadroomDSP
 
 /// The limiter's input for each whole-song pass: the chain's output kept whole, or recomputed from the mix
-/// block by block for every pass (a long input: no second copy of the song in memory). Both give the same
-/// samples: the chain runs on the same blocks.
+/// block by block for every pass (a long input: no second copy of the song in memory; read from its file,
+/// no copy at all). Both give the same samples: the chain runs on the same blocks.
 enum PreSource {
     case stored(AudioBuffer)
-    case live(mix: AudioBuffer, plan: MasteringPlan)
+    case live(mix: any AudioSource, plan: MasteringPlan)
 
     var sampleRate: Double {
         switch self { case .stored(let b): return b.sampleRate; case .live(let m, _): return m.sampleRate }
@@ -34,23 +34,33 @@ enum PreSource {
         }
     }
 
-    /// Runs `chain` over `mix` block by block through a scratch block; `body` sees each processed block.
-    static func run(_ chain: PreChain, over mix: AudioBuffer, _ body: (AudioBlock) -> Void) {
+    /// Runs `chain` over `mix` in blocks of `Renderer.blockSize` from its start (whatever blocks the source
+    /// hands over), through a scratch block; `body` sees each processed block.
+    static func run(_ chain: PreChain, over mix: any AudioSource, _ body: (AudioBlock) -> Void) {
         var scratch = AudioBuffer(sampleRate: mix.sampleRate, channelCount: mix.channelCount, frameCount: Renderer.blockSize)
-        var start = 0
-        while start < mix.frameCount {
-            let n = min(Renderer.blockSize, mix.frameCount - start)
-            for c in 0..<mix.channelCount {
-                scratch.channels[c].withUnsafeMutableBufferPointer { s in
-                    mix.channels[c].withUnsafeBufferPointer { x in s.baseAddress!.update(from: x.baseAddress! + start, count: n) }
-                }
-            }
-            scratch.withMutableBlock(0..<n) { block in
+        var filled = 0
+        func runScratch() {
+            scratch.withMutableBlock(0..<filled) { block in
                 chain.process(block)
                 body(block)
             }
-            start += n
+            filled = 0
         }
+        mix.forEachBlock(0..<mix.frameCount) { block in
+            var offset = 0
+            while offset < block[0].count {
+                let take = min(Renderer.blockSize - filled, block[0].count - offset)
+                for c in block.indices {
+                    scratch.channels[c].withUnsafeMutableBufferPointer { s in
+                        (s.baseAddress! + filled).update(from: block[c].baseAddress! + offset, count: take)
+                    }
+                }
+                filled += take
+                offset += take
+                if filled == Renderer.blockSize { runScratch() }
+            }
+        }
+        if filled > 0 { runScratch() }
     }
 }
 

@@ -46,15 +46,26 @@ extension Renderer {
                               progress: ((Double) -> Void)? = nil) -> RenderResult {
         precondition(plan.match == nil, "a streamed render cannot refine a reference match")
         let live = plan.output.sampleRateHz == nil && input.frameCount * input.channelCount * MemoryLayout<Float>.size > storedLimitBytes
+        let trace = TraceClock()
         // A live render reads the mix for every pass; a stored one needs it only for its chain's output.
         let pre = live ? livePreLimiter(input, plan: plan) : storedPreLimiter(consume input, plan: plan)
-        return render(pre: pre, plan: plan, sink: sink, measuresLoudness: measuresLoudness, progress: progress)
+        return render(pre: pre, plan: plan, sink: sink, measuresLoudness: measuresLoudness, trace: trace, progress: progress)
+    }
+
+    /// The same from a mix read as the passes need it (a long input read from its file, never held in
+    /// memory): every pass runs the chain again over it. The same master as the other streamed render of the
+    /// same audio with a live pass. Not for reference matching or a new sample rate.
+    public static func render(source: any AudioSource, plan: MasteringPlan, streamingTo sink: MasterSink,
+                              measuresLoudness: Bool = true, progress: ((Double) -> Void)? = nil) -> RenderResult {
+        precondition(plan.match == nil && plan.output.sampleRateHz == nil, "a render from a source keeps its rate and matches no reference")
+        let trace = TraceClock()
+        return render(pre: livePreLimiter(source, plan: plan), plan: plan, sink: sink, measuresLoudness: measuresLoudness,
+                      trace: trace, progress: progress)
     }
 
     /// The search and the master from the chain's output.
     static func render(pre: PreLimited, plan: MasteringPlan, sink: MasterSink?, measuresLoudness: Bool = true,
-                       progress: ((Double) -> Void)?) -> RenderResult {
-        let trace = TraceClock()
+                       trace: TraceClock = TraceClock(), progress: ((Double) -> Void)?) -> RenderResult {
         func lap(_ what: String) { trace.lap(what) }
         let source = pre.source
         if case .live = source { lap("pre (live)") } else { lap("pre") }
@@ -73,7 +84,7 @@ extension Renderer {
         // The loudest section with 1 s of pre-roll, to search cheaply.
         let sr = source.sampleRate, channels = source.channelCount, frames = source.frameCount
         let section = pre.section, measured = pre.sectionMeasured, sectionRange = pre.sectionRange
-        let preSection = integrated(section, range: measured)
+        let preSection = section.withPointers { b in meter(b, sampleRate: sr, range: measured).integratedLUFS() }
         // The detector is linear in the input gain: detect once, reuse for every pass.
         let latency = TruePeakLimiterStage(settings: plan.limiter).latencyAfterPrepare(sampleRate: sr)
         // Peaks that stay under the ceiling even at the largest gain the search may try need no interpolation.
@@ -88,9 +99,9 @@ extension Renderer {
             songPeaks = []
         }
         func cache(_ gainDB: Double) -> Bool { !songPeaks.isEmpty && gainDB <= maxGainDB }
-        // The section's peaks are the song's (with the real signal around it instead of silence).
+        // The section's peaks are the song's (with the real signal around it instead of silence), read from
+        // where its stretch starts.
         let sliceStart = sectionRange.lowerBound - (measured.lowerBound)
-        let sectionPeaks = songPeaks.isEmpty ? [] : Array(songPeaks[sliceStart..<min(songPeaks.count, sliceStart + section.frameCount + latency)])
         lap("detector")
 
         // One whole-song pass through the limiter at `settings`; `body` gets the output block by block.
@@ -123,8 +134,8 @@ extension Renderer {
         func sectionLoss(_ gainDB: Double) -> Double {
             var s = plan.limiter
             s.inputGainDB = gainDB
-            return preSection + gainDB - integrated(limit(section, settings: s, softClip: clip, cachedPeaks: cache(gainDB) ? sectionPeaks : nil),
-                                                    range: measured)
+            let stages = limiterStages(s, softClip: clip, cachedPeaks: cache(gainDB) ? songPeaks : nil, cachedFrom: sliceStart)
+            return preSection + gainDB - loudness(of: section, through: stages, range: measured)
         }
 
         // 1. On the section: the gain that would put the song at the target if it lost what the section loses.
@@ -259,9 +270,8 @@ extension Renderer {
         // The clipper's share of the loudest section's loss: the section through the clipper alone.
         var softClipLoss: Double? = nil
         if let clip {
-            let clipped = compensated(section, stages: [GainStage(gainDB: settings.inputGainDB),
-                                                        SoftClipStage(settings: clip, limiterCeilingDBTP: settings.ceilingDBTP)])
-            softClipLoss = preSection + settings.inputGainDB - integrated(clipped, range: measured)
+            let stages: [AudioStage] = [GainStage(gainDB: settings.inputGainDB), SoftClipStage(settings: clip, limiterCeilingDBTP: settings.ceilingDBTP)]
+            softClipLoss = preSection + settings.inputGainDB - loudness(of: section, through: stages, range: measured)
         }
         progress?(1)
         let chain = pre.chain
@@ -272,6 +282,18 @@ extension Renderer {
                             correctivePass: corrective, loudnessRangeAfterSectionGainLU: chain.afterSectionGain?.loudnessRangeLU(),
                             loudnessRangePreLimiterLU: preMeter.loudnessRangeLU(), loudnessRangeLimitedLU: loudnessRangeLimited,
                             transient: chain.transientStats, softClipLossLU: softClipLoss, compressorGainReduction: chain.compressor.gainReductionCurve)
+    }
+
+    /// The integrated loudness of `stretch` run through `stages` (latency compensated), over its frames in
+    /// `range`: streamed into the meter, no copy of the stretch or of the output. The same figure as measuring
+    /// a collected output (the meter adds its sums in the same order however the frames come).
+    static func loudness(of stretch: SearchStretch, through stages: [AudioStage], range: Range<Int>) -> Double {
+        let (sr, channels) = (stretch.audio.sampleRate, stretch.audio.channelCount)
+        let stream = CompensatedStream(stages: stages, sampleRate: sr, channelCount: channels)
+        var m = RangeMeter(sampleRate: sr, channelCount: channels, range: range)
+        stretch.withPointers { stream.push($0) { m.add($0) } }
+        stream.finish { m.add($0) }
+        return m.integratedLUFS
     }
 
     /// The last pass of a streamed render: the limiter at the settings found, the shape stage, a corrective
@@ -322,13 +344,13 @@ extension Renderer {
     static func storedPreLimiter(_ input: consuming AudioBuffer, plan: MasteringPlan) -> PreLimited {
         let (pre, chain) = preLimiter(consume input, plan: plan)
         let (range, slice, measured) = sectionSlice(plan, sampleRate: pre.sampleRate, frameCount: pre.frameCount)
-        return PreLimited(source: .stored(pre), kept: pre, chain: chain, meter: meter(pre), section: pre.slice(slice),
+        return PreLimited(source: .stored(pre), kept: pre, chain: chain, meter: meter(pre), section: SearchStretch(audio: pre, frames: slice),
                           sectionMeasured: measured, sectionRange: range)
     }
 
     /// The chain run once over the mix for its measurements (and the loudest section's stretch), without
     /// keeping its output: the passes recompute it.
-    static func livePreLimiter(_ input: AudioBuffer, plan: MasteringPlan) -> PreLimited {
+    static func livePreLimiter(_ input: any AudioSource, plan: MasteringPlan) -> PreLimited {
         let chain = PreChain(plan: plan, sampleRate: input.sampleRate, channelCount: input.channelCount)
         var m = LoudnessMeter(sampleRate: input.sampleRate, channelCount: input.channelCount)
         let (range, slice, measured) = sectionSlice(plan, sampleRate: input.sampleRate, frameCount: input.frameCount)
@@ -348,7 +370,8 @@ extension Renderer {
             position += n
         }
         return PreLimited(source: .live(mix: input, plan: plan), kept: AudioBuffer(sampleRate: input.sampleRate, channelCount: input.channelCount, frameCount: 0),
-                          chain: chain, meter: m, section: section, sectionMeasured: measured, sectionRange: range)
+                          chain: chain, meter: m, section: SearchStretch(audio: section, frames: 0..<section.frameCount),
+                          sectionMeasured: measured, sectionRange: range)
     }
 
     /// The loudest section's frames, the stretch cut for the search (with up to 1 s of pre-roll) and the
@@ -361,6 +384,17 @@ extension Renderer {
     }
 }
 
+/// The stretch of the chain's output the loudness search runs on (the loudest section and its pre-roll): a
+/// range of the chain's output kept whole (no copy), or a copy made on the way (a live render).
+struct SearchStretch {
+    let audio: AudioBuffer
+    let frames: Range<Int>
+    var frameCount: Int { frames.count }
+
+    /// Calls `body` with one pointer per channel over the stretch.
+    func withPointers<R>(_ body: ([UnsafeBufferPointer<Float>]) -> R) -> R { audio.withChannelPointers(frames, body) }
+}
+
 /// The chain's output as the render uses it: where the passes read it, the copy kept (empty when live), the
 /// chain's statistics, its meter and the loudest section's stretch.
 struct PreLimited {
@@ -368,7 +402,7 @@ struct PreLimited {
     var kept: AudioBuffer
     var chain: PreChain
     var meter: LoudnessMeter
-    var section: AudioBuffer
+    var section: SearchStretch
     var sectionMeasured: Range<Int>
     var sectionRange: Range<Int>
 }

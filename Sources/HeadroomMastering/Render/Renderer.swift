@@ -87,9 +87,10 @@ public enum Renderer {
     }
 
     /// The limiter's stages: the limiter alone, or its input gain, the soft clipper and the limiter.
-    static func limiterStages(_ settings: LimiterSettings, softClip: SoftClipSettings?, cachedPeaks: [Float]?) -> [AudioStage] {
+    /// `cachedFrom`: where the input starts in `cachedPeaks` (the song's peaks, for a stretch of it).
+    static func limiterStages(_ settings: LimiterSettings, softClip: SoftClipSettings?, cachedPeaks: [Float]?, cachedFrom: Int = 0) -> [AudioStage] {
         guard let clip = softClip, clip.enabled else {
-            return [TruePeakLimiterStage(settings: settings, cachedPeaks: cachedPeaks)]
+            return [TruePeakLimiterStage(settings: settings, cachedPeaks: cachedPeaks, cachedFrom: cachedFrom)]
         }
         var after = settings
         after.inputGainDB = 0
@@ -112,9 +113,13 @@ public enum Renderer {
     }
 
     static func meter(_ audio: AudioBuffer, range: Range<Int>? = nil) -> LoudnessMeter {
-        var meter = LoudnessMeter(sampleRate: audio.sampleRate, channelCount: audio.channelCount)
-        let r = range ?? 0..<audio.frameCount
-        audio.withChannelPointers(r) { meter.add($0) }
+        audio.withChannelPointers(range ?? 0..<audio.frameCount) { meter($0, sampleRate: audio.sampleRate) }
+    }
+
+    /// A meter of `channels` (over `range` of their frames, all when nil).
+    static func meter(_ channels: [UnsafeBufferPointer<Float>], sampleRate: Double, range: Range<Int>? = nil) -> LoudnessMeter {
+        var meter = LoudnessMeter(sampleRate: sampleRate, channelCount: channels.count)
+        meter.add(range.map { r in channels.map { UnsafeBufferPointer(rebasing: $0[r]) } } ?? channels)
         return meter
     }
 

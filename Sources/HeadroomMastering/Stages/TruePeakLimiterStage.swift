@@ -36,12 +36,15 @@ public final class TruePeakLimiterStage: AudioStage {
     /// `detectorPeaks(of:)`): the detector is linear, so the peaks at any input gain are these times the
     /// gain, and a loudness search can run the limiter many times for the price of one detection.
     private let cachedPeaks: [Float]?
+    /// Where this input starts in `cachedPeaks` (a stretch of the song, run with the song's peaks).
+    private let cachedStart: Int
 
     public init(settings: LimiterSettings, interpolator: TruePeakInterpolator = TruePeakInterpolator(factor: 8, tapsPerPhase: 32),
-                cachedPeaks: [Float]? = nil) {
+                cachedPeaks: [Float]? = nil, cachedFrom start: Int = 0) {
         self.settings = settings
         self.interpolator = interpolator
         self.cachedPeaks = cachedPeaks
+        self.cachedStart = start
     }
 
     /// The detector's per-position peaks (max over channels) of `audio` at 0 dB, for every position the
@@ -167,17 +170,20 @@ public final class TruePeakLimiterStage: AudioStage {
         positionPeaks.withUnsafeMutableBufferPointer { p in
             if let cached = cachedPeaks {
                 cached.withUnsafeBufferPointer { c in
-                    let step = self.state.step
-                    for i in 0..<n { p[i] = step + i < c.count ? c[step + i] * inputGain : 0 }
+                    let first = self.cachedStart + self.state.step
+                    for i in 0..<n { p[i] = first + i < c.count ? c[first + i] * inputGain : 0 }
                 }
             } else {
                 for i in 0..<n { p[i] = 0 }
             }
         }
+        // Without a cache the peaks are those a cache holds, made here: of the input at 0 dB, times the gain
+        // (so a render with and without the cache gives the same master, bit for bit). A stretch is skipped
+        // when even its bound times the gain stays under the ceiling: any peak there leaves the gain at 1.
         for c in 0..<block.channels.count where cachedPeaks == nil {
             let src = block.channels[c]
             history[c].withUnsafeMutableBufferPointer { h in
-                for i in 0..<n { h[t - 1 + i] = src[i] * inputGain }
+                for i in 0..<n { h[t - 1 + i] = src[i] }
                 positionPeaks.withUnsafeMutableBufferPointer { peaks in
                     channelPeaks.withUnsafeMutableBufferPointer { cp in
                         var start = 0
@@ -186,7 +192,7 @@ public final class TruePeakLimiterStage: AudioStage {
                             let count = min(stride, n - start)
                             var m: Float = 0
                             for i in start..<(start + count + t - 1) { m = max(m, abs(h[i])) }
-                            if m * bound > ceiling {
+                            if m * bound * inputGain > ceiling {
                                 interpolator.positionPeaks(h.baseAddress! + start, count: count, into: cp.baseAddress! + start)
                                 for i in start..<(start + count) { peaks[i] = max(peaks[i], cp[i]) }
                             }
@@ -197,6 +203,9 @@ public final class TruePeakLimiterStage: AudioStage {
                 // Keep the last T − 1 samples for the next block.
                 for i in 0..<(t - 1) { h[i] = h[n + i] }
             }
+        }
+        if cachedPeaks == nil {
+            positionPeaks.withUnsafeMutableBufferPointer { p in for i in 0..<n { p[i] *= inputGain } }
         }
 
         // 2. Gain computer and output, sample by sample: state in a struct, buffers as raw pointers.

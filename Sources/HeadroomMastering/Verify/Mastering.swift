@@ -33,20 +33,46 @@ public enum Mastering {
                            streamingTo sink: MasterSink, onRenderThread beside: MasterSink? = nil,
                            storedLimitBytes: Int = Renderer.storedPreLimiterBytes,
                            progress: ((Double) -> Void)? = nil) throws -> Outcome {
-        let channels = input.channelCount
-        let measuring = MeasuringSink(sampleRate: plan.output.sampleRateHz ?? input.sampleRate, channelCount: channels, next: sink)
-        // Measuring and writing the master run on a thread of their own, beside the render's last pass.
-        let threaded = ThreadedSink(next: measuring, channelCount: channels)
-        let first: MasterSink = beside.map { TeeSink($0, threaded) } ?? threaded
+        let sinks = StreamedSinks(sampleRate: plan.output.sampleRateHz ?? input.sampleRate, channelCount: input.channelCount,
+                                  sink: sink, beside: beside)
         // The render leaves the master's loudness to the measuring sink, which measures it anyway.
-        var result = Renderer.render(consume input, plan: plan, streamingTo: first, storedLimitBytes: storedLimitBytes,
+        let result = Renderer.render(consume input, plan: plan, streamingTo: sinks.first, storedLimitBytes: storedLimitBytes,
                                      measuresLoudness: false, progress: progress)
-        threaded.finish()
-        let (after, loudness) = try measuring.finish(truePeaks: result.truePeaks8x)
-        result.achievedLUFS = after.loudness.integratedLUFS
-        let (verified, report) = Verifier.verify(before: analysis, after: after, master: result.master, checklist: checklist,
-                                                 plan: result.plan, render: result, masterLoudness: loudness)
-        return Outcome(result: result, after: after, checklist: verified, report: report)
+        return try sinks.verify(result, analysis: analysis, checklist: checklist)
+    }
+
+    /// The same from a mix read as the render's passes need it (a long input read from its file, never
+    /// held in memory). Not for reference matching or a new sample rate.
+    public static func run(source: any AudioSource, analysis: Analysis, checklist: Checklist, plan: MasteringPlan,
+                           streamingTo sink: MasterSink, onRenderThread beside: MasterSink? = nil,
+                           progress: ((Double) -> Void)? = nil) throws -> Outcome {
+        let sinks = StreamedSinks(sampleRate: source.sampleRate, channelCount: source.channelCount, sink: sink, beside: beside)
+        let result = Renderer.render(source: source, plan: plan, streamingTo: sinks.first, measuresLoudness: false, progress: progress)
+        return try sinks.verify(result, analysis: analysis, checklist: checklist)
+    }
+
+    /// Where a streamed render's master goes: measured and written on a thread of their own, beside the
+    /// render's last pass; `beside` sees it on the render's thread first.
+    struct StreamedSinks {
+        let measuring: MeasuringSink, threaded: ThreadedSink, first: MasterSink
+
+        init(sampleRate: Double, channelCount: Int, sink: MasterSink, beside: MasterSink?) {
+            let measuring = MeasuringSink(sampleRate: sampleRate, channelCount: channelCount, next: sink)
+            let threaded = ThreadedSink(next: measuring, channelCount: channelCount)
+            (self.measuring, self.threaded) = (measuring, threaded)
+            first = beside.map { TeeSink($0, threaded) } ?? threaded
+        }
+
+        /// Once the render is done: the master's analysis (its loudness the measuring sink's) and the verdict.
+        func verify(_ rendered: RenderResult, analysis: Analysis, checklist: Checklist) throws -> Outcome {
+            threaded.finish()
+            var result = rendered
+            let (after, loudness) = try measuring.finish(truePeaks: result.truePeaks8x)
+            result.achievedLUFS = after.loudness.integratedLUFS
+            let (verified, report) = Verifier.verify(before: analysis, after: after, master: result.master, checklist: checklist,
+                                                     plan: result.plan, render: result, masterLoudness: loudness)
+            return Outcome(result: result, after: after, checklist: verified, report: report)
+        }
     }
 }
 

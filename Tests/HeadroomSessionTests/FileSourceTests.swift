@@ -1,0 +1,106 @@
+import Foundation
+import HeadroomAnalysis
+import HeadroomChecklist
+import HeadroomDSP
+import HeadroomIO
+import HeadroomMastering
+import HeadroomSession
+import HeadroomSignals
+import HeadroomTestSupport
+import Testing
+
+/// A long mix is read from its file for every pass instead of held in memory: the file hands over exactly
+/// the samples the reader decoded, from any frame; the plan and the master made from it are those made
+/// from the same audio in memory (rendered live, as a long mix is).
+@Suite struct FileSourceTests {
+    static let song: AudioBuffer = {
+        var s = SyntheticSong(sections: [
+            .init("verse", seconds: 10, levelDB: -6),
+            .init("chorus", seconds: 10, levelDB: 0, bright: true),
+            .init("bridge", seconds: 8, levelDB: -9, drums: false),
+        ])
+        s.peakDBFS = -3
+        return s.render()
+    }()
+
+    /// Writes the song at `format` and reads it back whole (what the file decodes to).
+    static func written(_ folder: TempFolder, _ format: AudioFileFormat, name: String) throws -> (path: String, audio: AudioBuffer) {
+        let path = folder.file(name)
+        try AudioFileWriter.write(song, to: path, format: format)
+        return (path, try AudioFileReader.read(path: path).buffer)
+    }
+
+    static func read(_ source: AudioFileSource, _ range: Range<Int>) -> [[Float]] {
+        var channels = [[Float]](repeating: [], count: source.channelCount)
+        source.forEachBlock(range) { block in for c in block.indices { channels[c].append(contentsOf: block[c]) } }
+        return channels
+    }
+
+    final class Collector: MasterSink {
+        var channels: [[Float]] = []
+        func restart() { channels = [] }
+        func add(_ block: [UnsafeBufferPointer<Float>]) {
+            if channels.isEmpty { channels = block.map { _ in [] } }
+            for c in block.indices { channels[c].append(contentsOf: block[c]) }
+        }
+    }
+
+    @Test func readsTheDecodedSamplesFromAnyFrame() throws {
+        let folder = TempFolder()
+        for (format, name) in [(AudioFileFormat(.wav, .int24), "mix.wav"), (AudioFileFormat(.flac, .int16), "mix.flac"),
+                               (AudioFileFormat(.wav, .float32), "float.wav")] {
+            let (path, audio) = try Self.written(folder, format, name: name)
+            let source = try #require(AudioFileSource(path: path), "\(name)")
+            #expect(source.frameCount == audio.frameCount && source.channelCount == 2 && source.sampleRate == audio.sampleRate)
+            let n = audio.frameCount
+            // Across the reader's 65,536-frame chunks, from a frame inside one, and the very end.
+            for range in [0..<n, 12_345..<200_001, (n - 10)..<n] {
+                #expect(Self.read(source, range) == audio.slice(range).channels, "\(name) \(range)")
+            }
+            #expect(source.failure == nil)
+        }
+    }
+
+    @Test func lossyFilesAreNotReadBack() throws {
+        let folder = TempFolder()
+        let (path, _) = try Self.written(folder, AudioFileFormat(.ogg, .int16), name: "mix.ogg")
+        #expect(AudioFileSource(path: path) == nil, "a lossy mix is held in memory")
+        #expect(try Mix.analyzedFromFile(path, limitBytes: 0)?.mix.info.frameCount == nil, "nothing was read")
+    }
+
+    @Test func aFileCutWhileItIsReadIsReported() throws {
+        let folder = TempFolder()
+        let (path, audio) = try Self.written(folder, AudioFileFormat(.wav, .int16), name: "cut.wav")
+        let source = try #require(AudioFileSource(path: path))
+        // Cut to about half its frames after it was opened (another program re-exporting over it).
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: 44 + UInt64(audio.frameCount / 2) * 4)
+        try handle.close()
+        let channels = Self.read(source, 0..<audio.frameCount)
+        #expect(channels[0].count == audio.frameCount, "the frames it could not read are silence")
+        #expect(channels[0].suffix(1000).allSatisfy { $0 == 0 })
+        let failure = try #require(source.failure)
+        #expect(failure.description.contains("changed while it was being mastered"), "\(failure)")
+    }
+
+    @Test(arguments: ["spotify", "loud"])
+    func planAndMasterFromTheFileAreThoseFromMemory(preset: String) throws {
+        let folder = TempFolder()
+        let (path, audio) = try Self.written(folder, AudioFileFormat(.wav, .float32), name: "mix.wav")
+        let analysis = try Analyzer().analyze(audio)
+        let checklist = ChecklistRules.evaluate(analysis)
+        let planner = Planner(options: .init(target: LoudnessTarget.presets[preset]!))
+        let source = try #require(AudioFileSource(path: path))
+        let plan = planner.plan(analysis: analysis, checklist: checklist, audio: audio)
+        #expect(planner.plan(analysis: analysis, checklist: checklist, source: source) == plan, "\(preset)")
+        if preset == "loud" { #expect(plan.compressor.enabled, "the compressor is calibrated on the file's sections") }
+        let live = Collector(), file = Collector()
+        let inMemory = Renderer.render(audio, plan: plan, streamingTo: live, storedLimitBytes: 0)
+        let fromFile = Renderer.render(source: source, plan: plan, streamingTo: file)
+        #expect(file.channels.count == 2 && file.channels[0].count == audio.frameCount)
+        #expect(file.channels == live.channels, "\(preset): the same samples")
+        #expect(fromFile.plan == inMemory.plan)
+        #expect(MasterJob.ditherSeed(source) == MasterJob.ditherSeed(audio))
+        #expect(source.failure == nil)
+    }
+}
