@@ -144,7 +144,8 @@ public struct MasterJob {
                                 ditherSeed: seed, tags: mix.tags.merging(tagOverrides))
         let trace = TraceClock()
         do {
-            let windows = WindowSink(sampleRate: sink.sampleRate)
+            // The codec check's windows are found as the master is rendered (no codecs, no windows).
+            let windows = codecs.isEmpty ? nil : WindowSink(sampleRate: sink.sampleRate)
             let outcome: Mastering.Outcome
             if let file = mix.file {
                 outcome = try Mastering.run(source: file, analysis: analysis, checklist: checklist, plan: plan, streamingTo: sink,
@@ -160,7 +161,7 @@ public struct MasterJob {
             trace.lap("job: render, measured and written")
             try cancellation?.check()
             try sink.finish()
-            let starts = windows.starts()
+            let starts = windows?.starts() ?? []
             trace.lap("job: file finished")
             if !codecs.isEmpty { progress(JobProgress(.checkingCodecs)) }
             var checks: [TranslationReport.CodecCheck] = []
