@@ -184,7 +184,7 @@ public enum AudioFileReader {
     private static func truncationNote(_ file: OpaquePointer) -> String? {
         var log = [CChar](repeating: 0, count: 4096)
         sf_command(file, Int32(SFC_GET_LOG_INFO), &log, Int32(log.count))
-        let text = String(cString: log)
+        let text = String(decoding: log.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         // e.g. "data : 529200 (should be 199920)": the data chunk claims more bytes than the file holds.
         for line in text.split(separator: "\n") {
             let t = line.trimmingCharacters(in: .whitespaces)

@@ -148,8 +148,11 @@ public struct MasterJob {
             let windows = codecs.isEmpty ? nil : WindowSink(sampleRate: sink.sampleRate)
             let outcome: Mastering.Outcome
             if let file = mix.file {
-                outcome = try Mastering.run(source: file, analysis: analysis, checklist: checklist, plan: plan, streamingTo: sink,
-                                            onRenderThread: windows, progress: { progress(JobProgress(.rendering, $0)) })
+                // A file changed under the render says so, whatever became of the master made from it.
+                do {
+                    outcome = try Mastering.run(source: file, analysis: analysis, checklist: checklist, plan: plan, streamingTo: sink,
+                                                onRenderThread: windows, progress: { progress(JobProgress(.rendering, $0)) })
+                } catch { throw file.failure ?? error }
                 if let failure = file.failure { throw failure }
             } else {
                 // The job's own reference to the audio goes to the render.

@@ -103,4 +103,37 @@ import Testing
         #expect(MasterJob.ditherSeed(source) == MasterJob.ditherSeed(audio))
         #expect(source.failure == nil)
     }
+
+    /// The job with a mix read from its file: the master of the mix in memory, byte for byte; a file cut
+    /// between the analysis and the render is one line and nothing is written.
+    @Test func aJobFromTheFileWritesTheMasterOfTheMixInMemory() throws {
+        let folder = TempFolder()
+        let (path, _) = try Self.written(folder, AudioFileFormat(.wav, .int16), name: "mix.wav")
+        let (held, analysis) = try Mix.loadAnalyzed(path)
+        let (long, sameAnalysis) = try #require(try Mix.analyzedFromFile(path, limitBytes: 0))
+        #expect(long.file != nil && long.audio.frameCount == 0, "not held")
+        #expect(sameAnalysis.loudness.integratedLUFS == analysis.loudness.integratedLUFS)
+        let checklist = ChecklistRules.evaluate(analysis)
+        let plan = Planner(options: .init(target: LoudnessTarget.presets["spotify"]!)).plan(analysis: analysis, checklist: checklist, audio: held.audio)
+        func job(_ mix: Mix, _ name: String) -> MasterJob {
+            var j = MasterJob(mix: mix, analysis: analysis, checklist: checklist, plan: plan,
+                              deliverable: Deliverable(path: folder.file(name), format: AudioFileFormat(.wav, .int24)), toolVersion: "test")
+            j.codecs = [.mp3]
+            return j
+        }
+        let a = try job(held, "held.wav").run(), b = try job(long, "file.wav").run()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder.file("held.wav"))) == Data(contentsOf: URL(fileURLWithPath: folder.file("file.wav"))))
+        #expect(a.session.report == b.session.report && a.translation.codecs == b.translation.codecs)
+
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: 44 + 44_100 * 4)
+        try handle.close()
+        #expect {
+            _ = try job(long, "cut.wav").run()
+        } throws: { error in
+            (error as? JobError)?.message.contains("changed while it was being mastered") == true
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.file("cut.wav")))
+        #expect(!FileManager.default.fileExists(atPath: folder.file("cut.wav.headroom.json")))
+    }
 }
