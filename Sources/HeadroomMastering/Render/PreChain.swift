@@ -72,10 +72,90 @@ final class PreChain {
         first.wait()
     }
 
+    /// Runs the chain over `mix` (read in order, from memory or its file) on two threads: another thread
+    /// reads it into blocks of `Renderer.blockSize` from its start and runs the first stages, this one the
+    /// rest a block behind, then hands each block to `body`. Each stage sees the blocks it sees in
+    /// `process`, so the output is the same as one thread's.
+    func run(over mix: any AudioSource, _ body: (AudioBlock) -> Void) {
+        let size = Renderer.blockSize, channels = mix.channelCount, slots = Self.pipelineSlots
+        let ring = BlockRing(slots: slots, channelCount: channels, frames: size)
+        defer { ring.deallocate() }
+        let free = DispatchSemaphore(value: slots), ready = DispatchSemaphore(value: 0)
+        let reader = DispatchGroup()
+        let split = Self.firstThreadStages
+        let work = UnsafeSendable(value: (mix, self))
+        DispatchQueue.global(qos: .userInitiated).async(group: reader) {
+            let (mix, chain) = work.value
+            var slot = 0, filled = 0
+            func hand(_ n: Int) {
+                if n > 0 { chain.process(ring.block(slot, n), stages: 0..<split) }
+                ring.counts[slot] = n
+                ready.signal()
+                slot = (slot + 1) % slots
+                filled = 0
+            }
+            mix.forEachBlock(0..<mix.frameCount) { b in
+                var offset = 0
+                while offset < b[0].count {
+                    if filled == 0 { free.wait() }
+                    let take = min(size - filled, b[0].count - offset)
+                    for c in 0..<channels {
+                        (ring.start(slot, c) + filled).update(from: b[c].baseAddress! + offset, count: take)
+                    }
+                    filled += take
+                    offset += take
+                    if filled == size { hand(size) }
+                }
+            }
+            if filled > 0 { hand(filled) }
+            free.wait()
+            hand(0)  // the end
+        }
+        var k = 0
+        while true {
+            ready.wait()
+            let n = ring.counts[k]
+            // Every slot taken is given back (a semaphore must end at its initial count).
+            if n == 0 { free.signal(); break }
+            let b = ring.block(k, n)
+            process(b, stages: split..<stages.count)
+            body(b)
+            free.signal()
+            k = (k + 1) % slots
+        }
+        reader.wait()
+    }
+
+    /// Blocks the reading thread may run ahead of this one.
+    static let pipelineSlots = 8
+
     /// What the chain measured, once the whole song has been through it.
     var transientStats: TransientStats {
         TransientStats(meanShapedDB: shaper.meanShapedDB, rangeAfterCompressorLU: afterCompressor?.loudnessRangeLU())
     }
+}
+
+/// Blocks of raw memory handed between two threads in turn (their order kept by the caller's semaphores).
+struct BlockRing: @unchecked Sendable {
+    let memory: UnsafeMutablePointer<Float>
+    /// Frames in each slot's block (0: the end).
+    let counts: UnsafeMutablePointer<Int>
+    let channelCount: Int, frames: Int
+
+    init(slots: Int, channelCount: Int, frames: Int) {
+        memory = .allocate(capacity: slots * channelCount * frames)
+        counts = .allocate(capacity: slots)
+        self.channelCount = channelCount; self.frames = frames
+    }
+
+    func start(_ slot: Int, _ channel: Int) -> UnsafeMutablePointer<Float> { memory + (slot * channelCount + channel) * frames }
+
+    /// The first `n` frames of `slot`.
+    func block(_ slot: Int, _ n: Int) -> AudioBlock {
+        AudioBlock((0..<channelCount).map { UnsafeMutableBufferPointer(start: start(slot, $0), count: n) })
+    }
+
+    func deallocate() { memory.deallocate(); counts.deallocate() }
 }
 
 extension AudioBlock {

@@ -30,38 +30,10 @@ enum PreSource {
             }
         case .live(let mix, let plan):
             let chain = PreChain(plan: plan, sampleRate: mix.sampleRate, channelCount: mix.channelCount, measuresRanges: false)
-            Self.run(chain, over: mix) { body($0.readOnly) }
+            chain.run(over: mix) { body($0.readOnly) }
         }
     }
 
-    /// Runs `chain` over `mix` in blocks of `Renderer.blockSize` from its start (whatever blocks the source
-    /// hands over), through a scratch block; `body` sees each processed block.
-    static func run(_ chain: PreChain, over mix: any AudioSource, _ body: (AudioBlock) -> Void) {
-        var scratch = AudioBuffer(sampleRate: mix.sampleRate, channelCount: mix.channelCount, frameCount: Renderer.blockSize)
-        var filled = 0
-        func runScratch() {
-            scratch.withMutableBlock(0..<filled) { block in
-                chain.process(block)
-                body(block)
-            }
-            filled = 0
-        }
-        mix.forEachBlock(0..<mix.frameCount) { block in
-            var offset = 0
-            while offset < block[0].count {
-                let take = min(Renderer.blockSize - filled, block[0].count - offset)
-                for c in block.indices {
-                    scratch.channels[c].withUnsafeMutableBufferPointer { s in
-                        (s.baseAddress! + filled).update(from: block[c].baseAddress! + offset, count: take)
-                    }
-                }
-                filled += take
-                offset += take
-                if filled == Renderer.blockSize { runScratch() }
-            }
-        }
-        if filled > 0 { runScratch() }
-    }
 }
 
 /// A loudness meter that takes a stream of blocks and measures only the frames in `range` (a section).

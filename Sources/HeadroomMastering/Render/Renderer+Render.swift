@@ -356,7 +356,7 @@ extension Renderer {
         let (range, slice, measured) = sectionSlice(plan, sampleRate: input.sampleRate, frameCount: input.frameCount)
         var section = AudioBuffer(sampleRate: input.sampleRate, channelCount: input.channelCount, frameCount: slice.count)
         var position = 0
-        PreSource.run(chain, over: input) { block in
+        chain.run(over: input) { block in
             let b = block.readOnly
             m.add(b)
             let n = b[0].count, lo = max(slice.lowerBound, position), hi = min(slice.upperBound, position + n)
