@@ -7,7 +7,8 @@ import HeadroomDSP
 public enum AudioFileReader {
     /// Sample rates accepted, in Hz.
     public static let supportedSampleRates: ClosedRange<Double> = 8_000...384_000
-    /// Refuse files whose decoded audio would exceed this many bytes (planar Float in memory).
+    /// Refuse files whose decoded audio would exceed this many bytes when they are read into memory
+    /// (planar Float); read block by block without keeping them, files of any length are read.
     public static let maxDecodedBytes = 6 << 30
     /// Frames reserved per byte of file before decoding: generous for lossless (PCM holds under one frame a
     /// byte, FLAC of quiet music a few) so a real mix never reallocates; lossy files may grow past it.
@@ -33,7 +34,7 @@ public enum AudioFileReader {
         try checkReadable(path)
         return try QuietDecoder.run(path) {
             var channels: [[Float]] = []
-            let info = try decode(path: path, reserve: { count, frames, _ in
+            let info = try decode(path: path, maxBytes: maxDecodedBytes, reserve: { count, frames, _ in
                 channels = (0..<count).map { _ in var c = [Float](); c.reserveCapacity(frames); return c }
             }, { block in
                 for c in block.indices { channels[c].append(contentsOf: block[c]) }
@@ -45,11 +46,13 @@ public enum AudioFileReader {
     /// Reads the file block by block (planar, up to `blockFrames` at a time) without keeping it: what
     /// `read` refuses, this refuses with the same words, possibly after some blocks were handed over.
     /// `expecting` is told, before the first block, the channels, the frames the file says it holds (for a
-    /// progress bar) and the sample rate.
-    public static func forEachBlock(path: String, expecting: (_ channels: Int, _ frames: Int, _ sampleRate: Double) -> Void = { _, _, _ in },
+    /// progress bar) and the sample rate. `maxDecodedBytes`: refuse a file longer than this (a caller that
+    /// keeps the blocks); nil reads any length.
+    public static func forEachBlock(path: String, maxDecodedBytes: Int? = nil,
+                                    expecting: (_ channels: Int, _ frames: Int, _ sampleRate: Double) -> Void = { _, _, _ in },
                                     _ body: ([UnsafeBufferPointer<Float>]) throws -> Void) throws -> InputFile {
         try checkReadable(path)
-        return try QuietDecoder.run(path) { try decode(path: path, reserve: expecting, body) }
+        return try QuietDecoder.run(path) { try decode(path: path, maxBytes: maxDecodedBytes, reserve: expecting, body) }
     }
 
     /// libsndfile's reasons, in words that say what is wrong with the file.
@@ -62,7 +65,7 @@ public enum AudioFileReader {
 
     /// Opens, checks and decodes `path`: `reserve(channels, frames, sampleRate)` once with a plausible
     /// length, then `body` with each block, planar.
-    private static func decode(path: String, reserve: (Int, Int, Double) -> Void,
+    private static func decode(path: String, maxBytes: Int?, reserve: (Int, Int, Double) -> Void,
                                _ body: ([UnsafeBufferPointer<Float>]) throws -> Void) throws -> InputFile {
         var sfinfo = SF_INFO()
         guard let file = sf_open(path, Int32(SFM_READ), &sfinfo) else {
@@ -85,10 +88,10 @@ public enum AudioFileReader {
         guard declaredFrames > 0 else {
             throw AudioFileError(.noAudio, path: path, "contains no audio (0 frames)")
         }
-        if declaredFrames < Int(Int64.max / 2), declaredFrames * channelCount * 4 > maxDecodedBytes {
+        if let maxBytes, declaredFrames < Int(Int64.max / 2), declaredFrames * channelCount * 4 > maxBytes {
             let gib = Double(declaredFrames * channelCount * 4) / Double(1 << 30)
             throw AudioFileError(.tooLarge, path: path,
-                                 String(format: "too large: %.1f GiB decoded, the limit is %d GiB", gib, maxDecodedBytes >> 30))
+                                 String(format: "too large: %.1f GiB decoded, the limit is %d GiB in memory", gib, maxBytes >> 30))
         }
         if let note = truncationNote(file) {
             throw AudioFileError(.truncated, path: path, "is truncated (\(note)); re-export the mix")
@@ -99,7 +102,7 @@ public enum AudioFileReader {
         // The declared length is the header's word, not the file's (a damaged Ogg page can claim 2^62
         // frames): reserve what the file could plausibly hold and let the arrays grow past it.
         let fileBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        let plausibleFrames = min(declaredFrames, maxDecodedBytes / (4 * channelCount),
+        let plausibleFrames = min(declaredFrames, (maxBytes ?? maxDecodedBytes) / (4 * channelCount),
                                   max(1 << 16, fileBytes.multipliedReportingOverflow(by: plausibleFramesPerByte).partialValue))
         reserve(channelCount, plausibleFrames, sampleRate)
         var planar = [[Float]](repeating: [Float](repeating: 0, count: chunkFrames), count: channelCount)
@@ -124,8 +127,8 @@ public enum AudioFileReader {
                                      "contains \(v.isNaN ? "NaN" : "infinite") samples (first at \(seconds) s); re-export the mix")
             }
             total += got
-            if total * channelCount * 4 > maxDecodedBytes {
-                throw AudioFileError(.tooLarge, path: path, "too large: more than \(maxDecodedBytes >> 30) GiB decoded")
+            if let maxBytes, total * channelCount * 4 > maxBytes {
+                throw AudioFileError(.tooLarge, path: path, "too large: more than \(maxBytes >> 30) GiB decoded, the limit in memory")
             }
             try AudioBuffer(sampleRate: sampleRate, channels: planar).withChannelPointers(0..<got, body)
         }

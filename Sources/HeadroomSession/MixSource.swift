@@ -85,7 +85,7 @@ public struct Mix: Sendable {
             return (mix, try mix.analyze())
         }
         var channels: [[Float]] = []
-        let (analysis, info) = try readMeasuring(path, progress: nil, reserve: { count, frames in
+        let (analysis, info) = try readMeasuring(path, maxDecodedBytes: AudioFileReader.maxDecodedBytes, progress: nil, reserve: { count, frames in
             channels = (0..<count).map { _ in var c = [Float](); c.reserveCapacity(frames); return c }
         }, keep: { block in
             for c in block.indices { channels[c].append(contentsOf: block[c]) }
@@ -105,20 +105,20 @@ public struct Mix: Sendable {
             mix.audio.withChannelPointers(0..<mix.audio.frameCount) { feeding($0) }
             return (try mix.analyze(), mix.info)
         }
-        return try readMeasuring(path, progress: progress, reserve: { _, _ in }, keep: feeding)
+        return try readMeasuring(path, maxDecodedBytes: nil, progress: progress, reserve: { _, _ in }, keep: feeding)
     }
 
     /// Decodes `path` on this thread and measures it on another, the two side by side on two cores: the
     /// other thread runs the filters and spectrum, this one also the true peak (the two about even);
     /// `reserve(channels, frames)` comes before the first block, `keep` sees every block. Failures are one line.
-    private static func readMeasuring(_ path: String, progress: ((Double) -> Void)?, reserve: (Int, Int) -> Void,
+    private static func readMeasuring(_ path: String, maxDecodedBytes: Int?, progress: ((Double) -> Void)?, reserve: (Int, Int) -> Void,
                                       keep: ([UnsafeBufferPointer<Float>]) -> Void) throws -> (analysis: Analysis, info: InputFile) {
         var measuring: MeasuringSink?, threaded: ThreadedSink?, truePeak: TruePeakMeter.Stream?
         var expected = 1, seen = 0
         let info: InputFile
         do {
             defer { threaded?.finish() }
-            info = try AudioFileReader.forEachBlock(path: path, expecting: { channels, frames, rate in
+            info = try AudioFileReader.forEachBlock(path: path, maxDecodedBytes: maxDecodedBytes, expecting: { channels, frames, rate in
                 expected = max(1, frames)
                 reserve(channels, frames)
                 measuring = MeasuringSink(sampleRate: rate, channelCount: channels, measuresTruePeak: false)

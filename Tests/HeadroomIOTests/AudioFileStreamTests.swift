@@ -54,4 +54,20 @@ import Testing
             _ = try AudioFileReader.readWindows(path: folder.file("m.wav"), starts: [song.frameCount - 10], length: 300)
         }
     }
+
+    /// Read into memory, a file over the limit is refused; read block by block without keeping it (a long
+    /// concert analyzed or mastered from its file), any length is read.
+    @Test func onlyAReaderThatKeepsTheFileRefusesALongOne() throws {
+        let folder = TempFolder()
+        let path = folder.file("song.wav")
+        try AudioFileWriter.write(song, to: path, format: AudioFileFormat(.wav, .int16))
+        #expect {
+            _ = try AudioFileReader.forEachBlock(path: path, maxDecodedBytes: 1 << 16) { _ in }
+        } throws: { error in
+            (error as? AudioFileError)?.kind == .tooLarge && "\(error)".contains("in memory")
+        }
+        var frames = 0
+        let info = try AudioFileReader.forEachBlock(path: path) { frames += $0[0].count }
+        #expect(frames == song.frameCount && info.frameCount == song.frameCount)
+    }
 }
