@@ -7,6 +7,27 @@
 #include "headroom_kernels.h"
 #include <math.h>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+uint64_t headroom_denormals_flush(void) {
+    const unsigned previous = _mm_getcsr();
+    _mm_setcsr(previous | 0x8040);  // FTZ (bit 15) and DAZ (bit 6)
+    return previous;
+}
+void headroom_denormals_restore(uint64_t previous) { _mm_setcsr((unsigned)previous); }
+#elif defined(__aarch64__)
+uint64_t headroom_denormals_flush(void) {
+    uint64_t previous;
+    __asm__ volatile("mrs %0, fpcr" : "=r"(previous));
+    __asm__ volatile("msr fpcr, %0" : : "r"(previous | (1ull << 24)));  // FZ
+    return previous;
+}
+void headroom_denormals_restore(uint64_t previous) { __asm__ volatile("msr fpcr, %0" : : "r"(previous)); }
+#else
+uint64_t headroom_denormals_flush(void) { return 0; }
+void headroom_denormals_restore(uint64_t previous) { (void)previous; }
+#endif
+
 static void peaks_portable(const float *h, int phases, int taps, const float *s, long count, float *out) {
     for (long n = 0; n < count; n++) {
         float m = 0;

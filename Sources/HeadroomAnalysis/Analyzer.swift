@@ -97,15 +97,17 @@ public struct Analyzer: Sendable {
 
         /// Adds frames: one buffer per channel, all of the same length.
         public mutating func add(_ ptrs: [UnsafeBufferPointer<Float>]) {
-            if stereo != nil {
-                // One loop for the two meters' filters (their recursions overlap).
-                LoudnessMeter.add(left: ptrs[0], right: ptrs[1], to: &loudness, and: &stereo!)
-            } else {
-                loudness.add(ptrs)
+            Denormals.flushed {
+                if stereo != nil {
+                    // One loop for the two meters' filters (their recursions overlap).
+                    LoudnessMeter.add(left: ptrs[0], right: ptrs[1], to: &loudness, and: &stereo!)
+                } else {
+                    loudness.add(ptrs)
+                }
+                levels.add(ptrs)
+                spectrum.add(ptrs)
+                truePeak?.add(ptrs)
             }
-            levels.add(ptrs)
-            spectrum.add(ptrs)
-            truePeak?.add(ptrs)
             frameCount += ptrs[0].count
         }
 

@@ -53,6 +53,10 @@ public struct LoudnessMeter: Sendable {
     /// Adds frames: one buffer per channel, all of the same length.
     public mutating func add(_ channels: [UnsafeBufferPointer<Float>]) {
         precondition(channels.count == channelCount)
+        Denormals.flushed { addFlushed(channels) }
+    }
+
+    private mutating func addFlushed(_ channels: [UnsafeBufferPointer<Float>]) {
         let frames = channels[0].count
         let left = channels[0], right = channelCount == 2 ? channels[1] : channels[0]
         let stereo: Double = channelCount == 2 ? 1 : 0  // mono: lane 1 filters zeros

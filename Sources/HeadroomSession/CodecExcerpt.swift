@@ -41,6 +41,10 @@ public enum CodecExcerpt {
 
         /// Adds frames: one buffer per channel (mono or stereo), all of the same length.
         public mutating func add(_ channels: [UnsafeBufferPointer<Float>]) {
+            Denormals.flushed { addFlushed(channels) }
+        }
+
+        private mutating func addFlushed(_ channels: [UnsafeBufferPointer<Float>]) {
             let l = channels[0], r = channels[channels.count > 1 ? 1 : 0]
             let n = l.count
             var offset = 0

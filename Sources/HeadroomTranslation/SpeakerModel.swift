@@ -67,6 +67,10 @@ public struct SpeakerModel: Sendable, Equatable {
         /// Plays one block (one buffer per channel, all of one length) into `out`, one array per channel of at
         /// least the block's length.
         public mutating func play(_ block: [UnsafeBufferPointer<Float>], into out: inout [[Float]]) {
+            Denormals.flushed { playFlushed(block, into: &out) }
+        }
+
+        private mutating func playFlushed(_ block: [UnsafeBufferPointer<Float>], into out: inout [[Float]]) {
             let n = block[0].count
             for c in block.indices {
                 out[c].withUnsafeMutableBufferPointer { x in

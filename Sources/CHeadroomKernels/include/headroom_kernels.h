@@ -15,6 +15,12 @@ extern "C" {
 void headroom_position_peaks(const float *h, int phases, int taps, int sampleOffset, const float *s, long count,
                              float *out);
 
+/// Flushes denormal numbers to zero on this thread (x86: MXCSR's FTZ and DAZ; arm64: FPCR's FZ) and returns
+/// the previous setting for `headroom_denormals_restore`. A recursive filter fed silence decays into
+/// denormals, which cost about 100x a normal operation; flushed, the filter reaches zero.
+uint64_t headroom_denormals_flush(void);
+void headroom_denormals_restore(uint64_t previous);
+
 /// max |x[i]| over `count` samples (0 for none).
 float headroom_abs_max(const float *x, long count);
 

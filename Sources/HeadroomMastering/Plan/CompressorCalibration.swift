@@ -11,7 +11,7 @@ public enum CompressorCalibration {
         var power = 0.0, position = 0
         var levels: [Double] = []
         levels.reserveCapacity(range.count / interval + 1)
-        audio.forEachBlock(range) { ch in
+        audio.forEachBlock(range) { ch in Denormals.flushed {
             var p = power, at = position  // the recursion in locals
             for i in 0..<ch[0].count {
                 var x = Double(ch[0][i]) * Double(ch[0][i])
@@ -21,7 +21,7 @@ public enum CompressorCalibration {
                 at += 1
             }
             (power, position) = (p, at)
-        }
+        } }
         return levels
     }
 

@@ -54,7 +54,7 @@ final class CompensatedStream {
     private func runScratch(_ emit: ([UnsafeBufferPointer<Float>]) -> Void) {
         let count = filled
         filled = 0
-        scratch.withMutableBlock(0..<count) { block in for stage in stages { stage.process(block) } }
+        scratch.withMutableBlock(0..<count) { block in Denormals.flushed { for stage in stages { stage.process(block) } } }
         let skip = min(count, latency - dropped)
         dropped += skip
         let out = min(count - skip, pushed - emitted)

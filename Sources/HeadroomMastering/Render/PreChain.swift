@@ -33,10 +33,12 @@ final class PreChain {
 
     /// Runs one block through `range` of the stages.
     private func process(_ block: AudioBlock, stages range: Range<Int>) {
-        for stage in stages[range] {
-            stage.process(block)
-            if stage is SectionGainStage, afterSectionGain != nil { afterSectionGain!.add(block.readOnly) }
-            if stage === compressor, afterCompressor != nil { afterCompressor!.add(block.readOnly) }
+        Denormals.flushed {
+            for stage in stages[range] {
+                stage.process(block)
+                if stage is SectionGainStage, afterSectionGain != nil { afterSectionGain!.add(block.readOnly) }
+                if stage === compressor, afterCompressor != nil { afterCompressor!.add(block.readOnly) }
+            }
         }
     }
 
