@@ -33,8 +33,9 @@ public struct MasterJob {
     /// Create the output folder when it is missing.
     public var createFolders = true
     /// Keep the master and the pre-limiter signal in the outcome (the studio plots them, an album compares
-    /// its tracks). Otherwise a lossless master without a reference is streamed to its file as it is
-    /// rendered and measured on the way, never held whole in memory.
+    /// its tracks). Otherwise a master without a reference or a pre-limiter print is streamed to its file as
+    /// it is rendered and measured on the way, never held whole in memory: a lossless one always, a lossy
+    /// one when the mix is read from its file (`Mix.file`: another attempt reads it again).
     public var keepsAudio = false
     /// Checked between the job's steps; when set, the job stops with `JobError(.cancelled)`.
     public var cancellation: Cancellation?
@@ -69,7 +70,7 @@ public struct MasterJob {
 
     /// Whether this job streams its master (see `keepsAudio`).
     public var streams: Bool {
-        !keepsAudio && plan.match == nil && !deliverable.format.isLossy && deliverable.preLimiterPath == nil
+        !keepsAudio && plan.match == nil && deliverable.preLimiterPath == nil && (!deliverable.format.isLossy || mix.file != nil)
     }
 
     /// Whether a mix read from its file (`Mix.file`) can be rendered from it: a streamed job at the mix's rate.
@@ -99,24 +100,12 @@ public struct MasterJob {
                 if deliverable.format.isLossy {
                     // The verdict of a lossy file is the file's: decode what will be delivered and measure it.
                     let delivered = try Self.decodedTruePeakDB(transaction.stagedPath(for: deliverable.path)!)
-                    let ceiling = plan.target.ceilingDBTP
-                    if delivered > ceiling + 1e-6 && attempt < Self.lossyRetries {
+                    if delivered > plan.target.ceilingDBTP + 1e-6 && attempt < Self.lossyRetries {
                         transaction.rollback()
-                        let lowered = plan.limiter.ceilingDBTP - (delivered - ceiling) - Self.lossyMarginDB
-                        plan.limiter.ceilingDBTP = (lowered * 100).rounded(.down) / 100
-                        plan.decisions.removeAll { $0.stage == "output" && $0.summary.hasPrefix("limiter ceiling lowered") }
-                        if let l = plan.decisions.firstIndex(where: { $0.stage == "limiter" }) { plan.decisions[l].summary = DecisionText.limiter(plan.limiter) }
-                        plan.decisions.append(PlanDecision(
-                            stage: "output", summary: "limiter ceiling lowered to \(NumberText.decimal(plan.limiter.ceilingDBTP, digits: 2)) dBTP for \(deliverable.format)",
-                            reason: "the decoded \(deliverable.format) peaked at \(NumberText.decimal(delivered, digits: 2)) dBTP over the \(NumberText.decimal(ceiling)) dBTP ceiling; the encoder adds the difference"))
+                        Self.lowerCeiling(&plan, delivered: delivered, format: deliverable.format)
                         continue
                     }
-                    outcome.report.deliveredTruePeakDBTP = (delivered * 100).rounded() / 100
-                    outcome.report.deliveredFormat = "\(deliverable.format)"
-                    if delivered > ceiling + 1e-6 {
-                        outcome.report.ceilingHeld = false
-                        outcome.checklist = Self.markCeilingOpen(outcome.checklist, delivered: delivered, format: "\(deliverable.format)")
-                    }
+                    Self.deliveredVerdict(&outcome, delivered: delivered, ceiling: plan.target.ceilingDBTP, format: deliverable.format)
                 }
                 if let pre = deliverable.preLimiterPath {
                     try transaction.addAudio(outcome.result.preLimiter, to: pre, format: deliverable.format, ditherSeed: seed, tags: tags)
@@ -133,51 +122,119 @@ public struct MasterJob {
     }
 
     /// Renders into the staged master file block by block, measuring the master on the way; the codec check
-    /// reads its windows back from that file.
+    /// reads its windows back from that file. A lossy deliverable (a mix read from its file: it can be read
+    /// again for another attempt) is rendered into a hidden float WAV beside it, encoded from there block by
+    /// block, decoded and measured; over the ceiling, it is rendered again with the ceiling lowered.
     consuming func runStreaming(progress: @escaping (JobProgress) -> Void) throws -> Outcome {
-        try cancellation?.check()
-        progress(JobProgress(.rendering, 0))
-        let transaction = OutputTransaction(existing: existing, protecting: protecting, createFolders: createFolders)
+        var plan = self.plan
+        let lossy = deliverable.format.isLossy
+        precondition(!lossy || mix.file != nil, "a lossy deliverable streams from a mix read from its file")
         let seed = plan.output.dither ? Self.ditherSeed(mix.source) : nil
-        let sink = DeliverySink(transaction: transaction, path: deliverable.path, format: deliverable.format,
-                                sampleRate: plan.output.sampleRateHz ?? mix.info.sampleRateHz, channelCount: mix.info.channelCount,
-                                ditherSeed: seed, tags: mix.tags.merging(tagOverrides))
+        let tags = mix.tags.merging(tagOverrides)
         let trace = TraceClock()
-        do {
-            // The codec check's windows are found as the master is rendered (no codecs, no windows).
-            let windows = codecs.isEmpty ? nil : WindowSink(sampleRate: sink.sampleRate)
-            let outcome: Mastering.Outcome
-            if let file = mix.file {
-                // A file changed under the render says so, whatever became of the master made from it.
-                do {
-                    outcome = try Mastering.run(source: file, analysis: analysis, checklist: checklist, plan: plan, streamingTo: sink,
-                                                onRenderThread: windows, progress: { progress(JobProgress(.rendering, $0)) })
-                } catch { throw file.failure ?? error }
-                if let failure = file.failure { throw failure }
-            } else {
-                // The job's own reference to the audio goes to the render.
-                let audio = mix.audio
-                mix.audio = AudioBuffer(sampleRate: audio.sampleRate, channelCount: audio.channelCount, frameCount: 0)
-                outcome = try Mastering.run(consume audio, analysis: analysis, checklist: checklist, plan: plan, streamingTo: sink,
-                                            onRenderThread: windows, progress: { progress(JobProgress(.rendering, $0)) })
-            }
-            trace.lap("job: render, measured and written")
+        for attempt in 0... {
             try cancellation?.check()
-            try sink.finish()
-            let starts = windows?.starts() ?? []
-            trace.lap("job: file finished")
-            if !codecs.isEmpty { progress(JobProgress(.checkingCodecs)) }
-            var checks: [TranslationReport.CodecCheck] = []
-            if !codecs.isEmpty {
-                let window = min(outcome.after.frameCount, Int(CodecExcerpt.windowSeconds * outcome.after.sampleRateHz))
-                let windows = try AudioFileReader.readWindows(path: transaction.stagedPath(for: deliverable.path)!, starts: starts, length: window)
+            progress(JobProgress(.rendering, 0))
+            let transaction = OutputTransaction(existing: existing, protecting: protecting, createFolders: createFolders)
+            // Where the render streams: the deliverable, or (lossy) a float WAV never committed.
+            let scratch = lossy ? OutputTransaction(existing: .overwrite, protecting: protecting, createFolders: createFolders) : nil
+            let renderedPath = lossy ? deliverable.path + Self.renderSuffix : deliverable.path
+            let sink = DeliverySink(transaction: scratch ?? transaction, path: renderedPath,
+                                    format: lossy ? AudioFileFormat(.wav, .float32) : deliverable.format,
+                                    sampleRate: plan.output.sampleRateHz ?? mix.info.sampleRateHz, channelCount: mix.info.channelCount,
+                                    ditherSeed: lossy ? nil : seed, tags: tags)
+            do {
+                defer { scratch?.rollback() }
+                // The codec check's windows are found as the master is rendered (no codecs, no windows).
+                let windows = codecs.isEmpty ? nil : WindowSink(sampleRate: sink.sampleRate)
+                var outcome: Mastering.Outcome
+                if let file = mix.file {
+                    // A file changed under the render says so, whatever became of the master made from it.
+                    do {
+                        outcome = try Mastering.run(source: file, analysis: analysis, checklist: checklist, plan: plan, streamingTo: sink,
+                                                    onRenderThread: windows, progress: { progress(JobProgress(.rendering, $0)) })
+                    } catch { throw file.failure ?? error }
+                    if let failure = file.failure { throw failure }
+                } else {
+                    // The job's own reference to the audio goes to the render.
+                    let audio = mix.audio
+                    mix.audio = AudioBuffer(sampleRate: audio.sampleRate, channelCount: audio.channelCount, frameCount: 0)
+                    outcome = try Mastering.run(consume audio, analysis: analysis, checklist: checklist, plan: plan, streamingTo: sink,
+                                                onRenderThread: windows, progress: { progress(JobProgress(.rendering, $0)) })
+                }
+                trace.lap("job: render, measured and written")
                 try cancellation?.check()
-                checks = try CodecChecks.run(CodecExcerpt.join(windows), codecs: codecs)
+                try sink.finish()
+                let rendered = (scratch ?? transaction).stagedPath(for: renderedPath)!
+                if lossy {
+                    progress(JobProgress(.writing))
+                    let delivered = try encode(rendered, into: transaction, tags: tags)
+                    if delivered > plan.target.ceilingDBTP + 1e-6 && attempt < Self.lossyRetries {
+                        transaction.rollback()
+                        Self.lowerCeiling(&plan, delivered: delivered, format: deliverable.format)
+                        continue
+                    }
+                    Self.deliveredVerdict(&outcome, delivered: delivered, ceiling: plan.target.ceilingDBTP, format: deliverable.format)
+                }
+                trace.lap("job: file finished")
+                if !codecs.isEmpty { progress(JobProgress(.checkingCodecs)) }
+                var checks: [TranslationReport.CodecCheck] = []
+                if !codecs.isEmpty, let starts = windows?.starts() {
+                    let window = min(outcome.after.frameCount, Int(CodecExcerpt.windowSeconds * outcome.after.sampleRateHz))
+                    let windows = try AudioFileReader.readWindows(path: rendered, starts: starts, length: window)
+                    try cancellation?.check()
+                    checks = try CodecChecks.run(CodecExcerpt.join(windows), codecs: codecs)
+                }
+                trace.lap("job: codecs checked")
+                return try finish(outcome, codecChecks: checks, transaction: transaction, progress: progress)
+            } catch {
+                throw transaction.failed(error)
             }
-            trace.lap("job: codecs checked")
-            return try finish(outcome, codecChecks: checks, transaction: transaction, progress: progress)
-        } catch {
-            throw transaction.failed(error)
+        }
+        fatalError("unreachable")
+    }
+
+    /// The hidden float WAV a lossy deliverable is rendered into before it is encoded (beside it, removed
+    /// afterwards, on failure and on a signal).
+    static let renderSuffix = ".render.wav"
+
+    /// Encodes the float master at `rendered` into the deliverable, block by block, and returns the true
+    /// peak (8x) of the encoded file as a player decodes it.
+    func encode(_ rendered: String, into transaction: OutputTransaction, tags: AudioTags) throws -> Double {
+        var stream: AudioFileWriter.Stream?
+        _ = try AudioFileReader.forEachBlock(path: rendered, expecting: { channels, _, rate in
+            stream = try? transaction.addAudioStream(to: deliverable.path, format: deliverable.format, sampleRate: rate,
+                                                     channelCount: channels, tags: tags)
+        }) { block in
+            guard let stream else { throw AudioFileError(.unwritable, path: deliverable.path, "cannot be created") }
+            try stream.write(block)
+        }
+        guard let stream else { throw AudioFileError(.unwritable, path: deliverable.path, "cannot be created") }
+        try stream.finish()
+        return try Self.decodedTruePeakDB(transaction.stagedPath(for: deliverable.path)!)
+    }
+
+    /// A lossy file decoded over the ceiling: the limiter's ceiling lowered by the excess (and a margin),
+    /// said in the plan's decisions.
+    static func lowerCeiling(_ plan: inout MasteringPlan, delivered: Double, format: AudioFileFormat) {
+        let ceiling = plan.target.ceilingDBTP
+        let lowered = plan.limiter.ceilingDBTP - (delivered - ceiling) - lossyMarginDB
+        plan.limiter.ceilingDBTP = (lowered * 100).rounded(.down) / 100
+        plan.decisions.removeAll { $0.stage == "output" && $0.summary.hasPrefix("limiter ceiling lowered") }
+        if let l = plan.decisions.firstIndex(where: { $0.stage == "limiter" }) { plan.decisions[l].summary = DecisionText.limiter(plan.limiter) }
+        plan.decisions.append(PlanDecision(
+            stage: "output", summary: "limiter ceiling lowered to \(NumberText.decimal(plan.limiter.ceilingDBTP, digits: 2)) dBTP for \(format)",
+            reason: "the decoded \(format) peaked at \(NumberText.decimal(delivered, digits: 2)) dBTP over the \(NumberText.decimal(ceiling)) dBTP ceiling; the encoder adds the difference"))
+    }
+
+    /// The verdict of a lossy file is the file's: its decoded true peak in the report, and the ceiling item
+    /// left open when it is over.
+    static func deliveredVerdict(_ outcome: inout Mastering.Outcome, delivered: Double, ceiling: Double, format: AudioFileFormat) {
+        outcome.report.deliveredTruePeakDBTP = (delivered * 100).rounded() / 100
+        outcome.report.deliveredFormat = "\(format)"
+        if delivered > ceiling + 1e-6 {
+            outcome.report.ceilingHeld = false
+            outcome.checklist = markCeilingOpen(outcome.checklist, delivered: delivered, format: "\(format)")
         }
     }
 

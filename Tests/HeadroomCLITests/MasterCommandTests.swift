@@ -176,7 +176,7 @@ import Testing
     }
 
     /// A mix over `--in-memory-mib` is read from its file for every pass. What cannot be rendered from the
-    /// file (a pre-limiter print, a lossy master, a new sample rate) reads the mix whole instead, and works.
+    /// file (a pre-limiter print, a new sample rate, Opus at 48 kHz) reads the mix whole instead, and works.
     @Test func aMixOverTheMemoryLimitIsMasteredFromItsFile() throws {
         let folder = TempFolder()
         let mix = try Self.writeSong(folder)
@@ -191,13 +191,42 @@ import Testing
         #expect(try Self.data(folder.file("file.wav")) == Self.data(folder.file("held.wav")))
         #expect(try Self.data(folder.file("file.wav.headroom.json")) == Self.data(folder.file("held.wav.headroom.json")))
         #expect(try report("file.wav")["targetHit"] as? Bool == true)
-        for extra in [["--pre-limiter", folder.file("pre.print.wav")], ["--sample-rate", "48k"], ["--format", "mp3"]] {
-            let name = "fallback-\(extra[0].dropFirst(2)).\(extra.last == "mp3" ? "mp3" : "wav")"
+        for extra in [["--pre-limiter", folder.file("pre.print.wav")], ["--sample-rate", "48k"], ["--format", "opus"]] {
+            let name = "fallback-\(extra[0].dropFirst(2)).\(extra.last == "opus" ? "opus" : "wav")"
             let r = try CLI.run(["master", mix, "-q", "-o", folder.file(name), "--codecs", "none", "--in-memory-mib", "0"] + extra)
             #expect(r.status == 0, "\(extra): \(r.stderr)")
             #expect(FileManager.default.fileExists(atPath: folder.file(name)))
         }
         let bad = try CLI.run(["master", mix, "--in-memory-mib", "-5"])
         #expect(bad.status == 2 && bad.stderr.contains("--in-memory-mib"), "\(bad.stderr)")
+    }
+
+    /// A lossy master decoded over its ceiling is rendered again with the ceiling lowered. From a mix read
+    /// from its file it is rendered into a hidden float WAV and encoded from there: the same MP3, byte for
+    /// byte, as from the mix in memory, and nothing else left in the folder.
+    @Test func aLossyMasterOverItsCeilingIsRenderedAgainAlsoFromTheFile() throws {
+        let folder = TempFolder()
+        let song = SyntheticSong.demo().render()
+        let mix = folder.file("demo.wav")
+        try AudioFileWriter.write(song.slice(0..<Int(40 * song.sampleRate)), to: mix, format: AudioFileFormat(.wav, .int24))
+        let options = ["-q", "--codecs", "mp3", "--bitrate", "128", "--ceiling", "-0.3"]
+        let held = try CLI.run(["master", mix, "-o", folder.file("held.mp3")] + options)
+        let file = try CLI.run(["master", mix, "-o", folder.file("file.mp3"), "--in-memory-mib", "0"] + options)
+        #expect(held.status == 0 && file.status == 0, "\(held.stderr) \(file.stderr)")
+        #expect(try Self.data(folder.file("file.mp3")) == Self.data(folder.file("held.mp3")))
+        for name in ["held.mp3", "file.mp3"] {
+            let session = try JSONSerialization.jsonObject(with: Self.data(folder.file(name + ".headroom.json"))) as! [String: Any]
+            let decisions = ((session["plan"] as? [String: Any])?["decisions"] as? [[String: Any]]) ?? []
+            #expect(decisions.contains { ($0["summary"] as? String ?? "").hasPrefix("limiter ceiling lowered") }, "\(name)")
+            let report = try #require(session["report"] as? [String: Any])
+            #expect((report["deliveredTruePeakDBTP"] as? Double ?? 0) <= -0.3, "\(name)")
+            let codecs = ((session["translation"] as? [String: Any])?["codecs"] as? [[String: Any]]) ?? []
+            #expect(codecs.count == 1, "\(name): the codec check read its windows")
+        }
+        let a = try JSONSerialization.jsonObject(with: Self.data(folder.file("held.mp3.headroom.json"))) as! [String: Any]
+        let b = try JSONSerialization.jsonObject(with: Self.data(folder.file("file.mp3.headroom.json"))) as! [String: Any]
+        let codecs = { (s: [String: Any]) in ((s["translation"] as? [String: Any])?["codecs"] as? [[String: Any]]) ?? [] }
+        #expect(codecs(a).map { NSDictionary(dictionary: $0) } == codecs(b).map { NSDictionary(dictionary: $0) }, "the same windows, encoded alike")
+        #expect(folder.contents == ["demo.wav", "file.mp3", "file.mp3.headroom.json", "held.mp3", "held.mp3.headroom.json"])
     }
 }
