@@ -73,15 +73,12 @@ public struct MasterJob {
         !keepsAudio && plan.match == nil && deliverable.preLimiterPath == nil && (!deliverable.format.isLossy || mix.file != nil)
     }
 
-    /// Whether a mix read from its file (`Mix.file`) can be rendered from it: a streamed job at the mix's rate.
-    public var rendersFromFile: Bool { streams && plan.output.sampleRateHz == nil }
-
     /// Runs the job. A streamed job given the only reference to its mix's audio (the command line hands
     /// its last job over) renders in that memory: the song is in memory once.
     public consuming func run(progress: @escaping (JobProgress) -> Void = { _ in }) throws -> Outcome {
         try checkOutputs()
-        guard mix.file == nil || rendersFromFile else {
-            throw JobError(.usage, "\(mix.info.path): a mix read from its file is mastered into a lossless master at its own rate, without a pre-limiter print or a reference")
+        guard mix.file == nil || streams else {
+            throw JobError(.usage, "\(mix.info.path): a mix read from its file is mastered without a pre-limiter print or a reference")
         }
         if streams { return try (consume self).runStreaming(progress: progress) }
         var plan = self.plan

@@ -78,7 +78,7 @@ struct Master: ParsableCommand {
     @Option(name: .customLong("pre-limiter"), help: "Also write the chain's output before the limiter to this file.")
     var preLimiter: String?
 
-    @Option(name: .customLong("in-memory-mib"), help: ArgumentHelp("Hold a mix of up to this much decoded audio in memory (default \(Mix.heldInMemoryBytes >> 20), about 12 minutes of 44.1 kHz stereo); a longer WAV, AIFF or FLAC mix is read again from its file for every pass: memory that does not grow with its length, for a little more time.", valueName: "MIB"))
+    @Option(name: .customLong("in-memory-mib"), parsing: .unconditional, help: ArgumentHelp("Hold a mix of up to this much decoded audio in memory (default \(Mix.heldInMemoryBytes >> 20), about 12 minutes of 44.1 kHz stereo); a longer WAV, AIFF or FLAC mix is read again from its file for every pass: memory that does not grow with its length, for a little more time.", valueName: "MIB"))
     var inMemoryMiB: Int?
 
     @Flag(name: .customLong("dry-run"), help: "Print the plan, render nothing.")
@@ -101,7 +101,9 @@ struct Master: ParsableCommand {
     func validate() throws {
         if let evenOut, !(0.0...1.0).contains(evenOut) { throw ValidationError("--even-out must be between 0 and 1") }
         if let maxLimiting, !(0.0...20.0).contains(maxLimiting) { throw ValidationError("--max-limiting must be between 0 and 20 LU") }
-        if let inMemoryMiB, !(0...(1 << 30)).contains(inMemoryMiB) { throw ValidationError("--in-memory-mib must be between 0 and 1073741824") }
+        if let inMemoryMiB, !(0...(1 << 20)).contains(inMemoryMiB) {
+            throw ValidationError("--in-memory-mib must be from 0 to 1048576 (MiB of decoded audio; 1048576 is 1 TiB)")
+        }
         if let bits, !["16", "24", "32f"].contains(bits) { throw ValidationError("--bits must be 16, 24 or 32f") }
         if let sampleRate, !AudioFileReader.supportedSampleRates.contains(sampleRate.hertz) {
             throw ValidationError("--sample-rate must be between 8000 and 384000 Hz (or 8k to 384k)")
@@ -259,9 +261,9 @@ struct Master: ParsableCommand {
             job.tagOverrides = (try? parsedTags()) ?? AudioTags()
             return job
         }
-        // A deliverable that cannot be rendered from the file (lossy, a new rate, a pre-limiter print, a
-        // session's reference match) needs the mix in memory after all.
-        if mix.file != nil && !jobs.allSatisfy(\.rendersFromFile) {
+        // A deliverable that cannot be rendered from the file (a pre-limiter print, a session's reference
+        // match) needs the mix in memory after all.
+        if mix.file != nil && !jobs.allSatisfy(\.streams) {
             let held = try Mix.load(mixPath)
             for k in jobs.indices { jobs[k].mix = held }
         }

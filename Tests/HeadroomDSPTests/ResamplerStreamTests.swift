@@ -23,4 +23,18 @@ import Testing
         #expect(out[0].count == whole.frameCount)
         #expect(out == whole.channels)
     }
+
+    /// A source resampled as it is read gives the whole buffer's resampled samples, whole or any stretch.
+    @Test func aResampledSourceIsTheResampledBuffer() {
+        let l = Signals.sine(frequencyHz: 997, amplitudeDBFS: -6, seconds: 2.1, sampleRate: 44_100)
+        let audio = AudioBuffer(sampleRate: 44_100, channels: [l, Signals.pinkNoise(rmsDBFS: -20, count: l.count, seed: 2)])
+        let whole = Resampler.resample(audio, to: 48_000)
+        let source = ResampledSource(audio, to: 48_000)
+        #expect(source.frameCount == whole.frameCount && source.sampleRate == 48_000)
+        for range in [0..<whole.frameCount, 5_000..<70_001] {
+            var out: [[Float]] = [[], []]
+            source.forEachBlock(range) { b in for c in 0..<2 { out[c] += b[c] } }
+            #expect(out == whole.slice(range).channels, "\(range)")
+        }
+    }
 }

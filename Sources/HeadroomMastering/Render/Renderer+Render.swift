@@ -53,12 +53,13 @@ extension Renderer {
     }
 
     /// The same from a mix read as the passes need it (a long input read from its file, never held in
-    /// memory): every pass runs the chain again over it. The same master as the other streamed render of the
-    /// same audio with a live pass. Not for reference matching or a new sample rate.
-    public static func render(source: any AudioSource, plan: MasteringPlan, streamingTo sink: MasterSink,
+    /// memory): every pass runs the chain again over it (resampled on the way to the plan's output rate).
+    /// The same master as the other streamed render of the same audio. Not for reference matching.
+    public static func render(source mix: any AudioSource, plan: MasteringPlan, streamingTo sink: MasterSink,
                               measuresLoudness: Bool = true, progress: ((Double) -> Void)? = nil) -> RenderResult {
-        precondition(plan.match == nil && plan.output.sampleRateHz == nil, "a render from a source keeps its rate and matches no reference")
+        precondition(plan.match == nil, "a streamed render cannot refine a reference match")
         let trace = TraceClock()
+        let source = plan.output.sampleRateHz.map { ResampledSource(mix, to: $0) } ?? mix
         return render(pre: livePreLimiter(source, plan: plan), plan: plan, sink: sink, measuresLoudness: measuresLoudness,
                       trace: trace, progress: progress)
     }

@@ -42,11 +42,12 @@ public enum Mastering {
     }
 
     /// The same from a mix read as the render's passes need it (a long input read from its file, never
-    /// held in memory). Not for reference matching or a new sample rate.
+    /// held in memory). Not for reference matching.
     public static func run(source: any AudioSource, analysis: Analysis, checklist: Checklist, plan: MasteringPlan,
                            streamingTo sink: MasterSink, onRenderThread beside: MasterSink? = nil,
                            progress: ((Double) -> Void)? = nil) throws -> Outcome {
-        let sinks = StreamedSinks(sampleRate: source.sampleRate, channelCount: source.channelCount, sink: sink, beside: beside)
+        let sinks = StreamedSinks(sampleRate: plan.output.sampleRateHz ?? source.sampleRate, channelCount: source.channelCount,
+                                  sink: sink, beside: beside)
         let result = Renderer.render(source: source, plan: plan, streamingTo: sinks.first, measuresLoudness: false, progress: progress)
         return try sinks.verify(result, analysis: analysis, checklist: checklist)
     }
