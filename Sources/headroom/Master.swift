@@ -342,15 +342,24 @@ func usage<T>(_ body: () throws -> T) throws -> T {
     do { return try body() } catch let e as JobError where e.kind == .usage { throw ValidationError(e.message) }
 }
 
-/// Progress on stderr for a terminal: "rendering 45%".
+/// Progress on stderr for a terminal: "rendering 45%", written only when what it shows changes (a long
+/// render reports the same percentage many times).
 final class Progress: @unchecked Sendable {
     let enabled: Bool
+    private var shown = ""
+    private let lock = NSLock()
     init(enabled: Bool) { self.enabled = enabled }
-    func say(_ what: String) { if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K\(what)…".utf8)) } }
-    func fraction(_ what: String, _ f: Double) {
-        if enabled { FileHandle.standardError.write(Data(String(format: "\r\u{1B}[K%@ %3.0f%%", what, f * 100).utf8)) }
+    func say(_ what: String) { show("\(what)…") }
+    func fraction(_ what: String, _ f: Double) { show(String(format: "%@ %3.0f%%", what, f * 100)) }
+    func done() { show("") }
+
+    private func show(_ line: String) {
+        guard enabled else { return }
+        lock.lock(); defer { lock.unlock() }
+        guard line != shown else { return }
+        shown = line
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
     }
-    func done() { if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
 }
 
 /// `--clipper`: the soft clipper before the limiter.
