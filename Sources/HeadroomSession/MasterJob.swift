@@ -8,7 +8,11 @@ import HeadroomTranslation
 
 /// Where a job is, for a progress bar: `master` and `album` print it, the studio pushes it to the page.
 public struct JobProgress: Sendable, Equatable {
-    public enum Step: String, Sendable { case analyzing, rendering, checkingCodecs = "checking codecs", writing }
+    public enum Step: String, Sendable {
+        case analyzing, rendering, checkingCodecs = "checking codecs", writing
+        /// A lossy file decoded over the ceiling: rendered again with the ceiling lowered.
+        case renderingAgain = "rendering again at a lower ceiling"
+    }
     public var step: Step
     /// 0...1 within the step, when known.
     public var fraction: Double?
@@ -84,9 +88,10 @@ public struct MasterJob {
         var plan = self.plan
         for attempt in 0... {
             try cancellation?.check()
-            progress(JobProgress(.rendering, 0))
+            let step: JobProgress.Step = attempt == 0 ? .rendering : .renderingAgain
+            progress(JobProgress(step, 0))
             var outcome = try Mastering.run(mix.audio, analysis: analysis, checklist: checklist, plan: plan,
-                                            progress: { progress(JobProgress(.rendering, $0)) })
+                                            progress: { progress(JobProgress(step, $0)) })
             try cancellation?.check()
             progress(JobProgress(.writing))
             let transaction = OutputTransaction(existing: existing, protecting: protecting, createFolders: createFolders)
@@ -131,7 +136,8 @@ public struct MasterJob {
         let trace = TraceClock()
         for attempt in 0... {
             try cancellation?.check()
-            progress(JobProgress(.rendering, 0))
+            let step: JobProgress.Step = attempt == 0 ? .rendering : .renderingAgain
+            progress(JobProgress(step, 0))
             let transaction = OutputTransaction(existing: existing, protecting: protecting, createFolders: createFolders)
             // Where the render streams: the deliverable, or (lossy) a float WAV never committed.
             let scratch = lossy ? OutputTransaction(existing: .overwrite, protecting: protecting, createFolders: createFolders) : nil
@@ -149,7 +155,7 @@ public struct MasterJob {
                     // A file changed under the render says so, whatever became of the master made from it.
                     do {
                         outcome = try Mastering.run(source: file, analysis: analysis, checklist: checklist, plan: plan, streamingTo: sink,
-                                                    onRenderThread: windows, progress: { progress(JobProgress(.rendering, $0)) })
+                                                    onRenderThread: windows, progress: { progress(JobProgress(step, $0)) })
                     } catch { throw file.failure ?? error }
                     if let failure = file.failure { throw failure }
                 } else {
@@ -157,7 +163,7 @@ public struct MasterJob {
                     let audio = mix.audio
                     mix.audio = AudioBuffer(sampleRate: audio.sampleRate, channelCount: audio.channelCount, frameCount: 0)
                     outcome = try Mastering.run(consume audio, analysis: analysis, checklist: checklist, plan: plan, streamingTo: sink,
-                                                onRenderThread: windows, progress: { progress(JobProgress(.rendering, $0)) })
+                                                onRenderThread: windows, progress: { progress(JobProgress(step, $0)) })
                 }
                 trace.lap("job: render, measured and written")
                 try cancellation?.check()
@@ -198,16 +204,12 @@ public struct MasterJob {
     /// Encodes the float master at `rendered` into the deliverable, block by block, and returns the true
     /// peak (8x) of the encoded file as a player decodes it.
     func encode(_ rendered: String, into transaction: OutputTransaction, tags: AudioTags) throws -> Double {
-        var stream: AudioFileWriter.Stream?
+        var stream: Result<AudioFileWriter.Stream, Error>?
         _ = try AudioFileReader.forEachBlock(path: rendered, expecting: { channels, _, rate in
-            stream = try? transaction.addAudioStream(to: deliverable.path, format: deliverable.format, sampleRate: rate,
-                                                     channelCount: channels, tags: tags)
-        }) { block in
-            guard let stream else { throw AudioFileError(.unwritable, path: deliverable.path, "cannot be created") }
-            try stream.write(block)
-        }
-        guard let stream else { throw AudioFileError(.unwritable, path: deliverable.path, "cannot be created") }
-        try stream.finish()
+            stream = Result { try transaction.addAudioStream(to: deliverable.path, format: deliverable.format, sampleRate: rate,
+                                                             channelCount: channels, tags: tags) }
+        }) { block in try stream!.get().write(block) }
+        try stream!.get().finish()
         return try Self.decodedTruePeakDB(transaction.stagedPath(for: deliverable.path)!)
     }
 

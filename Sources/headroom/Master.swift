@@ -78,7 +78,7 @@ struct Master: ParsableCommand {
     @Option(name: .customLong("pre-limiter"), help: "Also write the chain's output before the limiter to this file.")
     var preLimiter: String?
 
-    @Option(name: .customLong("in-memory-mib"), parsing: .unconditional, help: ArgumentHelp("Hold a mix of up to this much decoded audio in memory (default \(Mix.heldInMemoryBytes >> 20), about 12 minutes of 44.1 kHz stereo); a longer WAV, AIFF or FLAC mix is read again from its file for every pass: memory that does not grow with its length, for a little more time.", valueName: "MIB"))
+    @Option(name: .customLong("in-memory-mib"), parsing: .unconditional, help: ArgumentHelp("Hold a mix of up to this much decoded audio in memory (default \(Mix.heldInMemoryBytes >> 20), about 12 minutes of 44.1 kHz stereo); a longer WAV, AIFF or FLAC mix is read again from its file for every pass, at any output format and rate: memory that does not grow with its length (about 80 MB for an hour), for a little more time. An MP3, Ogg or Opus master of it is first rendered into a hidden float WAV beside it (disk space: about 21 MB a minute at 44.1 kHz). 0: always from the file.", valueName: "MIB"))
     var inMemoryMiB: Int?
 
     @Flag(name: .customLong("dry-run"), help: "Print the plan, render nothing.")

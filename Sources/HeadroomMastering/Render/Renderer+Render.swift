@@ -154,6 +154,7 @@ extension Renderer {
             sectionSlope = 1 - (loss - previous.loss) / (gain - previous.gain)
         }
         progress?(0.5)
+        var shown = 0.5  // the last fraction reported: the last pass goes on from it
         lap("section search")
 
         // 2. On the whole song: correct the residual (the limiter is monotonic and nearly linear here).
@@ -176,7 +177,8 @@ extension Renderer {
             pass = songPass(settings)
             (achieved, shapeGains) = (pass.lufs, pass.gains)
             passes += 1
-            progress?(min(0.9, 0.5 + 0.1 * Double(passes)))
+            shown = min(0.9, 0.5 + 0.1 * Double(passes))
+            progress?(shown)
         }
 
         // 3. The guard: the limiter may take at most maxLimitingLU from the loudest section. If the target
@@ -225,7 +227,7 @@ extension Renderer {
             let final = streamFinal(limitedPass, settings: settings, shape: shape, gains: shapeGains, plan: plan,
                                     sampleRate: sr, channelCount: channels, frameCount: frames, sectionRange: sectionRange, corrective: false,
                                     measuresLoudness: measuresLoudness, sink: sink,
-                                    progress: progress.map { p in { p(min(0.95, 0.6 + 0.35 * $0)) } })
+                                    progress: progress.map { [from = max(0.6, shown)] p in { p(min(0.95, from + (0.95 - from) * $0)) } })
             peaks8x = final.peaks8x
             if shape != nil || !measuresLoudness { achieved = final.lufs }
             if dB(peaks8x) > plan.limiter.ceilingDBTP {
