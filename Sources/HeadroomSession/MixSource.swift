@@ -30,8 +30,8 @@ public struct Mix: Sendable {
     public static let heldInMemoryBytes = Renderer.storedPreLimiterBytes
 
     /// Analyzes `path` block by block and keeps it open to be read again, without holding its audio: nil
-    /// (nothing read) when the mix is short enough to hold (`heldInMemoryBytes`, or `limitBytes` for tests)
-    /// or its format cannot be read back exactly.
+    /// (nothing read) when the mix is short enough to hold (`limitBytes`: `master --in-memory-mib`) or its
+    /// format cannot be read back exactly.
     public static func analyzedFromFile(_ path: String, limitBytes: Int = heldInMemoryBytes,
                                         progress: ((Double) -> Void)? = nil) throws -> (mix: Mix, analysis: Analysis)? {
         try checkReadable(path)

@@ -205,8 +205,8 @@ struct Master: ParsableCommand {
             do { try early.checkAll(deliverables.flatMap(\.paths)) } catch let e as AudioFileError { throw JobError(.failure, e.description) }
         }
         // A long mix is read from its file for every pass instead of held in memory (not with a reference,
-        // which measures the mix whole).
-        let long = references.isEmpty ? try mixPath.flatMap { try Mix.analyzedFromFile($0, limitBytes: inMemoryMiB.map { $0 << 20 } ?? Mix.heldInMemoryBytes) } : nil
+        // which measures the mix whole, nor for a pre-limiter print, which is written from the kept chain).
+        let long = references.isEmpty && preLimiter == nil ? try mixPath.flatMap { try Mix.analyzedFromFile($0, limitBytes: inMemoryMiB.map { $0 << 20 } ?? Mix.heldInMemoryBytes) } : nil
         let (mix, analysis) = try long ?? Mix.loadAnalyzed(mixPath)
         trace.lap("read and analyzed")
         var checklist = ChecklistRules.evaluate(analysis)
@@ -261,8 +261,7 @@ struct Master: ParsableCommand {
             job.tagOverrides = (try? parsedTags()) ?? AudioTags()
             return job
         }
-        // A deliverable that cannot be rendered from the file (a pre-limiter print, a session's reference
-        // match) needs the mix in memory after all.
+        // A session's reference match cannot be rendered from the file: it needs the mix in memory after all.
         if mix.file != nil && !jobs.allSatisfy(\.streams) {
             let held = try Mix.load(mixPath)
             for k in jobs.indices { jobs[k].mix = held }

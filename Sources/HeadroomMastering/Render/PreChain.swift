@@ -28,9 +28,6 @@ final class PreChain {
         if measuresRanges && shaper.isActive { afterCompressor = LoudnessMeter(sampleRate: sampleRate, channelCount: channelCount) }
     }
 
-    /// Runs one block (at most `Renderer.blockSize` frames) through every stage, in place.
-    func process(_ block: AudioBlock) { process(block, stages: stages.indices) }
-
     /// Runs one block through `range` of the stages.
     private func process(_ block: AudioBlock, stages range: Range<Int>) {
         Denormals.flushed {

@@ -33,7 +33,6 @@ enum PreSource {
             chain.run(over: mix) { body($0.readOnly) }
         }
     }
-
 }
 
 /// A loudness meter that takes a stream of blocks and measures only the frames in `range` (a section).
