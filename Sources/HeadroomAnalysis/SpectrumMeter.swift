@@ -69,10 +69,10 @@ public struct SpectrumMeter: Sendable {
         while offset < frames {
             let n = min(frames - offset, frameSize - pending.count)
             if channels.count == 2 {
-                let l = channels[0], r = channels[1]
-                for i in offset..<(offset + n) { pending.append((l[i] + r[i]) * 0.5) }
+                let l = channels[0].baseAddress! + offset, r = channels[1].baseAddress! + offset
+                Self.extend(&pending, n) { p in for i in 0..<n { p[i] = (l[i] + r[i]) * 0.5 } }
                 if framePowers.count % Self.sideFrameStride == 0 {
-                    for i in offset..<(offset + n) { pendingSide.append((l[i] - r[i]) * 0.5) }
+                    Self.extend(&pendingSide, n) { p in for i in 0..<n { p[i] = (l[i] - r[i]) * 0.5 } }
                 }
             } else {
                 pending.append(contentsOf: channels[0][offset..<(offset + n)])
@@ -80,6 +80,14 @@ public struct SpectrumMeter: Sendable {
             offset += n
             if pending.count == frameSize { analyzeFrame() }
         }
+    }
+
+    /// Grows `buffer` by `n` values that `fill` writes (a loop over raw memory, not an append per sample).
+    @inline(__always)
+    private static func extend(_ buffer: inout [Float], _ n: Int, _ fill: (UnsafeMutablePointer<Float>) -> Void) {
+        let start = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: n))
+        buffer.withUnsafeMutableBufferPointer { fill($0.baseAddress! + start) }
     }
 
     private mutating func analyzeFrame() {

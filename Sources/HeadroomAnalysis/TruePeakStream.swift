@@ -69,11 +69,10 @@ extension TruePeakMeter {
                         let bound = TruePeakInterpolator.absMax(UnsafePointer(w.baseAddress!), count: t - 1 + count) * gainBound
                         if bound > channelBest || bound > 1 {
                             interpolator.positionPeaks(UnsafePointer(w.baseAddress!), count: count, into: out.baseAddress!)
-                            for n in 0..<count {
-                                let p = out[n]
-                                if p > 1 { found.append(base + n) }
-                                channelBest = max(channelBest, p)
-                            }
+                            // The peaks are magnitudes: their largest is their largest magnitude (a vector kernel).
+                            let top = TruePeakInterpolator.absMax(UnsafePointer(out.baseAddress!), count: count)
+                            channelBest = max(channelBest, top)
+                            if top > 1 { for n in 0..<count where out[n] > 1 { found.append(base + n) } }
                         }
                         h.baseAddress!.update(from: w.baseAddress! + count, count: t - 1)
                     }
