@@ -5,29 +5,33 @@
 // double-precision operations in the same order, and nothing is contracted into a fused multiply-add. The
 // vector version holds four biquads in one AVX register, [shelf L, shelf R, low1 L, low1 R] and
 // [high-pass L, high-pass R, low2 L, low2 R], the second row one frame behind the first, so a frame costs
-// two vector biquads instead of four pairs.
+// two vector biquads instead of four pairs. The biquads are in direct form I (`MeterBiquad`), whose
+// recursion is a multiply and a subtraction long.
 #include "headroom_kernels.h"
+#include <math.h>
 
 #pragma STDC FP_CONTRACT OFF
 #if defined(__clang__)
 #pragma clang fp contract(off)
 #endif
 
-// One biquad lane, transposed direct form II, as `StereoBiquad.process` computes it.
-static inline double biquad(const double *c, double *z1, double *z2, double x) {
-    double y = c[0] * x + *z1;
-    *z1 = c[1] * x - c[3] * y + *z2;
-    *z2 = c[2] * x - c[4] * y;
+// One biquad lane in direct form I, as `MeterBiquad.process` computes it. A row's state `s` holds four
+// lanes: x[n-1] at s[lane], x[n-2] at s[4 + lane], y[n-1] at s[8 + lane], y[n-2] at s[12 + lane].
+static inline double biquad(const double *c, double *s, int lane, double x) {
+    const double f = c[0] * x + c[1] * s[lane] + c[2] * s[4 + lane] - c[4] * s[12 + lane];
+    const double y = f - c[3] * s[8 + lane];
+    s[4 + lane] = s[lane]; s[lane] = x;
+    s[12 + lane] = s[8 + lane]; s[8 + lane] = y;
     return y;
 }
 
 static void fused_portable(const float *left, const float *right, long n, const double *c1, const double *c2,
-                           double *z1, double *z2, double *w1, double *w2, double *sums) {
+                           double *row1, double *row2, double *sums) {
     for (long i = 0; i < n; i++) {
         const double xl = left[i], xr = right[i];
         // The loudness meter: shelf, high-pass; energies and the mono fold.
-        const double sl = biquad(c1 + 0, &z1[0], &z2[0], xl), sr = biquad(c1 + 5, &z1[1], &z2[1], xr);
-        const double hl = biquad(c2 + 0, &w1[0], &w2[0], sl), hr = biquad(c2 + 5, &w1[1], &w2[1], sr);
+        const double sl = biquad(c1 + 0, row1, 0, xl), sr = biquad(c1 + 5, row1, 1, xr);
+        const double hl = biquad(c2 + 0, row2, 0, sl), hr = biquad(c2 + 5, row2, 1, sr);
         sums[0] = hl * hl + sums[0];
         sums[1] = hr * hr + sums[1];
         const double m = hl + hr;
@@ -36,8 +40,8 @@ static void fused_portable(const float *left, const float *right, long n, const 
         sums[3] = xl * xl + sums[3];
         sums[4] = xr * xr + sums[4];
         sums[5] += xl * xr;
-        const double al = biquad(c1 + 10, &z1[2], &z2[2], xl), ar = biquad(c1 + 15, &z1[3], &z2[3], xr);
-        const double bl = biquad(c2 + 10, &w1[2], &w2[2], al), br = biquad(c2 + 15, &w1[3], &w2[3], ar);
+        const double al = biquad(c1 + 10, row1, 2, xl), ar = biquad(c1 + 15, row1, 3, xr);
+        const double bl = biquad(c2 + 10, row2, 2, al), br = biquad(c2 + 15, row2, 3, ar);
         sums[6] = bl * bl + sums[6];
         sums[7] = br * br + sums[7];
         sums[8] += bl * br;
@@ -49,7 +53,7 @@ static void fused_portable(const float *left, const float *right, long n, const 
 
 __attribute__((target("avx")))
 static void fused_avx(const float *left, const float *right, long n, const double *c1, const double *c2,
-                      double *z1, double *z2, double *w1, double *w2, double *sums) {
+                      double *row1, double *row2, double *sums) {
     if (n <= 0) return;
     // Coefficients per lane: row 1 [shelf L, shelf R, low1 L, low1 R], row 2 [hp L, hp R, low2 L, low2 R].
     const __m256d b0 = _mm256_setr_pd(c1[0], c1[5], c1[10], c1[15]), b1 = _mm256_setr_pd(c1[1], c1[6], c1[11], c1[16]);
@@ -58,7 +62,8 @@ static void fused_avx(const float *left, const float *right, long n, const doubl
     const __m256d d0 = _mm256_setr_pd(c2[0], c2[5], c2[10], c2[15]), d1 = _mm256_setr_pd(c2[1], c2[6], c2[11], c2[16]);
     const __m256d d2 = _mm256_setr_pd(c2[2], c2[7], c2[12], c2[17]), e1 = _mm256_setr_pd(c2[3], c2[8], c2[13], c2[18]);
     const __m256d e2 = _mm256_setr_pd(c2[4], c2[9], c2[14], c2[19]);
-    __m256d s1 = _mm256_loadu_pd(z1), s2 = _mm256_loadu_pd(z2), t1 = _mm256_loadu_pd(w1), t2 = _mm256_loadu_pd(w2);
+    __m256d x1 = _mm256_loadu_pd(row1), x2 = _mm256_loadu_pd(row1 + 4), y1 = _mm256_loadu_pd(row1 + 8), y2 = _mm256_loadu_pd(row1 + 12);
+    __m256d u1 = _mm256_loadu_pd(row2), u2 = _mm256_loadu_pd(row2 + 4), v1 = _mm256_loadu_pd(row2 + 8), v2 = _mm256_loadu_pd(row2 + 12);
     // Accumulators: [energy L, energy R, low L², low R²]; [mono, -, low L·R, -]; [x L², x R², L·R, -].
     __m256d energy = _mm256_setr_pd(sums[0], sums[1], sums[6], sums[7]);
     __m256d cross = _mm256_setr_pd(sums[2], 0, sums[8], 0);
@@ -68,9 +73,10 @@ static void fused_avx(const float *left, const float *right, long n, const doubl
         __m256d next = previous;
         if (i < n) {
             const __m256d x = _mm256_setr_pd(left[i], right[i], left[i], right[i]);
-            const __m256d y = _mm256_add_pd(_mm256_mul_pd(b0, x), s1);
-            s1 = _mm256_add_pd(_mm256_sub_pd(_mm256_mul_pd(b1, x), _mm256_mul_pd(a1, y)), s2);
-            s2 = _mm256_sub_pd(_mm256_mul_pd(b2, x), _mm256_mul_pd(a2, y));
+            const __m256d f = _mm256_sub_pd(_mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(b0, x), _mm256_mul_pd(b1, x1)),
+                                                          _mm256_mul_pd(b2, x2)), _mm256_mul_pd(a2, y2));
+            const __m256d y = _mm256_sub_pd(f, _mm256_mul_pd(a1, y1));
+            x2 = x1; x1 = x; y2 = y1; y1 = y;
             next = y;
             // x², and L·R in lane 2: [xL·xL, xR·xR, xL·xR, ·].
             const __m256d swapped = _mm256_permute_pd(x, 0x5);  // [xR, xL, xR, xL]
@@ -78,9 +84,10 @@ static void fused_avx(const float *left, const float *right, long n, const doubl
             input = _mm256_add_pd(squares, input);
         }
         if (i > 0) {
-            const __m256d y = _mm256_add_pd(_mm256_mul_pd(d0, previous), t1);
-            t1 = _mm256_add_pd(_mm256_sub_pd(_mm256_mul_pd(d1, previous), _mm256_mul_pd(e1, y)), t2);
-            t2 = _mm256_sub_pd(_mm256_mul_pd(d2, previous), _mm256_mul_pd(e2, y));
+            const __m256d g = _mm256_sub_pd(_mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(d0, previous), _mm256_mul_pd(d1, u1)),
+                                                          _mm256_mul_pd(d2, u2)), _mm256_mul_pd(e2, v2));
+            const __m256d y = _mm256_sub_pd(g, _mm256_mul_pd(e1, v1));
+            u2 = u1; u1 = previous; v2 = v1; v1 = y;
             energy = _mm256_add_pd(_mm256_mul_pd(y, y), energy);
             const __m256d swapped = _mm256_permute_pd(y, 0x5);  // [hR, hL, bR, bL]
             const __m256d m = _mm256_add_pd(y, swapped);          // [hL + hR, ·, bL + bR, ·]
@@ -89,7 +96,8 @@ static void fused_avx(const float *left, const float *right, long n, const doubl
         }
         previous = next;
     }
-    _mm256_storeu_pd(z1, s1); _mm256_storeu_pd(z2, s2); _mm256_storeu_pd(w1, t1); _mm256_storeu_pd(w2, t2);
+    _mm256_storeu_pd(row1, x1); _mm256_storeu_pd(row1 + 4, x2); _mm256_storeu_pd(row1 + 8, y1); _mm256_storeu_pd(row1 + 12, y2);
+    _mm256_storeu_pd(row2, u1); _mm256_storeu_pd(row2 + 4, u2); _mm256_storeu_pd(row2 + 8, v1); _mm256_storeu_pd(row2 + 12, v2);
     double e[4], c[4], in[4];
     _mm256_storeu_pd(e, energy); _mm256_storeu_pd(c, cross); _mm256_storeu_pd(in, input);
     sums[0] = e[0]; sums[1] = e[1]; sums[6] = e[2]; sums[7] = e[3];
@@ -99,10 +107,125 @@ static void fused_avx(const float *left, const float *right, long n, const doubl
 #endif
 
 void headroom_fused_meters(int level, const float *left, const float *right, long n, const double *c1, const double *c2,
-                           double *z1, double *z2, double *w1, double *w2, double *sums) {
+                           double *row1, double *row2, double *sums) {
     if (level > headroom_kernels_level()) level = headroom_kernels_level();
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-    if (level >= 1) { fused_avx(left, right, n, c1, c2, z1, z2, w1, w2, sums); return; }
+    if (level >= 1) { fused_avx(left, right, n, c1, c2, row1, row2, sums); return; }
 #endif
-    fused_portable(left, right, n, c1, c2, z1, z2, w1, w2, sums);
+    fused_portable(left, right, n, c1, c2, row1, row2, sums);
+}
+
+// The loudness meter's own loop (a meter apart from the analysis: the render's passes): the K-weighting
+// (shelf, then high-pass, direct form I) on both channels, their energies and the mono fold's. Bit for bit
+// `LoudnessMeter`'s Swift steps; SSE2 holds a biquad's two channels (x86-64's baseline: every such CPU).
+static void k_weighting_portable(const float *left, const float *right, long n, const double *c, double *s,
+                                 double *sums, int fold) {
+    double e0 = sums[0], e1 = sums[1], m = sums[2];
+    for (long i = 0; i < n; i++) {
+        const double xl = left[i], xr = right ? (double)right[i] : 0.0;
+        const double sl = biquad(c, s, 0, xl), sr = biquad(c, s, 1, xr);
+        const double hl = biquad(c + 5, s + 16, 0, sl), hr = biquad(c + 5, s + 16, 1, sr);
+        e0 = hl * hl + e0;
+        e1 = hr * hr + e1;
+        if (fold) { const double f = hl + hr; m += f * f; }
+    }
+    sums[0] = e0; sums[1] = e1; sums[2] = m;
+}
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#include <emmintrin.h>
+
+static void k_weighting_sse2(const float *left, const float *right, long n, const double *c, double *s,
+                             double *sums, int fold) {
+    const __m128d b0 = _mm_set1_pd(c[0]), b1 = _mm_set1_pd(c[1]), b2 = _mm_set1_pd(c[2]), a1 = _mm_set1_pd(c[3]), a2 = _mm_set1_pd(c[4]);
+    const __m128d d0 = _mm_set1_pd(c[5]), d1 = _mm_set1_pd(c[6]), d2 = _mm_set1_pd(c[7]), e1 = _mm_set1_pd(c[8]), e2 = _mm_set1_pd(c[9]);
+    // State: the row's x[n-1], x[n-2], y[n-1], y[n-2] (lanes L, R), as in `biquad` with lanes 0 and 1.
+    __m128d x1 = _mm_loadu_pd(s), x2 = _mm_loadu_pd(s + 4), y1 = _mm_loadu_pd(s + 8), y2 = _mm_loadu_pd(s + 12);
+    __m128d u1 = _mm_loadu_pd(s + 16), u2 = _mm_loadu_pd(s + 20), v1 = _mm_loadu_pd(s + 24), v2 = _mm_loadu_pd(s + 28);
+    __m128d energy = _mm_loadu_pd(sums);
+    double m = sums[2];
+    for (long i = 0; i < n; i++) {
+        const __m128d x = _mm_set_pd(right ? (double)right[i] : 0.0, (double)left[i]);
+        const __m128d f = _mm_sub_pd(_mm_add_pd(_mm_add_pd(_mm_mul_pd(b0, x), _mm_mul_pd(b1, x1)), _mm_mul_pd(b2, x2)), _mm_mul_pd(a2, y2));
+        const __m128d y = _mm_sub_pd(f, _mm_mul_pd(a1, y1));
+        x2 = x1; x1 = x; y2 = y1; y1 = y;
+        const __m128d g = _mm_sub_pd(_mm_add_pd(_mm_add_pd(_mm_mul_pd(d0, y), _mm_mul_pd(d1, u1)), _mm_mul_pd(d2, u2)), _mm_mul_pd(e2, v2));
+        const __m128d h = _mm_sub_pd(g, _mm_mul_pd(e1, v1));
+        u2 = u1; u1 = y; v2 = v1; v1 = h;
+        energy = _mm_add_pd(_mm_mul_pd(h, h), energy);
+        if (fold) {
+            const double f2 = _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
+            m += f2 * f2;
+        }
+    }
+    _mm_storeu_pd(s, x1); _mm_storeu_pd(s + 4, x2); _mm_storeu_pd(s + 8, y1); _mm_storeu_pd(s + 12, y2);
+    _mm_storeu_pd(s + 16, u1); _mm_storeu_pd(s + 20, u2); _mm_storeu_pd(s + 24, v1); _mm_storeu_pd(s + 28, v2);
+    _mm_storeu_pd(sums, energy);
+    sums[2] = m;
+}
+#endif
+
+void headroom_k_weighting(int level, const float *left, const float *right, long n, const double *c, double *state,
+                          double *sums, int fold) {
+    if (level > headroom_kernels_level()) level = headroom_kernels_level();
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+    if (level >= 1) { k_weighting_sse2(left, right, n, c, state, sums, fold); return; }
+#endif
+    k_weighting_portable(left, right, n, c, state, sums, fold);
+}
+
+// The codec check's window finder: both channels through two low-pass sections (direct form I, the signal
+// rounded to float between them, as a filtered copy would be), the highest |output| per channel and its
+// frame (the first, on a tie). Bit for bit `CodecExcerpt.WindowFinder`'s Swift steps.
+static void lowpass_peaks_portable(const float *left, const float *right, long n, const double *c, double *s,
+                                   float *peaks, long *at, long base) {
+    float pl = peaks[0], pr = peaks[1];
+    long al = at[0], ar = at[1];
+    for (long i = 0; i < n; i++) {
+        const double ol = biquad(c, s, 0, left[i]), orr = biquad(c, s, 1, right[i]);
+        const double yl = biquad(c + 5, s + 16, 0, (double)(float)ol), yr = biquad(c + 5, s + 16, 1, (double)(float)orr);
+        const float fl = fabsf((float)yl), fr = fabsf((float)yr);
+        if (fl > pl) { pl = fl; al = base + i; }
+        if (fr > pr) { pr = fr; ar = base + i; }
+    }
+    peaks[0] = pl; peaks[1] = pr; at[0] = al; at[1] = ar;
+}
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+static void lowpass_peaks_sse2(const float *left, const float *right, long n, const double *c, double *s,
+                               float *peaks, long *at, long base) {
+    const __m128d b0 = _mm_set1_pd(c[0]), b1 = _mm_set1_pd(c[1]), b2 = _mm_set1_pd(c[2]), a1 = _mm_set1_pd(c[3]), a2 = _mm_set1_pd(c[4]);
+    const __m128d d0 = _mm_set1_pd(c[5]), d1 = _mm_set1_pd(c[6]), d2 = _mm_set1_pd(c[7]), e1 = _mm_set1_pd(c[8]), e2 = _mm_set1_pd(c[9]);
+    __m128d x1 = _mm_loadu_pd(s), x2 = _mm_loadu_pd(s + 4), y1 = _mm_loadu_pd(s + 8), y2 = _mm_loadu_pd(s + 12);
+    __m128d u1 = _mm_loadu_pd(s + 16), u2 = _mm_loadu_pd(s + 20), v1 = _mm_loadu_pd(s + 24), v2 = _mm_loadu_pd(s + 28);
+    float pl = peaks[0], pr = peaks[1];
+    long al = at[0], ar = at[1];
+    const __m128 sign = _mm_set1_ps(-0.0f);
+    for (long i = 0; i < n; i++) {
+        const __m128d x = _mm_set_pd((double)right[i], (double)left[i]);
+        const __m128d f = _mm_sub_pd(_mm_add_pd(_mm_add_pd(_mm_mul_pd(b0, x), _mm_mul_pd(b1, x1)), _mm_mul_pd(b2, x2)), _mm_mul_pd(a2, y2));
+        const __m128d y = _mm_sub_pd(f, _mm_mul_pd(a1, y1));
+        x2 = x1; x1 = x; y2 = y1; y1 = y;
+        const __m128d z = _mm_cvtps_pd(_mm_cvtpd_ps(y));  // rounded to float between the sections
+        const __m128d g = _mm_sub_pd(_mm_add_pd(_mm_add_pd(_mm_mul_pd(d0, z), _mm_mul_pd(d1, u1)), _mm_mul_pd(d2, u2)), _mm_mul_pd(e2, v2));
+        const __m128d h = _mm_sub_pd(g, _mm_mul_pd(e1, v1));
+        u2 = u1; u1 = z; v2 = v1; v1 = h;
+        const __m128 m = _mm_andnot_ps(sign, _mm_cvtpd_ps(h));
+        const float fl = _mm_cvtss_f32(m), fr = _mm_cvtss_f32(_mm_shuffle_ps(m, m, 1));
+        if (fl > pl) { pl = fl; al = base + i; }
+        if (fr > pr) { pr = fr; ar = base + i; }
+    }
+    _mm_storeu_pd(s, x1); _mm_storeu_pd(s + 4, x2); _mm_storeu_pd(s + 8, y1); _mm_storeu_pd(s + 12, y2);
+    _mm_storeu_pd(s + 16, u1); _mm_storeu_pd(s + 20, u2); _mm_storeu_pd(s + 24, v1); _mm_storeu_pd(s + 28, v2);
+    peaks[0] = pl; peaks[1] = pr; at[0] = al; at[1] = ar;
+}
+#endif
+
+void headroom_lowpass_peaks(int level, const float *left, const float *right, long n, const double *c, double *state,
+                            float *peaks, long *at, long base) {
+    if (level > headroom_kernels_level()) level = headroom_kernels_level();
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+    if (level >= 1) { lowpass_peaks_sse2(left, right, n, c, state, peaks, at, base); return; }
+#endif
+    lowpass_peaks_portable(left, right, n, c, state, peaks, at, base);
 }

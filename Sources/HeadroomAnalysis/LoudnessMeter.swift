@@ -32,8 +32,8 @@ public struct LoudnessMeter: Sendable {
     public private(set) var channelEnergies: [[Double]]
 
     // Both channels' K-weighting filters in SIMD2 lanes (lane 1 idles on mono).
-    private var shelf: StereoBiquad
-    private var highPass: StereoBiquad
+    private var shelf: MeterBiquad
+    private var highPass: MeterBiquad
     private var partialFrames = 0
     private var partialChannel = SIMD2<Double>()
     /// The current sub-block's (L + R)² (not yet halved).
@@ -45,8 +45,8 @@ public struct LoudnessMeter: Sendable {
         self.channelCount = channelCount
         self.mode = mode
         subBlockFrames = (Int(sampleRate.rounded()) + 5) / 10
-        shelf = StereoBiquad(KWeighting.shelf(sampleRate: sampleRate))
-        highPass = StereoBiquad(KWeighting.highPass(sampleRate: sampleRate))
+        shelf = MeterBiquad(KWeighting.shelf(sampleRate: sampleRate))
+        highPass = MeterBiquad(KWeighting.highPass(sampleRate: sampleRate))
         channelEnergies = Array(repeating: [], count: channelCount)
     }
 
@@ -58,18 +58,15 @@ public struct LoudnessMeter: Sendable {
 
     private mutating func addFlushed(_ channels: [UnsafeBufferPointer<Float>]) {
         let frames = channels[0].count
-        let left = channels[0], right = channelCount == 2 ? channels[1] : channels[0]
-        let stereo: Double = channelCount == 2 ? 1 : 0  // mono: lane 1 filters zeros
+        let left = channels[0], right = channelCount == 2 ? channels[1] : nil
         var offset = 0
         let wantMono = mode.contains(.monoFold) && channelCount == 2
         while offset < frames {
             let n = min(frames - offset, framesToSubBlockEnd)
             var piece = beginPiece()
-            if wantMono {
-                for i in offset..<(offset + n) { piece.stepWithMono(SIMD2(Double(left[i]), Double(right[i]))) }
-            } else {
-                for i in offset..<(offset + n) { piece.step(SIMD2(Double(left[i]), stereo * Double(right[i]))) }
-            }
+            KWeightingKernel.run(UnsafeBufferPointer(rebasing: left[offset..<(offset + n)]),
+                                 right.map { UnsafeBufferPointer(rebasing: $0[offset..<(offset + n)]) },
+                                 shelf: &piece.s, highPass: &piece.h, energy: &piece.sum, mono: &piece.mono, foldsMono: wantMono)
             endPiece(piece, frames: n)
             offset += n
         }
@@ -78,23 +75,10 @@ public struct LoudnessMeter: Sendable {
     /// Frames until the current sub-block is complete.
     var framesToSubBlockEnd: Int { subBlockFrames - partialFrames }
 
-    /// The filter states and sums of a stretch within one sub-block, in locals (see `add`).
+    /// The filter states and sums of a stretch within one sub-block (see `add`).
     struct Piece {
-        var s: StereoBiquad, h: StereoBiquad
+        var s: MeterBiquad, h: MeterBiquad
         var sum = SIMD2<Double>(), mono = 0.0
-
-        @inline(__always) mutating func step(_ x: SIMD2<Double>) {
-            let y = h.process(s.process(x))
-            sum = y * y + sum
-        }
-
-        /// The same, also the mono fold-down's energy.
-        @inline(__always) mutating func stepWithMono(_ x: SIMD2<Double>) {
-            let y = h.process(s.process(x))
-            sum = y * y + sum
-            let m = y.x + y.y
-            mono += m * m
-        }
     }
 
     /// A piece goes on from the sub-block's running sums, so the sums are added in the same order however

@@ -21,14 +21,14 @@ public struct StereoMeter: Sendable {
     public private(set) var subBlocks: [Sums] = []
 
     // The LR4 low-pass (two biquads) for both channels at once, a SIMD2 lane each.
-    private var low: (StereoBiquad, StereoBiquad)
+    private var low: (MeterBiquad, MeterBiquad)
     private var partial = Sums()
     private var partialFrames = 0
 
     public init(sampleRate: Double, subBlockFrames: Int, lowCrossoverHz: Double = 150) {
         self.lowCrossoverHz = lowCrossoverHz
         self.subBlockFrames = subBlockFrames
-        let lp = StereoBiquad(.lowPass(frequencyHz: lowCrossoverHz, sampleRate: sampleRate))
+        let lp = MeterBiquad(.lowPass(frequencyHz: lowCrossoverHz, sampleRate: sampleRate))
         low = (lp, lp)
     }
 
@@ -50,7 +50,7 @@ public struct StereoMeter: Sendable {
 
     /// The running sums and filter states of a stretch within one sub-block, in locals (see `add`).
     struct Piece {
-        var f1: StereoBiquad, f2: StereoBiquad
+        var f1: MeterBiquad, f2: MeterBiquad
         var squares: SIMD2<Double>, lowSquares: SIMD2<Double>
         var lr: Double, lowLR: Double
 

@@ -133,3 +133,35 @@ public struct StereoBiquad: Sendable {
         return y
     }
 }
+
+/// A biquad in direct form I, both channels in SIMD2 lanes, for the meters (the K-weighting, the stereo
+/// meter's low band, the codec check's low-pass), where only the filtered signal's sums matter. Its
+/// recursion is one multiply and one subtraction long, y = f − a1·y[n−1], with f = b0·x + b1·x[n−1] +
+/// b2·x[n−2] − a2·y[n−2] known a sample ahead: half the chain of the transposed form `StereoBiquad`,
+/// which a meter running a whole song waits on. The same filter; its doubles round differently (1e-16).
+public struct MeterBiquad: Sendable {
+    public let coefficients: BiquadCoefficients
+    // The coefficients in both lanes (a vector multiply each, no broadcast in the loop).
+    @usableFromInline let b0, b1, b2, a1, a2: SIMD2<Double>
+    /// The last two inputs and outputs.
+    public var x1 = SIMD2<Double>(), x2 = SIMD2<Double>(), y1 = SIMD2<Double>(), y2 = SIMD2<Double>()
+
+    public init(_ coefficients: BiquadCoefficients) {
+        self.coefficients = coefficients
+        b0 = SIMD2(repeating: coefficients.b0); b1 = SIMD2(repeating: coefficients.b1); b2 = SIMD2(repeating: coefficients.b2)
+        a1 = SIMD2(repeating: coefficients.a1); a2 = SIMD2(repeating: coefficients.a2)
+    }
+
+    /// Clears the filter state.
+    public mutating func reset() { x1 = .zero; x2 = .zero; y1 = .zero; y2 = .zero }
+
+    /// Filters one frame.
+    @inlinable @inline(__always)
+    public mutating func process(_ x: SIMD2<Double>) -> SIMD2<Double> {
+        let f = b0 * x + b1 * x1 + b2 * x2 - a2 * y2
+        let y = f - a1 * y1
+        x2 = x1; x1 = x
+        y2 = y1; y1 = y
+        return y
+    }
+}

@@ -2,7 +2,7 @@ import CHeadroomKernels
 
 /// The analysis' fused filter loop, in C (`meters.c`): the loudness meter's K-weighting and the stereo
 /// meter's low band on both channels, with their sums, bit for bit the same doubles as the Swift loop
-/// (`StereoBiquad.process` and `a * b + c` sums) at every kernel level: an AVX register holds four biquads.
+/// (`MeterBiquad.process` and `a * b + c` sums) at every kernel level: an AVX register holds four biquads.
 public enum FusedMeters {
     /// The running sums a stretch adds to.
     public struct Sums: Sendable {
@@ -17,27 +17,83 @@ public enum FusedMeters {
     /// Runs `left`/`right` (same length) through `shelf` → `highPass` (loudness) and `low1` → `low2` (the
     /// stereo meter's band), adding to `sums`. `level`: 0 portable C, 1 AVX (as `TruePeakInterpolator.kernelLevel`).
     public static func run(_ left: UnsafeBufferPointer<Float>, _ right: UnsafeBufferPointer<Float>,
-                           shelf: inout StereoBiquad, highPass: inout StereoBiquad, low1: inout StereoBiquad, low2: inout StereoBiquad,
+                           shelf: inout MeterBiquad, highPass: inout MeterBiquad, low1: inout MeterBiquad, low2: inout MeterBiquad,
                            sums: inout Sums, level: Int = TruePeakInterpolator.kernelLevel) {
         precondition(left.count == right.count)
         guard !left.isEmpty else { return }
-        func coefficients(_ a: StereoBiquad, _ b: StereoBiquad) -> [Double] {
+        func coefficients(_ a: MeterBiquad, _ b: MeterBiquad) -> [Double] {
             [a.coefficients, a.coefficients, b.coefficients, b.coefficients].flatMap { [$0.b0, $0.b1, $0.b2, $0.a1, $0.a2] }
         }
+        // A row's state: x[n-1], x[n-2], y[n-1], y[n-2], each over the lanes [a L, a R, b L, b R].
+        func state(_ a: MeterBiquad, _ b: MeterBiquad) -> [Double] {
+            [a.x1, b.x1, a.x2, b.x2, a.y1, b.y1, a.y2, b.y2].flatMap { [$0.x, $0.y] }
+        }
+        func restore(_ s: [Double], _ a: inout MeterBiquad, _ b: inout MeterBiquad) {
+            (a.x1, b.x1) = (SIMD2(s[0], s[1]), SIMD2(s[2], s[3]))
+            (a.x2, b.x2) = (SIMD2(s[4], s[5]), SIMD2(s[6], s[7]))
+            (a.y1, b.y1) = (SIMD2(s[8], s[9]), SIMD2(s[10], s[11]))
+            (a.y2, b.y2) = (SIMD2(s[12], s[13]), SIMD2(s[14], s[15]))
+        }
         let c1 = coefficients(shelf, low1), c2 = coefficients(highPass, low2)
-        var z1 = [shelf.state.z1.x, shelf.state.z1.y, low1.state.z1.x, low1.state.z1.y]
-        var z2 = [shelf.state.z2.x, shelf.state.z2.y, low1.state.z2.x, low1.state.z2.y]
-        var w1 = [highPass.state.z1.x, highPass.state.z1.y, low2.state.z1.x, low2.state.z1.y]
-        var w2 = [highPass.state.z2.x, highPass.state.z2.y, low2.state.z2.x, low2.state.z2.y]
+        var row1 = state(shelf, low1), row2 = state(highPass, low2)
         var s = [sums.energy.x, sums.energy.y, sums.mono, sums.squares.x, sums.squares.y, sums.product,
                  sums.lowSquares.x, sums.lowSquares.y, sums.lowProduct]
-        headroom_fused_meters(Int32(level), left.baseAddress!, right.baseAddress!, left.count, c1, c2, &z1, &z2, &w1, &w2, &s)
-        shelf.state = (SIMD2(z1[0], z1[1]), SIMD2(z2[0], z2[1]))
-        low1.state = (SIMD2(z1[2], z1[3]), SIMD2(z2[2], z2[3]))
-        highPass.state = (SIMD2(w1[0], w1[1]), SIMD2(w2[0], w2[1]))
-        low2.state = (SIMD2(w1[2], w1[3]), SIMD2(w2[2], w2[3]))
+        headroom_fused_meters(Int32(level), left.baseAddress!, right.baseAddress!, left.count, c1, c2, &row1, &row2, &s)
+        restore(row1, &shelf, &low1)
+        restore(row2, &highPass, &low2)
         sums.energy = SIMD2(s[0], s[1]); sums.mono = s[2]
         sums.squares = SIMD2(s[3], s[4]); sums.product = s[5]
         sums.lowSquares = SIMD2(s[6], s[7]); sums.lowProduct = s[8]
+    }
+}
+
+/// The loudness meter's loop, in C (`meters.c`): K-weighting (`shelf` → `highPass`) of one or two channels
+/// with their energies (and the mono fold's), bit for bit the Swift steps (`MeterBiquad.process`, `a * b + c`
+/// sums) at every kernel level.
+public enum KWeightingKernel {
+    /// Runs `left` (and `right`, same length; nil: mono, lane 1 filters zeros), adding each channel's
+    /// K-weighted energy to `energy` and, with `foldsMono`, the fold's (L+R)² to `mono`.
+    public static func run(_ left: UnsafeBufferPointer<Float>, _ right: UnsafeBufferPointer<Float>?,
+                           shelf: inout MeterBiquad, highPass: inout MeterBiquad, energy: inout SIMD2<Double>, mono: inout Double,
+                           foldsMono: Bool, level: Int = TruePeakInterpolator.kernelLevel) {
+        guard !left.isEmpty else { return }
+        precondition(right == nil || right!.count == left.count)
+        let (a, b) = (shelf.coefficients, highPass.coefficients)
+        let c = [a.b0, a.b1, a.b2, a.a1, a.a2, b.b0, b.b1, b.b2, b.a1, b.a2]
+        var state = lanes(shelf) + lanes(highPass)
+        var sums = [energy.x, energy.y, mono]
+        headroom_k_weighting(Int32(level), left.baseAddress!, right?.baseAddress, left.count, c, &state, &sums, foldsMono ? 1 : 0)
+        restore(state[0..<16], &shelf)
+        restore(state[16..<32], &highPass)
+        energy = SIMD2(sums[0], sums[1]); mono = sums[2]
+    }
+}
+
+/// Two biquads' states as the C kernels hold them: x[n-1], x[n-2], y[n-1], y[n-2] at 4-double strides.
+func lanes(_ f: MeterBiquad) -> [Double] { [f.x1, f.x2, f.y1, f.y2].flatMap { [$0.x, $0.y, 0, 0] } }
+func restore(_ s: ArraySlice<Double>, _ f: inout MeterBiquad) {
+    let o = s.startIndex
+    f.x1 = SIMD2(s[o], s[o + 1]); f.x2 = SIMD2(s[o + 4], s[o + 5])
+    f.y1 = SIMD2(s[o + 8], s[o + 9]); f.y2 = SIMD2(s[o + 12], s[o + 13])
+}
+
+/// The codec check's low-passed peak search, in C (`meters.c`): both channels through two sections (rounded
+/// to Float between them), the highest |output| per channel and its frame; bit for bit the Swift steps.
+public enum LowPassPeaksKernel {
+    /// Runs `left`/`right` (same length) whose first frame is frame `base`, raising `peaks` (and their
+    /// frames, `at`) where the output passes them.
+    public static func run(_ left: UnsafeBufferPointer<Float>, _ right: UnsafeBufferPointer<Float>, base: Int,
+                           first: inout MeterBiquad, second: inout MeterBiquad, peaks: inout SIMD2<Float>, at: inout (Int, Int),
+                           level: Int = TruePeakInterpolator.kernelLevel) {
+        guard !left.isEmpty else { return }
+        precondition(right.count == left.count)
+        let (a, b) = (first.coefficients, second.coefficients)
+        let c = [a.b0, a.b1, a.b2, a.a1, a.a2, b.b0, b.b1, b.b2, b.a1, b.a2]
+        var state = lanes(first) + lanes(second)
+        var p = [peaks.x, peaks.y], where_ = [at.0, at.1]
+        headroom_lowpass_peaks(Int32(level), left.baseAddress!, right.baseAddress!, left.count, c, &state, &p, &where_, base)
+        restore(state[0..<16], &first)
+        restore(state[16..<32], &second)
+        peaks = SIMD2(p[0], p[1]); at = (where_[0], where_[1])
     }
 }

@@ -26,7 +26,7 @@ public enum CodecExcerpt {
     public struct WindowFinder: Sendable {
         let sampleRate: Double
         let block: Int
-        var filters: (StereoBiquad, StereoBiquad)?
+        var filters: (MeterBiquad, MeterBiquad)?
         var peaks: [(frame: Int, peak: Float)] = []
         // The current block's highest sample per channel and where (the first, on a tie).
         var left: (frame: Int, peak: Float) = (0, 0), right: (frame: Int, peak: Float) = (0, 0)
@@ -83,13 +83,10 @@ public enum CodecExcerpt {
             var (pl, atl) = (left.peak, left.frame), (pr, atr) = (right.peak, right.frame)
             let base = position - range.lowerBound
             if var (a, b) = filters {
-                for i in range {
-                    let once = a.process(SIMD2(Double(l[i]), Double(r[i])))
-                    let y = b.process(SIMD2(Double(Float(once.x)), Double(Float(once.y))))
-                    let yl = abs(Float(y.x)), yr = abs(Float(y.y))
-                    if yl > pl { pl = yl; atl = base + i }
-                    if yr > pr { pr = yr; atr = base + i }
-                }
+                var peaks = SIMD2(pl, pr), at = (atl, atr)
+                LowPassPeaksKernel.run(UnsafeBufferPointer(rebasing: l[range]), UnsafeBufferPointer(rebasing: r[range]), base: base + range.lowerBound,
+                                       first: &a, second: &b, peaks: &peaks, at: &at)
+                (pl, pr, atl, atr) = (peaks.x, peaks.y, at.0, at.1)
                 filters = (a, b)
             } else {
                 for i in range {
@@ -106,10 +103,10 @@ public enum CodecExcerpt {
 
     /// The low-pass's two sections (the Butterworth Qs of a 4th order), both channels at once; nil when the
     /// sample rate leaves nothing above the cutoff.
-    static func lowPassSections(sampleRate: Double) -> (StereoBiquad, StereoBiquad)? {
+    static func lowPassSections(sampleRate: Double) -> (MeterBiquad, MeterBiquad)? {
         guard sampleRate > 2.2 * encoderCutoffHz else { return nil }
-        return (StereoBiquad(.lowPass(frequencyHz: encoderCutoffHz, q: 0.5412, sampleRate: sampleRate)),
-                StereoBiquad(.lowPass(frequencyHz: encoderCutoffHz, q: 1.3066, sampleRate: sampleRate)))
+        return (MeterBiquad(.lowPass(frequencyHz: encoderCutoffHz, q: 0.5412, sampleRate: sampleRate)),
+                MeterBiquad(.lowPass(frequencyHz: encoderCutoffHz, q: 1.3066, sampleRate: sampleRate)))
     }
 
     /// The windows joined into one buffer (fades at their edges, silence between).

@@ -4,11 +4,11 @@ import Testing
 
 /// The C meter loop gives the Swift loop's doubles bit for bit, portable and vectorized, across calls.
 @Suite struct FusedMetersTests {
-    static func filters() -> [StereoBiquad] {
-        [StereoBiquad(.highShelf(frequencyHz: 1500, gainDB: 4, sampleRate: 44_100)),
-         StereoBiquad(.highPass(frequencyHz: 38, sampleRate: 44_100)),
-         StereoBiquad(.lowPass(frequencyHz: 120, sampleRate: 44_100)),
-         StereoBiquad(.lowPass(frequencyHz: 120, sampleRate: 44_100))]
+    static func filters() -> [MeterBiquad] {
+        [MeterBiquad(.highShelf(frequencyHz: 1500, gainDB: 4, sampleRate: 44_100)),
+         MeterBiquad(.highPass(frequencyHz: 38, sampleRate: 44_100)),
+         MeterBiquad(.lowPass(frequencyHz: 120, sampleRate: 44_100)),
+         MeterBiquad(.lowPass(frequencyHz: 120, sampleRate: 44_100))]
     }
 
     @Test(arguments: [0, 1])
@@ -50,8 +50,77 @@ import Testing
         #expect(sums.squares == squares && sums.product == product)
         #expect(sums.lowSquares == low && sums.lowProduct == lowProduct)
         for (k, g) in [shelf, highPass, low1, low2].enumerated() {
-            #expect(g.state.z1 == f[k].state.z1 && g.state.z2 == f[k].state.z2, "filter \(k)")
+            #expect(g.x1 == f[k].x1 && g.x2 == f[k].x2 && g.y1 == f[k].y1 && g.y2 == f[k].y2, "filter \(k)")
         }
         #expect(energy.x > 0 && low.y > 0)
+    }
+
+    /// The loudness meter's own C loop gives the Swift steps' doubles bit for bit, portable and SSE2, stereo
+    /// with the fold and mono, across calls of uneven lengths.
+    @Test(arguments: [0, 1], [true, false])
+    func theKWeightingLoopMatchesTheSwiftSteps(level: Int, stereo: Bool) {
+        let n = 10_000
+        let l = Signals.pinkNoise(rmsDBFS: -12, count: n, seed: 5)
+        let r = Signals.sine(frequencyHz: 3_000, amplitudeDBFS: -9, seconds: Double(n) / 44_100, sampleRate: 44_100)
+        let f = Self.filters()
+        var (s, h) = (f[0], f[1])
+        var energy = SIMD2<Double>(), mono = 0.0
+        for i in 0..<n {
+            let y = h.process(s.process(SIMD2(Double(l[i]), stereo ? Double(r[i]) : 0)))
+            energy = y * y + energy
+            if stereo { let m = y.x + y.y; mono += m * m }
+        }
+        var (ks, kh) = (f[0], f[1])
+        var kEnergy = SIMD2<Double>(), kMono = 0.0
+        var start = 0
+        for size in [1, 7, 4410, 3, 10_000] where start < n {
+            let end = min(n, start + size)
+            l.withUnsafeBufferPointer { lp in
+                r.withUnsafeBufferPointer { rp in
+                    KWeightingKernel.run(UnsafeBufferPointer(rebasing: lp[start..<end]), stereo ? UnsafeBufferPointer(rebasing: rp[start..<end]) : nil,
+                                         shelf: &ks, highPass: &kh, energy: &kEnergy, mono: &kMono, foldsMono: stereo, level: level)
+                }
+            }
+            start = end
+        }
+        #expect(kEnergy == energy && kMono == mono)
+        #expect(ks.y1 == s.y1 && ks.y2 == s.y2 && kh.x1 == h.x1 && kh.y1 == h.y1 && kh.y2 == h.y2)
+        #expect(energy.x > 0 && (energy.y > 0) == stereo)
+    }
+
+    /// The codec check's low-passed peak search in C finds the Swift steps' peaks and frames, portable and
+    /// SSE2, across calls of uneven lengths.
+    @Test(arguments: [0, 1])
+    func theLowPassPeakSearchMatchesTheSwiftSteps(level: Int) {
+        let n = 10_000
+        let l = Signals.pinkNoise(rmsDBFS: -12, count: n, seed: 8)
+        let r = Signals.pinkNoise(rmsDBFS: -9, count: n, seed: 9)
+        let sections = [MeterBiquad(.lowPass(frequencyHz: 16_000, q: 0.5412, sampleRate: 44_100)),
+                        MeterBiquad(.lowPass(frequencyHz: 16_000, q: 1.3066, sampleRate: 44_100))]
+        var (a, b) = (sections[0], sections[1])
+        var peak = SIMD2<Float>(), at = (0, 0)
+        for i in 0..<n {
+            let once = a.process(SIMD2(Double(l[i]), Double(r[i])))
+            let y = b.process(SIMD2(Double(Float(once.x)), Double(Float(once.y))))
+            let yl = abs(Float(y.x)), yr = abs(Float(y.y))
+            if yl > peak.x { peak.x = yl; at.0 = 100 + i }
+            if yr > peak.y { peak.y = yr; at.1 = 100 + i }
+        }
+        var (ka, kb) = (sections[0], sections[1])
+        var kPeak = SIMD2<Float>(), kAt = (0, 0)
+        var start = 0
+        for size in [1, 7, 4410, 3, 10_000] where start < n {
+            let end = min(n, start + size)
+            l.withUnsafeBufferPointer { lp in
+                r.withUnsafeBufferPointer { rp in
+                    LowPassPeaksKernel.run(UnsafeBufferPointer(rebasing: lp[start..<end]), UnsafeBufferPointer(rebasing: rp[start..<end]),
+                                           base: 100 + start, first: &ka, second: &kb, peaks: &kPeak, at: &kAt, level: level)
+                }
+            }
+            start = end
+        }
+        #expect(kPeak == peak && kAt == at)
+        #expect(ka.y1 == a.y1 && kb.y2 == b.y2 && kb.x1 == b.x1)
+        #expect(peak.x > 0.1 && at.0 >= 100)
     }
 }

@@ -40,14 +40,29 @@ const char *headroom_kernels_implementation(void);
 /// is not (NaN, infinite or too large), and then writes nothing.
 long headroom_deinterleave_checked(const float *src, long frames, int channels, float *const *dst, float limit);
 
-/// The analysis' fused meter loop over `n` stereo frames (see meters.c): four biquad lanes in two rows,
-/// row 1 [shelf L, shelf R, low1 L, low1 R] on the input and row 2 [high-pass L, high-pass R, low2 L, low2 R]
-/// on row 1's output. `c1`, `c2`: 5 coefficients per lane (b0, b1, b2, a1, a2), lane after lane. `z1`, `z2`
-/// (row 1) and `w1`, `w2` (row 2): the lanes' states, updated. `sums` (updated): high-pass energy L, R, the
-/// mono fold's energy, input L², R², L·R, low band L², R², L·R. Bit for bit the same at every `level`
-/// (0 portable, ≥ 1 AVX).
+/// The analysis' fused meter loop over `n` stereo frames (see meters.c): four biquad lanes (direct form I) in
+/// two rows, row 1 [shelf L, shelf R, low1 L, low1 R] on the input and row 2 [high-pass L, high-pass R, low2 L,
+/// low2 R] on row 1's output. `c1`, `c2`: 5 coefficients per lane (b0, b1, b2, a1, a2), lane after lane.
+/// `row1`, `row2`: each row's state, 16 doubles (x[n-1], x[n-2], y[n-1], y[n-2], four lanes each), updated.
+/// `sums` (updated): high-pass energy L, R, the mono fold's energy, input L², R², L·R, low band L², R², L·R.
+/// Bit for bit the same at every `level` (0 portable, ≥ 1 AVX).
 void headroom_fused_meters(int level, const float *left, const float *right, long n, const double *c1, const double *c2,
-                           double *z1, double *z2, double *w1, double *w2, double *sums);
+                           double *row1, double *row2, double *sums);
+
+/// The loudness meter's loop over `n` frames (see meters.c): K-weighting (shelf, then high-pass, direct form I)
+/// of `left` and `right` (NULL: mono, the second lane filters zeros). `c`: shelf then high-pass, 5 coefficients
+/// each (b0, b1, b2, a1, a2). `state`: 32 doubles, the shelf's then the high-pass's x[n-1], x[n-2], y[n-1],
+/// y[n-2] at 4-double strides (lanes L, R first), updated. `sums` (updated): energy L, R, and with `fold`
+/// the mono fold's (L+R)². Bit for bit the same at every `level` (0 portable, ≥ 1 SSE2).
+void headroom_k_weighting(int level, const float *left, const float *right, long n, const double *c, double *state,
+                          double *sums, int fold);
+
+/// The codec check's window finder over `n` frames (see meters.c): `left` and `right` through two low-pass
+/// sections (direct form I, rounded to float between them), the highest |output| per channel in `peaks` and
+/// its frame (`base` + index; the first on a tie) in `at`, both updated. `c` and `state` as for
+/// `headroom_k_weighting` (first section, then second). Bit for bit the same at every `level`.
+void headroom_lowpass_peaks(int level, const float *left, const float *right, long n, const double *c, double *state,
+                            float *peaks, long *at, long base);
 
 /// Rounds `n` samples to `bits`-bit integers (full scale ±1.0 = ±2^(bits−1), clipped), with TPDF dither from
 /// the SplitMix64 state `*state` (advanced by n draws), or none when `state` is NULL. The same integers at
