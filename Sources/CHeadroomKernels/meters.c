@@ -135,31 +135,43 @@ static void k_weighting_portable(const float *left, const float *right, long n, 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <emmintrin.h>
 
+// One direct-form-I biquad on both channels (SSE2 lanes L, R): its coefficients and state, the state read
+// from and written back to the layout `biquad` uses (lanes 0 and 1 of a 16-double row).
+typedef struct { __m128d b0, b1, b2, a1, a2, x1, x2, y1, y2; } df1_sse2;
+
+static inline df1_sse2 df1_load(const double *c, const double *s) {
+    df1_sse2 f = { _mm_set1_pd(c[0]), _mm_set1_pd(c[1]), _mm_set1_pd(c[2]), _mm_set1_pd(c[3]), _mm_set1_pd(c[4]),
+                   _mm_loadu_pd(s), _mm_loadu_pd(s + 4), _mm_loadu_pd(s + 8), _mm_loadu_pd(s + 12) };
+    return f;
+}
+
+static inline __m128d df1_step(df1_sse2 *f, __m128d x) {
+    const __m128d g = _mm_sub_pd(_mm_add_pd(_mm_add_pd(_mm_mul_pd(f->b0, x), _mm_mul_pd(f->b1, f->x1)), _mm_mul_pd(f->b2, f->x2)),
+                                 _mm_mul_pd(f->a2, f->y2));
+    const __m128d y = _mm_sub_pd(g, _mm_mul_pd(f->a1, f->y1));
+    f->x2 = f->x1; f->x1 = x; f->y2 = f->y1; f->y1 = y;
+    return y;
+}
+
+static inline void df1_store(const df1_sse2 *f, double *s) {
+    _mm_storeu_pd(s, f->x1); _mm_storeu_pd(s + 4, f->x2); _mm_storeu_pd(s + 8, f->y1); _mm_storeu_pd(s + 12, f->y2);
+}
+
 static void k_weighting_sse2(const float *left, const float *right, long n, const double *c, double *s,
                              double *sums, int fold) {
-    const __m128d b0 = _mm_set1_pd(c[0]), b1 = _mm_set1_pd(c[1]), b2 = _mm_set1_pd(c[2]), a1 = _mm_set1_pd(c[3]), a2 = _mm_set1_pd(c[4]);
-    const __m128d d0 = _mm_set1_pd(c[5]), d1 = _mm_set1_pd(c[6]), d2 = _mm_set1_pd(c[7]), e1 = _mm_set1_pd(c[8]), e2 = _mm_set1_pd(c[9]);
-    // State: the row's x[n-1], x[n-2], y[n-1], y[n-2] (lanes L, R), as in `biquad` with lanes 0 and 1.
-    __m128d x1 = _mm_loadu_pd(s), x2 = _mm_loadu_pd(s + 4), y1 = _mm_loadu_pd(s + 8), y2 = _mm_loadu_pd(s + 12);
-    __m128d u1 = _mm_loadu_pd(s + 16), u2 = _mm_loadu_pd(s + 20), v1 = _mm_loadu_pd(s + 24), v2 = _mm_loadu_pd(s + 28);
+    df1_sse2 shelf = df1_load(c, s), high = df1_load(c + 5, s + 16);
     __m128d energy = _mm_loadu_pd(sums);
     double m = sums[2];
     for (long i = 0; i < n; i++) {
         const __m128d x = _mm_set_pd(right ? (double)right[i] : 0.0, (double)left[i]);
-        const __m128d f = _mm_sub_pd(_mm_add_pd(_mm_add_pd(_mm_mul_pd(b0, x), _mm_mul_pd(b1, x1)), _mm_mul_pd(b2, x2)), _mm_mul_pd(a2, y2));
-        const __m128d y = _mm_sub_pd(f, _mm_mul_pd(a1, y1));
-        x2 = x1; x1 = x; y2 = y1; y1 = y;
-        const __m128d g = _mm_sub_pd(_mm_add_pd(_mm_add_pd(_mm_mul_pd(d0, y), _mm_mul_pd(d1, u1)), _mm_mul_pd(d2, u2)), _mm_mul_pd(e2, v2));
-        const __m128d h = _mm_sub_pd(g, _mm_mul_pd(e1, v1));
-        u2 = u1; u1 = y; v2 = v1; v1 = h;
+        const __m128d h = df1_step(&high, df1_step(&shelf, x));
         energy = _mm_add_pd(_mm_mul_pd(h, h), energy);
         if (fold) {
             const double f2 = _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
             m += f2 * f2;
         }
     }
-    _mm_storeu_pd(s, x1); _mm_storeu_pd(s + 4, x2); _mm_storeu_pd(s + 8, y1); _mm_storeu_pd(s + 12, y2);
-    _mm_storeu_pd(s + 16, u1); _mm_storeu_pd(s + 20, u2); _mm_storeu_pd(s + 24, v1); _mm_storeu_pd(s + 28, v2);
+    df1_store(&shelf, s); df1_store(&high, s + 16);
     _mm_storeu_pd(sums, energy);
     sums[2] = m;
 }
@@ -194,29 +206,19 @@ static void lowpass_peaks_portable(const float *left, const float *right, long n
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 static void lowpass_peaks_sse2(const float *left, const float *right, long n, const double *c, double *s,
                                float *peaks, long *at, long base) {
-    const __m128d b0 = _mm_set1_pd(c[0]), b1 = _mm_set1_pd(c[1]), b2 = _mm_set1_pd(c[2]), a1 = _mm_set1_pd(c[3]), a2 = _mm_set1_pd(c[4]);
-    const __m128d d0 = _mm_set1_pd(c[5]), d1 = _mm_set1_pd(c[6]), d2 = _mm_set1_pd(c[7]), e1 = _mm_set1_pd(c[8]), e2 = _mm_set1_pd(c[9]);
-    __m128d x1 = _mm_loadu_pd(s), x2 = _mm_loadu_pd(s + 4), y1 = _mm_loadu_pd(s + 8), y2 = _mm_loadu_pd(s + 12);
-    __m128d u1 = _mm_loadu_pd(s + 16), u2 = _mm_loadu_pd(s + 20), v1 = _mm_loadu_pd(s + 24), v2 = _mm_loadu_pd(s + 28);
+    df1_sse2 first = df1_load(c, s), second = df1_load(c + 5, s + 16);
     float pl = peaks[0], pr = peaks[1];
     long al = at[0], ar = at[1];
     const __m128 sign = _mm_set1_ps(-0.0f);
     for (long i = 0; i < n; i++) {
         const __m128d x = _mm_set_pd((double)right[i], (double)left[i]);
-        const __m128d f = _mm_sub_pd(_mm_add_pd(_mm_add_pd(_mm_mul_pd(b0, x), _mm_mul_pd(b1, x1)), _mm_mul_pd(b2, x2)), _mm_mul_pd(a2, y2));
-        const __m128d y = _mm_sub_pd(f, _mm_mul_pd(a1, y1));
-        x2 = x1; x1 = x; y2 = y1; y1 = y;
-        const __m128d z = _mm_cvtps_pd(_mm_cvtpd_ps(y));  // rounded to float between the sections
-        const __m128d g = _mm_sub_pd(_mm_add_pd(_mm_add_pd(_mm_mul_pd(d0, z), _mm_mul_pd(d1, u1)), _mm_mul_pd(d2, u2)), _mm_mul_pd(e2, v2));
-        const __m128d h = _mm_sub_pd(g, _mm_mul_pd(e1, v1));
-        u2 = u1; u1 = z; v2 = v1; v1 = h;
-        const __m128 m = _mm_andnot_ps(sign, _mm_cvtpd_ps(h));
+        const __m128d z = _mm_cvtps_pd(_mm_cvtpd_ps(df1_step(&first, x)));  // rounded to float between the sections
+        const __m128 m = _mm_andnot_ps(sign, _mm_cvtpd_ps(df1_step(&second, z)));
         const float fl = _mm_cvtss_f32(m), fr = _mm_cvtss_f32(_mm_shuffle_ps(m, m, 1));
         if (fl > pl) { pl = fl; al = base + i; }
         if (fr > pr) { pr = fr; ar = base + i; }
     }
-    _mm_storeu_pd(s, x1); _mm_storeu_pd(s + 4, x2); _mm_storeu_pd(s + 8, y1); _mm_storeu_pd(s + 12, y2);
-    _mm_storeu_pd(s + 16, u1); _mm_storeu_pd(s + 20, u2); _mm_storeu_pd(s + 24, v1); _mm_storeu_pd(s + 28, v2);
+    df1_store(&first, s); df1_store(&second, s + 16);
     peaks[0] = pl; peaks[1] = pr; at[0] = al; at[1] = ar;
 }
 #endif

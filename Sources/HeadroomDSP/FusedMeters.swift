@@ -21,26 +21,13 @@ public enum FusedMeters {
                            sums: inout Sums, level: Int = TruePeakInterpolator.kernelLevel) {
         precondition(left.count == right.count)
         guard !left.isEmpty else { return }
-        func coefficients(_ a: MeterBiquad, _ b: MeterBiquad) -> [Double] {
-            [a.coefficients, a.coefficients, b.coefficients, b.coefficients].flatMap { [$0.b0, $0.b1, $0.b2, $0.a1, $0.a2] }
-        }
-        // A row's state: x[n-1], x[n-2], y[n-1], y[n-2], each over the lanes [a L, a R, b L, b R].
-        func state(_ a: MeterBiquad, _ b: MeterBiquad) -> [Double] {
-            [a.x1, b.x1, a.x2, b.x2, a.y1, b.y1, a.y2, b.y2].flatMap { [$0.x, $0.y] }
-        }
-        func restore(_ s: [Double], _ a: inout MeterBiquad, _ b: inout MeterBiquad) {
-            (a.x1, b.x1) = (SIMD2(s[0], s[1]), SIMD2(s[2], s[3]))
-            (a.x2, b.x2) = (SIMD2(s[4], s[5]), SIMD2(s[6], s[7]))
-            (a.y1, b.y1) = (SIMD2(s[8], s[9]), SIMD2(s[10], s[11]))
-            (a.y2, b.y2) = (SIMD2(s[12], s[13]), SIMD2(s[14], s[15]))
-        }
-        let c1 = coefficients(shelf, low1), c2 = coefficients(highPass, low2)
-        var row1 = state(shelf, low1), row2 = state(highPass, low2)
+        let c1 = MeterBiquad.kernelCoefficients([shelf, shelf, low1, low1]), c2 = MeterBiquad.kernelCoefficients([highPass, highPass, low2, low2])
+        var row1 = MeterBiquad.kernelState(shelf, low1), row2 = MeterBiquad.kernelState(highPass, low2)
         var s = [sums.energy.x, sums.energy.y, sums.mono, sums.squares.x, sums.squares.y, sums.product,
                  sums.lowSquares.x, sums.lowSquares.y, sums.lowProduct]
         headroom_fused_meters(Int32(level), left.baseAddress!, right.baseAddress!, left.count, c1, c2, &row1, &row2, &s)
-        restore(row1, &shelf, &low1)
-        restore(row2, &highPass, &low2)
+        MeterBiquad.restore(row1[...], &shelf, &low1)
+        MeterBiquad.restore(row2[...], &highPass, &low2)
         sums.energy = SIMD2(s[0], s[1]); sums.mono = s[2]
         sums.squares = SIMD2(s[3], s[4]); sums.product = s[5]
         sums.lowSquares = SIMD2(s[6], s[7]); sums.lowProduct = s[8]
@@ -58,23 +45,42 @@ public enum KWeightingKernel {
                            foldsMono: Bool, level: Int = TruePeakInterpolator.kernelLevel) {
         guard !left.isEmpty else { return }
         precondition(right == nil || right!.count == left.count)
-        let (a, b) = (shelf.coefficients, highPass.coefficients)
-        let c = [a.b0, a.b1, a.b2, a.a1, a.a2, b.b0, b.b1, b.b2, b.a1, b.a2]
-        var state = lanes(shelf) + lanes(highPass)
+        let c = MeterBiquad.kernelCoefficients([shelf, highPass])
+        var state = MeterBiquad.kernelState(shelf) + MeterBiquad.kernelState(highPass)
         var sums = [energy.x, energy.y, mono]
         headroom_k_weighting(Int32(level), left.baseAddress!, right?.baseAddress, left.count, c, &state, &sums, foldsMono ? 1 : 0)
-        restore(state[0..<16], &shelf)
-        restore(state[16..<32], &highPass)
+        MeterBiquad.restore(state[0..<16], &shelf)
+        MeterBiquad.restore(state[16..<32], &highPass)
         energy = SIMD2(sums[0], sums[1]); mono = sums[2]
     }
 }
 
-/// Two biquads' states as the C kernels hold them: x[n-1], x[n-2], y[n-1], y[n-2] at 4-double strides.
-func lanes(_ f: MeterBiquad) -> [Double] { [f.x1, f.x2, f.y1, f.y2].flatMap { [$0.x, $0.y, 0, 0] } }
-func restore(_ s: ArraySlice<Double>, _ f: inout MeterBiquad) {
-    let o = s.startIndex
-    f.x1 = SIMD2(s[o], s[o + 1]); f.x2 = SIMD2(s[o + 4], s[o + 5])
-    f.y1 = SIMD2(s[o + 8], s[o + 9]); f.y2 = SIMD2(s[o + 12], s[o + 13])
+extension MeterBiquad {
+    /// Coefficients as the C kernels take them: b0, b1, b2, a1, a2 of each filter (or lane), in turn.
+    static func kernelCoefficients(_ filters: [MeterBiquad]) -> [Double] {
+        filters.flatMap { f in [f.coefficients.b0, f.coefficients.b1, f.coefficients.b2, f.coefficients.a1, f.coefficients.a2] }
+    }
+
+    /// A row of state as the C kernels hold it: x[n-1], x[n-2], y[n-1], y[n-2] at 4-double strides, over the
+    /// lanes [a L, a R, b L, b R] (without `b`, its lanes are zeros the kernel leaves alone).
+    static func kernelState(_ a: MeterBiquad, _ b: MeterBiquad? = nil) -> [Double] {
+        zip([a.x1, a.x2, a.y1, a.y2], b.map { [$0.x1, $0.x2, $0.y1, $0.y2] } ?? Array(repeating: .zero, count: 4))
+            .flatMap { [$0.x, $0.y, $1.x, $1.y] }
+    }
+
+    /// The state back from such a row.
+    static func restore(_ s: ArraySlice<Double>, _ a: inout MeterBiquad) {
+        var unused = a
+        restore(s, &a, &unused)
+    }
+
+    static func restore(_ s: ArraySlice<Double>, _ a: inout MeterBiquad, _ b: inout MeterBiquad) {
+        let o = s.startIndex
+        (a.x1, b.x1) = (SIMD2(s[o], s[o + 1]), SIMD2(s[o + 2], s[o + 3]))
+        (a.x2, b.x2) = (SIMD2(s[o + 4], s[o + 5]), SIMD2(s[o + 6], s[o + 7]))
+        (a.y1, b.y1) = (SIMD2(s[o + 8], s[o + 9]), SIMD2(s[o + 10], s[o + 11]))
+        (a.y2, b.y2) = (SIMD2(s[o + 12], s[o + 13]), SIMD2(s[o + 14], s[o + 15]))
+    }
 }
 
 /// The codec check's low-passed peak search, in C (`meters.c`): both channels through two sections (rounded
@@ -87,13 +93,12 @@ public enum LowPassPeaksKernel {
                            level: Int = TruePeakInterpolator.kernelLevel) {
         guard !left.isEmpty else { return }
         precondition(right.count == left.count)
-        let (a, b) = (first.coefficients, second.coefficients)
-        let c = [a.b0, a.b1, a.b2, a.a1, a.a2, b.b0, b.b1, b.b2, b.a1, b.a2]
-        var state = lanes(first) + lanes(second)
+        let c = MeterBiquad.kernelCoefficients([first, second])
+        var state = MeterBiquad.kernelState(first) + MeterBiquad.kernelState(second)
         var p = [peaks.x, peaks.y], where_ = [at.0, at.1]
         headroom_lowpass_peaks(Int32(level), left.baseAddress!, right.baseAddress!, left.count, c, &state, &p, &where_, base)
-        restore(state[0..<16], &first)
-        restore(state[16..<32], &second)
+        MeterBiquad.restore(state[0..<16], &first)
+        MeterBiquad.restore(state[16..<32], &second)
         peaks = SIMD2(p[0], p[1]); at = (where_[0], where_[1])
     }
 }

@@ -11,6 +11,22 @@ import Testing
          MeterBiquad(.lowPass(frequencyHz: 120, sampleRate: 44_100))]
     }
 
+    /// `body` gets `l` and `r` in pieces of 1, 7, 4410, 3 frames and the rest (a kernel must carry its state
+    /// and sums across calls), with each piece's first frame.
+    static func inUnevenPieces(_ l: [Float], _ r: [Float],
+                               _ body: (UnsafeBufferPointer<Float>, UnsafeBufferPointer<Float>, Int) -> Void) {
+        l.withUnsafeBufferPointer { lp in
+            r.withUnsafeBufferPointer { rp in
+                var start = 0
+                for size in [1, 7, 4410, 3, l.count] where start < l.count {
+                    let end = min(l.count, start + size)
+                    body(UnsafeBufferPointer(rebasing: lp[start..<end]), UnsafeBufferPointer(rebasing: rp[start..<end]), start)
+                    start = end
+                }
+            }
+        }
+    }
+
     @Test(arguments: [0, 1])
     func matchesTheSwiftLoopBitForBit(level: Int) {
         let n = 10_000
@@ -35,16 +51,8 @@ import Testing
         let g0 = Self.filters()
         var (shelf, highPass, low1, low2) = (g0[0], g0[1], g0[2], g0[3])
         var sums = FusedMeters.Sums()
-        var start = 0
-        for size in [1, 7, 4410, 3, 10_000] where start < n {
-            let end = min(n, start + size)
-            l.withUnsafeBufferPointer { lp in
-                r.withUnsafeBufferPointer { rp in
-                    FusedMeters.run(UnsafeBufferPointer(rebasing: lp[start..<end]), UnsafeBufferPointer(rebasing: rp[start..<end]),
-                                    shelf: &shelf, highPass: &highPass, low1: &low1, low2: &low2, sums: &sums, level: level)
-                }
-            }
-            start = end
+        Self.inUnevenPieces(l, r) { lp, rp, _ in
+            FusedMeters.run(lp, rp, shelf: &shelf, highPass: &highPass, low1: &low1, low2: &low2, sums: &sums, level: level)
         }
         #expect(sums.energy == energy && sums.mono == mono)
         #expect(sums.squares == squares && sums.product == product)
@@ -72,16 +80,8 @@ import Testing
         }
         var (ks, kh) = (f[0], f[1])
         var kEnergy = SIMD2<Double>(), kMono = 0.0
-        var start = 0
-        for size in [1, 7, 4410, 3, 10_000] where start < n {
-            let end = min(n, start + size)
-            l.withUnsafeBufferPointer { lp in
-                r.withUnsafeBufferPointer { rp in
-                    KWeightingKernel.run(UnsafeBufferPointer(rebasing: lp[start..<end]), stereo ? UnsafeBufferPointer(rebasing: rp[start..<end]) : nil,
-                                         shelf: &ks, highPass: &kh, energy: &kEnergy, mono: &kMono, foldsMono: stereo, level: level)
-                }
-            }
-            start = end
+        Self.inUnevenPieces(l, r) { lp, rp, _ in
+            KWeightingKernel.run(lp, stereo ? rp : nil, shelf: &ks, highPass: &kh, energy: &kEnergy, mono: &kMono, foldsMono: stereo, level: level)
         }
         #expect(kEnergy == energy && kMono == mono)
         #expect(ks.y1 == s.y1 && ks.y2 == s.y2 && kh.x1 == h.x1 && kh.y1 == h.y1 && kh.y2 == h.y2)
@@ -108,16 +108,8 @@ import Testing
         }
         var (ka, kb) = (sections[0], sections[1])
         var kPeak = SIMD2<Float>(), kAt = (0, 0)
-        var start = 0
-        for size in [1, 7, 4410, 3, 10_000] where start < n {
-            let end = min(n, start + size)
-            l.withUnsafeBufferPointer { lp in
-                r.withUnsafeBufferPointer { rp in
-                    LowPassPeaksKernel.run(UnsafeBufferPointer(rebasing: lp[start..<end]), UnsafeBufferPointer(rebasing: rp[start..<end]),
-                                           base: 100 + start, first: &ka, second: &kb, peaks: &kPeak, at: &kAt, level: level)
-                }
-            }
-            start = end
+        Self.inUnevenPieces(l, r) { lp, rp, start in
+            LowPassPeaksKernel.run(lp, rp, base: 100 + start, first: &ka, second: &kb, peaks: &kPeak, at: &kAt, level: level)
         }
         #expect(kPeak == peak && kAt == at)
         #expect(ka.y1 == a.y1 && kb.y2 == b.y2 && kb.x1 == b.x1)
