@@ -61,6 +61,25 @@ import Testing
         #expect(abs(streamed.achievedLUFS - whole.achievedLUFS) < 1e-9)
     }
 
+    /// A streamed render plays its last search pass's recorded gain back for the master instead of limiting
+    /// again; the recording overwrites the detector's peaks, which a later pass gets detected again. So a
+    /// search that needs more than one whole-song pass, or the limiting guard's section trials after one,
+    /// must still stream the master kept in memory, sample for sample.
+    @Test(arguments: ["two passes", "guard"])
+    func aSearchPastItsRecordingStreamsTheSameMaster(variant: String) throws {
+        var (plan, _, _) = try Self.plan(variant == "guard" ? "loud" : "spotify")
+        plan.softClip = nil  // the detector's peaks are cached (and overwritten) only without the clipper
+        if variant == "two passes" { plan.shape = nil } else { plan.maxLimitingLU = 0.5 }
+        let whole = Renderer.render(RenderTests.song, plan: plan)
+        let (passes, guardLimited) = (whole.passes, whole.guardLimited)
+        if variant == "two passes" { #expect(passes >= 2) } else { #expect(guardLimited) }
+        let sink = Collector()
+        let streamed = Renderer.render(RenderTests.song, plan: plan, streamingTo: sink)
+        #expect(sink.channels == whole.master.channels, "\(variant): the same samples")
+        #expect(streamed.passes == whole.passes && streamed.plan == whole.plan)
+        #expect(abs(streamed.achievedLUFS - whole.achievedLUFS) < 1e-9)
+    }
+
     /// Rendered live (the chain's output recomputed from the mix for each pass, no detector cache): the
     /// same master, sample for sample, as the stored render (the limiter without a cache makes the peaks a
     /// cache holds: at 0 dB, times the gain), so a long mix read from its file renders what it would in memory.

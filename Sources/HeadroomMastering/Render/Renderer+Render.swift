@@ -35,7 +35,8 @@ extension Renderer {
     /// Renders `plan` on `input` and hands the master to `sink` block by block instead of keeping it: the
     /// result's `master` is empty, and so is its `preLimiter` when the song is long enough to be rendered
     /// from the mix for every pass (`storedLimitBytes`). The same master, sample for sample, as `render`
-    /// (the same passes run; the last one runs once more into the sink). Not for reference matching, which
+    /// (the same passes run; the last one's recorded gain is played back into the sink, a live render's
+    /// limiter runs once more). Not for reference matching, which
     /// measures the master whole.
     /// Given the only reference to `input` (`consume`), the chain runs in its memory: the mix is gone
     /// afterwards, and the song is in memory once.
@@ -92,25 +93,44 @@ extension Renderer {
         let maxGainDB = target - preSong + 2 * plan.maxLimitingLU + 6
         let floor = Float(Decibels.toAmplitude(plan.limiter.ceilingDBTP - plan.limiter.marginDB - maxGainDB))
         let clip = plan.softClip.flatMap { $0.enabled ? $0 : nil }
-        // A live render keeps no copy of the song: no detector cache either (it is a float per frame).
-        let songPeaks: [Float]
-        if clip == nil, case .stored(let audio) = source {
-            songPeaks = TruePeakLimiterStage.detectorPeaks(of: audio, extraPositions: latency, floor: floor)
-        } else {
-            songPeaks = []
+        // The limiter's curve: the detector's peaks (without a soft clipper) and, when the master streams
+        // into a sink, the gain the last whole-song pass applied, which the final pass plays back instead of
+        // limiting again. A live render keeps no copy of the song: no curve either (a float per frame).
+        let records = sink != nil
+        var curve: LimiterCurve? = nil
+        if case .stored(let audio) = source, clip == nil || records {
+            // A pass through the soft clipper is longer by the clipper's latency.
+            let clipLatency = clip.map { SoftClipStage(settings: $0, limiterCeilingDBTP: plan.limiter.ceilingDBTP).latencyFrames } ?? 0
+            curve = LimiterCurve(count: frames + latency + clipLatency, detect: clip != nil ? nil : {
+                TruePeakLimiterStage.detectorPeaks(of: audio, floor: floor, into: $0)
+            })
+            _ = curve?.peaks()
         }
-        func cache(_ gainDB: Double) -> Bool { !songPeaks.isEmpty && gainDB <= maxGainDB }
+        func cache(_ gainDB: Double) -> LimiterCurve? { gainDB <= maxGainDB ? curve?.peaks() : nil }
         // The section's peaks are the song's (with the real signal around it instead of silence), read from
         // where its stretch starts.
         let sliceStart = sectionRange.lowerBound - (measured.lowerBound)
         lap("detector")
 
-        // One whole-song pass through the limiter at `settings`; `body` gets the output block by block.
-        func limitedPass(_ settings: LimiterSettings, _ body: ([UnsafeBufferPointer<Float>]) -> Void) {
-            let stream = CompensatedStream(stages: limiterStages(settings, softClip: clip, cachedPeaks: cache(settings.inputGainDB) ? songPeaks : nil),
-                                           sampleRate: sr, channelCount: channels)
+        // One whole-song pass through the limiter at `settings` (played back when the curve holds a pass at
+        // these settings; recorded into it when asked); `body` gets the output block by block.
+        func limitedPass(_ settings: LimiterSettings, recording: Bool, _ body: ([UnsafeBufferPointer<Float>]) -> Void) {
+            let limiting: Limiting
+            if let curve, curve.content == .gains(settings) {
+                limiting = .playback(curve)
+            } else {
+                let peaks = cache(settings.inputGainDB)
+                let recorder = recording ? curve : nil
+                recorder?.willRecord()
+                limiting = .limiter(cachedPeaks: peaks, recordingInto: recorder)
+            }
+            let stream = CompensatedStream(stages: limiterStages(settings, softClip: clip, limiting), sampleRate: sr, channelCount: channels)
             source.forEachBlock { stream.push($0, body) }
             stream.finish(body)
+            if recording { curve?.didRecord(settings) }
+        }
+        func finalPass(_ settings: LimiterSettings, _ body: ([UnsafeBufferPointer<Float>]) -> Void) {
+            limitedPass(settings, recording: false, body)
         }
         // One search pass: the limited master (kept only when nothing streams it later), its meter, the
         // loudest section's loudness in it, and the loudness (and shape gains) it will have once the shape
@@ -123,11 +143,11 @@ extension Renderer {
             if sink == nil {
                 // Measured whole, as the master will be measured.
                 master = AudioBuffer.collecting(sampleRate: sr, channelCount: channels, frameCount: frames) { emit in
-                    limitedPass(settings, emit)
+                    limitedPass(settings, recording: false, emit)
                 }
                 master!.withChannelPointers(0..<frames) { m.add($0) }
             } else {
-                limitedPass(settings) { block in m.add(block); sectionMeter.add(block) }
+                limitedPass(settings, recording: records) { block in m.add(block); sectionMeter.add(block) }
             }
             let (lufs, gains) = songLoudness(m)
             return (master, m, master.map { integrated($0, range: sectionRange) } ?? sectionMeter.integratedLUFS, lufs, gains)
@@ -135,7 +155,7 @@ extension Renderer {
         func sectionLoss(_ gainDB: Double) -> Double {
             var s = plan.limiter
             s.inputGainDB = gainDB
-            let stages = limiterStages(s, softClip: clip, cachedPeaks: cache(gainDB) ? songPeaks : nil, cachedFrom: sliceStart)
+            let stages = limiterStages(s, softClip: clip, cachedPeaks: cache(gainDB), cachedFrom: sliceStart)
             return preSection + gainDB - loudness(of: section, through: stages, range: measured)
         }
 
@@ -224,14 +244,14 @@ extension Renderer {
         var peaks8x: [TruePeakMeter.Result]
         var corrective = false
         if let sink {
-            let final = streamFinal(limitedPass, settings: settings, shape: shape, gains: shapeGains, plan: plan,
+            let final = streamFinal(finalPass, settings: settings, shape: shape, gains: shapeGains, plan: plan,
                                     sampleRate: sr, channelCount: channels, frameCount: frames, sectionRange: sectionRange, corrective: false,
                                     measuresLoudness: measuresLoudness, sink: sink,
                                     progress: progress.map { [from = max(0.6, shown)] p in { p(min(0.95, from + (0.95 - from) * $0)) } })
             peaks8x = final.peaks8x
             if shape != nil || !measuresLoudness { achieved = final.lufs }
             if dB(peaks8x) > plan.limiter.ceilingDBTP {
-                let again = streamFinal(limitedPass, settings: settings, shape: shape, gains: shapeGains, plan: plan,
+                let again = streamFinal(finalPass, settings: settings, shape: shape, gains: shapeGains, plan: plan,
                                         sampleRate: sr, channelCount: channels, frameCount: frames, sectionRange: sectionRange, corrective: true,
                                         measuresLoudness: measuresLoudness, sink: sink)
                 limitingLU += again.sectionBefore - again.sectionAfter

@@ -83,19 +83,37 @@ public enum Renderer {
     /// cache does not apply: the clipper is not linear).
     public static func limit(_ input: AudioBuffer, settings: LimiterSettings, softClip: SoftClipSettings? = nil,
                              cachedPeaks: [Float]? = nil) -> AudioBuffer {
-        compensated(input, stages: limiterStages(settings, softClip: softClip, cachedPeaks: cachedPeaks))
+        compensated(input, stages: limiterStages(settings, softClip: softClip, cachedPeaks: cachedPeaks.map { LimiterCurve(peaks: $0) }))
+    }
+
+    /// How a pass limits: the limiter (with the song's detector peaks when cached, `cachedFrom` being where
+    /// the input starts in them; recording the gain it applies when asked), or the gain a pass at the same
+    /// settings recorded, played back.
+    enum Limiting {
+        case limiter(cachedPeaks: LimiterCurve?, cachedFrom: Int = 0, recordingInto: LimiterCurve? = nil)
+        case playback(LimiterCurve)
     }
 
     /// The limiter's stages: the limiter alone, or its input gain, the soft clipper and the limiter.
-    /// `cachedFrom`: where the input starts in `cachedPeaks` (the song's peaks, for a stretch of it).
-    static func limiterStages(_ settings: LimiterSettings, softClip: SoftClipSettings?, cachedPeaks: [Float]?, cachedFrom: Int = 0) -> [AudioStage] {
-        guard let clip = softClip, clip.enabled else {
-            return [TruePeakLimiterStage(settings: settings, cachedPeaks: cachedPeaks, cachedFrom: cachedFrom)]
+    static func limiterStages(_ settings: LimiterSettings, softClip: SoftClipSettings?, cachedPeaks: LimiterCurve?, cachedFrom: Int = 0) -> [AudioStage] {
+        limiterStages(settings, softClip: softClip, .limiter(cachedPeaks: cachedPeaks, cachedFrom: cachedFrom))
+    }
+
+    static func limiterStages(_ settings: LimiterSettings, softClip: SoftClipSettings?, _ limiting: Limiting) -> [AudioStage] {
+        // After a soft clipper the detector's peaks do not apply (the clipper is not linear).
+        func limiter(_ s: LimiterSettings, afterClipper: Bool) -> AudioStage {
+            switch limiting {
+            case .limiter(let peaks, let from, let recording):
+                return TruePeakLimiterStage(settings: s, cache: afterClipper ? nil : peaks, cachedFrom: from, recordingInto: recording)
+            case .playback(let curve):
+                return RecordedGainStage(settings: s, curve: curve)
+            }
         }
+        guard let clip = softClip, clip.enabled else { return [limiter(settings, afterClipper: false)] }
         var after = settings
         after.inputGainDB = 0
         return [GainStage(gainDB: settings.inputGainDB), SoftClipStage(settings: clip, limiterCeilingDBTP: settings.ceilingDBTP),
-                TruePeakLimiterStage(settings: after)]
+                limiter(after, afterClipper: true)]
     }
 
     /// Runs `stages` in order over a whole buffer, latency compensated (output lines up with input): the

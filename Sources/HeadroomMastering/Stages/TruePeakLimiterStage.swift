@@ -25,6 +25,7 @@ public final class TruePeakLimiterStage: AudioStage {
     private var history: [[Float]] = []
     private var positionPeaks: [Float] = []
     private var channelPeaks: [Float] = []
+    private var blockGains: [Float] = []
 
     // Streaming state: the scalars in one struct (copied into the hot loop and back), the buffers apart.
     private var state = GainState.initial(box1Length: 1, box2Length: 1)
@@ -35,16 +36,25 @@ public final class TruePeakLimiterStage: AudioStage {
     /// Detector peaks computed beforehand for this exact input at 0 dB input gain (see
     /// `detectorPeaks(of:)`): the detector is linear, so the peaks at any input gain are these times the
     /// gain, and a loudness search can run the limiter many times for the price of one detection.
-    private let cachedPeaks: [Float]?
+    private let cachedPeaks: LimiterCurve?
     /// Where this input starts in `cachedPeaks` (a stretch of the song, run with the song's peaks).
     private let cachedStart: Int
+    /// Where the gain applied at each position is recorded (a whole-song pass; it may be `cachedPeaks`,
+    /// each peak overwritten once read), for `RecordedGainStage` to apply again.
+    private let recording: LimiterCurve?
 
-    public init(settings: LimiterSettings, interpolator: TruePeakInterpolator = TruePeakInterpolator(factor: 8, tapsPerPhase: 32),
-                cachedPeaks: [Float]? = nil, cachedFrom start: Int = 0) {
+    public convenience init(settings: LimiterSettings, interpolator: TruePeakInterpolator = TruePeakInterpolator(factor: 8, tapsPerPhase: 32),
+                            cachedPeaks: [Float]? = nil, cachedFrom start: Int = 0) {
+        self.init(settings: settings, interpolator: interpolator, cache: cachedPeaks.map { LimiterCurve(peaks: $0) }, cachedFrom: start)
+    }
+
+    init(settings: LimiterSettings, interpolator: TruePeakInterpolator = TruePeakInterpolator(factor: 8, tapsPerPhase: 32),
+         cache: LimiterCurve?, cachedFrom start: Int = 0, recordingInto recording: LimiterCurve? = nil) {
         self.settings = settings
         self.interpolator = interpolator
-        self.cachedPeaks = cachedPeaks
+        self.cachedPeaks = cache
         self.cachedStart = start
+        self.recording = recording
     }
 
     /// The detector's per-position peaks (max over channels) of `audio` at 0 dB, for every position the
@@ -54,23 +64,27 @@ public final class TruePeakLimiterStage: AudioStage {
     public static func detectorPeaks(of audio: AudioBuffer,
                                      interpolator: TruePeakInterpolator = TruePeakInterpolator(factor: 8, tapsPerPhase: 32),
                                      extraPositions: Int, floor: Float = 0) -> [Float] {
-        let total = audio.frameCount + extraPositions
+        var peaks = [Float](repeating: 0, count: audio.frameCount + extraPositions)
+        peaks.withUnsafeMutableBufferPointer { detectorPeaks(of: audio, interpolator: interpolator, floor: floor, into: $0) }
+        return peaks
+    }
+
+    /// The same into `out` (zeros, one per position: the song's frames and the extra positions).
+    static func detectorPeaks(of audio: AudioBuffer, interpolator: TruePeakInterpolator = TruePeakInterpolator(factor: 8, tapsPerPhase: 32),
+                              floor: Float, into out: UnsafeMutableBufferPointer<Float>) {
+        let total = out.count
         let blockLength = detectorBlockLength
-        var peaks = [Float](repeating: 0, count: total)
         // Two halves of the song on two threads (each position's peak depends on its window alone); the
         // halves meet on the block grid, so every block is the block one thread would have run.
         let half = (total / 2 / blockLength) * blockLength
-        peaks.withUnsafeMutableBufferPointer { out in
-            audio.withChannelPointers(0..<audio.frameCount) { channels in
-                let work = UnsafeSendable(value: (channels, out))
-                DispatchQueue.concurrentPerform(iterations: 2) { part in
-                    let (channels, out) = work.value
-                    detect(channels, positions: part == 0 ? 0..<half : half..<total, into: out,
-                           interpolator: interpolator, floor: floor)
-                }
+        audio.withChannelPointers(0..<audio.frameCount) { channels in
+            let work = UnsafeSendable(value: (channels, out))
+            DispatchQueue.concurrentPerform(iterations: 2) { part in
+                let (channels, out) = work.value
+                detect(channels, positions: part == 0 ? 0..<half : half..<total, into: out,
+                       interpolator: interpolator, floor: floor)
             }
         }
-        return peaks
     }
 
     static let detectorBlockLength = 64
@@ -142,6 +156,7 @@ public final class TruePeakLimiterStage: AudioStage {
         history = Array(repeating: [Float](repeating: 0, count: spec.maxFrameCount + t - 1), count: channelCount)
         positionPeaks = [Float](repeating: 0, count: spec.maxFrameCount)
         channelPeaks = [Float](repeating: 0, count: spec.maxFrameCount)
+        blockGains = [Float](repeating: 0, count: spec.maxFrameCount)
         var capacity = 1
         while capacity < lookahead + 2 { capacity *= 2 }
         dequeIndex = [Int](repeating: 0, count: capacity)
@@ -169,10 +184,9 @@ public final class TruePeakLimiterStage: AudioStage {
         // 1. Detector: per-position peaks, max over channels; skip stretches that cannot reach the ceiling.
         positionPeaks.withUnsafeMutableBufferPointer { p in
             if let cached = cachedPeaks {
-                cached.withUnsafeBufferPointer { c in
-                    let first = self.cachedStart + self.state.step
-                    for i in 0..<n { p[i] = first + i < c.count ? c[first + i] * inputGain : 0 }
-                }
+                let c = cached.storage
+                let first = self.cachedStart + self.state.step
+                for i in 0..<n { p[i] = first + i < c.count ? c[first + i] * inputGain : 0 }
             } else {
                 for i in 0..<n { p[i] = 0 }
             }
@@ -210,6 +224,7 @@ public final class TruePeakLimiterStage: AudioStage {
 
         // 2. Gain computer and output, sample by sample: state in a struct, buffers as raw pointers.
         var state = self.state
+        let firstStep = state.step
         let constants = GainConstants(ceiling: ceiling, inputGain: inputGain, lookahead: lookahead,
                                       mask: dequeIndex.count - 1, box1Length: box1Length, box2Length: box2Length,
                                       releaseAlpha: releaseAlpha, sustainAlpha: sustainAlpha, delayLength: latencyFrames)
@@ -221,9 +236,12 @@ public final class TruePeakLimiterStage: AudioStage {
                     ring2.withUnsafeMutableBufferPointer { r2 in
                         positionPeaks.withUnsafeBufferPointer { peaks in
                             delay.withUnsafeMutableBufferPointer { line in
-                                Self.runGain(&state, constants, n: n, peaks: peaks.baseAddress!, dIndex: dIndex.baseAddress!,
-                                             dValue: dValue.baseAddress!, r1: r1.baseAddress!, r2: r2.baseAddress!,
-                                             line: line.baseAddress!, out0: out0.baseAddress!, out1: out1?.baseAddress)
+                                blockGains.withUnsafeMutableBufferPointer { g in
+                                    Self.runGain(&state, constants, n: n, peaks: peaks.baseAddress!, dIndex: dIndex.baseAddress!,
+                                                 dValue: dValue.baseAddress!, r1: r1.baseAddress!, r2: r2.baseAddress!,
+                                                 line: line.baseAddress!, out0: out0.baseAddress!, out1: out1?.baseAddress,
+                                                 gains: g.baseAddress!)
+                                }
                             }
                         }
                     }
@@ -231,6 +249,11 @@ public final class TruePeakLimiterStage: AudioStage {
             }
         }
         self.state = state
+        if let recording {
+            // Each position's peak was read above, before its gain overwrites it (when the two are one buffer).
+            let r = recording.storage, count = min(n, r.count - firstStep)
+            if count > 0 { blockGains.withUnsafeBufferPointer { (r.baseAddress! + firstStep).update(from: $0.baseAddress!, count: count) } }
+        }
     }
 
     struct GainState {
@@ -263,7 +286,7 @@ public final class TruePeakLimiterStage: AudioStage {
                         dIndex: UnsafeMutablePointer<Int>, dValue: UnsafeMutablePointer<Float>,
                         r1: UnsafeMutablePointer<Double>, r2: UnsafeMutablePointer<Double>,
                         line: UnsafeMutablePointer<Float>, out0: UnsafeMutablePointer<Float>,
-                        out1: UnsafeMutablePointer<Float>?) {
+                        out1: UnsafeMutablePointer<Float>?, gains: UnsafeMutablePointer<Float>) {
         var s = st
         let inv1 = 1 / Double(k.box1Length), inv2 = 1 / Double(k.box2Length)
         for i in 0..<n {
@@ -291,6 +314,7 @@ public final class TruePeakLimiterStage: AudioStage {
             s.sum2 += b1 - r2[s.ringPos2]; r2[s.ringPos2] = b1
             s.ringPos2 = s.ringPos2 + 1 == k.box2Length ? 0 : s.ringPos2 + 1
             let gain = Float(min(1, s.sum2 * inv2))
+            gains[i] = gain
             s.step += 1
             // Delay line: the output is the input lookahead + T/2 samples older.
             let p = s.delayPos
