@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "HeadroomSignals", dependencies: ["HeadroomDSP"]),
         .target(name: "HeadroomChecklist", dependencies: ["HeadroomAnalysis"]),
         .target(name: "HeadroomTranslation", dependencies: ["HeadroomDSP", "HeadroomAnalysis", "HeadroomChecklist"]),
-        .target(name: "HeadroomMastering", dependencies: ["HeadroomDSP", "HeadroomAnalysis", "HeadroomChecklist", "HeadroomTranslation"]),
+        .target(name: "HeadroomMastering", dependencies: ["HeadroomDSP", "HeadroomAnalysis", "HeadroomChecklist", "HeadroomTranslation", "CHeadroomKernels"]),
         .target(name: "HeadroomReport", dependencies: ["HeadroomDSP", "HeadroomAnalysis", "HeadroomChecklist", "HeadroomMastering", "HeadroomTranslation", "HeadroomPlots"]),
         // One entry point for a job (open mix → analyze → plan → render → verify → write master + session
         // together): the CLI and the studio both call it.

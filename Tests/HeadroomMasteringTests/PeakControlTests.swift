@@ -70,6 +70,37 @@ import Testing
         #expect(stage.clippedCount > 0)
     }
 
+    /// The clipper's C loop (portable, AVX, AVX-512) gives the Swift loop's samples bit for bit and counts the
+    /// same bends, stereo and mono, in blocks of any length: loud noise and a sine with a quiet stretch
+    /// between, so the loop's skips (spans under the knee, the decimator idle) and its bends both run.
+    @Test(arguments: [0, 1, 2])
+    func theClippersCLoopIsItsSwiftLoop(level: Int) {
+        let n = 30_000
+        var noise = Signals.pinkNoise(rmsDBFS: -10, count: n, seed: 5)
+        let sine = Signals.sine(frequencyHz: 3_100, amplitudeDBFS: -3, seconds: Double(n) / Self.sr, sampleRate: Self.sr)
+        for i in 12_000..<20_000 { noise[i] *= 0.01 }
+        for channels in [[noise, sine], [noise]] {
+            var outputs: [[[Float]]] = [], counts: [Int] = []
+            for kernel in [SoftClipStage.Kernel.swift, .c(level: level)] {
+                let stage = SoftClipStage(settings: SoftClipSettings(enabled: true), limiterCeilingDBTP: -6, kernel: kernel)
+                stage.prepare(ProcessSpec(sampleRate: Self.sr, maxFrameCount: 4096, channelCount: channels.count))
+                var audio = AudioBuffer(sampleRate: Self.sr, channels: channels)
+                var start = 0
+                for size in [1, 7, 4096, 3, 16, 17, 4000, 31, 4096] + Array(repeating: 4096, count: 5) where start < n {
+                    let end = min(n, start + size)
+                    audio.withMutableBlock(start..<end) { stage.process($0) }
+                    start = end
+                }
+                outputs.append(audio.channels)
+                counts.append(stage.clippedCount)
+            }
+            let (same, bent) = (outputs[0] == outputs[1], outputs[0] != channels)  // (not printed whole on failure)
+            #expect(same, "\(channels.count) channel(s): the same samples")
+            #expect(counts[0] == counts[1] && counts[0] > 1_000, "\(counts) bends")
+            #expect(bent, "the clipper bent something")
+        }
+    }
+
     // MARK: distortion figures
 
     /// Amplitude and phase of `f` in `x` by correlation (x spans whole cycles of every probed frequency).

@@ -69,6 +69,27 @@ void headroom_lowpass_peaks(int level, const float *left, const float *right, lo
 /// every `level` (0 portable, 2 AVX-512).
 void headroom_quantize(int level, const float *x, long n, int bits, uint64_t *state, int32_t *out);
 
+/// The soft clipper's state between blocks: the filters' span `t` (taps per phase), its levels, the frames
+/// left in which an interpolated value may pass the knee (`hot`) and in which a bend may still be filtered
+/// back (`live`), and the count of bent values.
+typedef struct {
+    int t;
+    float knee, threshold, trigger;
+    int hot, live;
+    long clipped;
+} headroom_soft_clip_state;
+
+/// One block of the soft clipper over `n` frames of `channels` channels `x`, in place (see softclip.c): 4x
+/// interpolation (`taps`: 4 phases, phase-major, t each), a tanh bend above the knee, the bends filtered back
+/// (`decim`: the decimator reversed, t groups of 4) and added to the input delayed by t frames. Per channel,
+/// `hist[c]` holds t + n floats (the t previous samples first) and `resid[c]` 4 arrays at `stride` ≥ t + n
+/// (the t previous steps' bends of each phase first); both are kept for the next block. Scratch: `u`,
+/// 4 × n × channels floats; `flags`, 2 × n bytes. Bit for bit the same at every `level` (0 portable,
+/// 1 AVX, 2 AVX-512; capped at what the CPU has).
+void headroom_soft_clip(int level, headroom_soft_clip_state *s, const float *taps, const float *decim, float *const *x,
+                        int channels, long n, float *const *hist, float *const *resid, long stride, float *u,
+                        unsigned char *flags);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,3 +1,4 @@
+import CHeadroomKernels
 import Foundation
 import HeadroomDSP
 
@@ -6,7 +7,10 @@ import HeadroomDSP
 /// curve (tanh above the knee, slope 1 at it) bends it towards the clip level; only the difference the curve
 /// makes is filtered back to the base rate (the same sinc as a decimator) and added to the delayed input.
 /// Under the knee the output is the input delayed, bit for bit, and the aliasing of the bent peaks stays
-/// under the base rate's Nyquist filter. Latency: `tapsPerPhase − 1` frames.
+/// under the base rate's Nyquist filter. Latency: `tapsPerPhase` frames.
+///
+/// The loop runs in C (`headroom_soft_clip`: a block at a time, 8 or 16 frames per vector), or frame by
+/// frame in Swift (a CPU without AVX, and the reference the C loop matches bit for bit).
 public final class SoftClipStage: AudioStage {
     public let settings: SoftClipSettings
     /// The clip level (dBFS): the limiter's ceiling plus the settings' offset.
@@ -37,6 +41,25 @@ public final class SoftClipStage: AudioStage {
     private var live = 0                      // frames left in which the residual ring holds a non-zero value
     /// Interpolated values that were bent, for reports.
     public private(set) var clippedCount = 0
+    /// Which loop runs: Swift's, frame by frame, or C's at a level (0 portable, 1 AVX, 2 AVX-512; capped at
+    /// what the CPU has).
+    public enum Kernel: Sendable, Equatable {
+        case swift
+        case c(level: Int)
+
+        /// The best this CPU runs (Swift's where the C loop has no vector version), as the true-peak
+        /// interpolator chooses (`HEADROOM_SIMD`).
+        public static var `default`: Kernel {
+            TruePeakInterpolator.kernelLevel == 0 ? .swift : .c(level: TruePeakInterpolator.kernelLevel)
+        }
+    }
+    public let kernel: Kernel
+    // The C loop's state and buffers (see `headroom_soft_clip`).
+    private var kernelState = headroom_soft_clip_state()
+    // Per channel, at c × the channel's length: its history (t + n samples), its bends (4 phases at `residualStride`).
+    private var histories: [Float] = [], residuals: [Float] = []
+    private var scratch: [Float] = [], flags: [UInt8] = []
+    private var residualStride = 0
 
     /// One step more than the filters' span, so the oldest values are not overwritten while in use.
     static let ringSteps = tapsPerPhase + 1
@@ -44,9 +67,10 @@ public final class SoftClipStage: AudioStage {
     static var residualLength: Int { 2 * ringSteps * factor }
     static var channelStride: Int { historyLength + residualLength }
 
-    public init(settings: SoftClipSettings, limiterCeilingDBTP: Double) {
+    public init(settings: SoftClipSettings, limiterCeilingDBTP: Double, kernel: Kernel = .default) {
         self.settings = settings
         clipLevelDBFS = limiterCeilingDBTP + settings.clipOverCeilingDB
+        self.kernel = kernel
     }
 
     public var latencyFrames: Int { settings.enabled ? Self.tapsPerPhase : 0 }
@@ -55,13 +79,57 @@ public final class SoftClipStage: AudioStage {
         threshold = Float(Decibels.toAmplitude(clipLevelDBFS))
         knee = Float(Decibels.toAmplitude(clipLevelDBFS - settings.kneeDB))
         channelCount = spec.channelCount
-        rings = [Float](repeating: 0, count: spec.channelCount * Self.channelStride)
+        if kernel == .swift {
+            rings = [Float](repeating: 0, count: spec.channelCount * Self.channelStride)
+        } else {
+            let t = Self.tapsPerPhase, n = spec.maxFrameCount
+            residualStride = t + n
+            histories = [Float](repeating: 0, count: (t + n) * channelCount)
+            residuals = [Float](repeating: 0, count: Self.factor * residualStride * channelCount)
+            scratch = [Float](repeating: 0, count: Self.factor * n * channelCount)
+            flags = [UInt8](repeating: 0, count: 2 * n)
+        }
         reset()
     }
 
     public func reset() {
         for i in rings.indices { rings[i] = 0 }
+        for i in histories.indices { histories[i] = 0 }
+        for i in residuals.indices { residuals[i] = 0 }
         position = 0; hot = 0; live = 0; clippedCount = 0
+        kernelState = headroom_soft_clip_state(t: Int32(Self.tapsPerPhase), knee: knee, threshold: threshold,
+                                          trigger: knee / Self.interpolator.gainBound, hot: 0, live: 0, clipped: 0)
+    }
+
+    public func process(_ block: AudioBlock) {
+        guard settings.enabled else { return }
+        guard case .c(let level) = kernel else { processReference(block); return }
+        let n = block.frameCount
+        guard n > 0 else { return }
+        var state = kernelState
+        let stride = residualStride, channels = block.channels.count
+        let historyLength = histories.count / channelCount, residualLength = residuals.count / channelCount
+        Self.interpolator.taps.withUnsafeBufferPointer { taps in
+            Self.decimatorReversed4.withUnsafeBufferPointer { h4 in
+                h4.withMemoryRebound(to: Float.self) { decim in
+                    histories.withUnsafeMutableBufferPointer { h in
+                        residuals.withUnsafeMutableBufferPointer { r in
+                            scratch.withUnsafeMutableBufferPointer { u in
+                                flags.withUnsafeMutableBufferPointer { f in
+                                    let x = block.channels.map { Optional($0.baseAddress!) }
+                                    let hist = (0..<channels).map { Optional(h.baseAddress! + $0 * historyLength) }
+                                    let resid = (0..<channels).map { Optional(r.baseAddress! + $0 * residualLength) }
+                                    headroom_soft_clip(Int32(level), &state, taps.baseAddress!, decim.baseAddress!, x, Int32(channels), n,
+                                                       hist, resid, stride, u.baseAddress!, f.baseAddress!)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        kernelState = state
+        clippedCount = state.clipped
     }
 
     /// The curve: identity up to the knee, then a tanh that leaves it with slope 1 and tends to the clip level.
@@ -73,8 +141,8 @@ public final class SoftClipStage: AudioStage {
         return u < 0 ? -out : out
     }
 
-    public func process(_ block: AudioBlock) {
-        guard settings.enabled else { return }
+    /// The loop frame by frame, in Swift.
+    func processReference(_ block: AudioBlock) {
         let n = block.frameCount, channels = block.channels
         let t = Self.tapsPerPhase, f = Self.factor, l = f * t, steps = Self.ringSteps
         let hLen = Self.historyLength, stride = Self.channelStride, rLen = steps * f
