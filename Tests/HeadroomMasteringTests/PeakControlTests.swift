@@ -81,7 +81,7 @@ import Testing
         for i in 12_000..<20_000 { noise[i] *= 0.01 }
         for channels in [[noise, sine], [noise]] {
             var outputs: [[[Float]]] = [], counts: [Int] = []
-            for kernel in [SoftClipStage.Kernel.swift, .c(level: level)] {
+            for kernel in [LoopKernel.swift, .c(level: level)] {
                 let stage = SoftClipStage(settings: SoftClipSettings(enabled: true), limiterCeilingDBTP: -6, kernel: kernel)
                 stage.prepare(ProcessSpec(sampleRate: Self.sr, maxFrameCount: 4096, channelCount: channels.count))
                 var audio = AudioBuffer(sampleRate: Self.sr, channels: channels)

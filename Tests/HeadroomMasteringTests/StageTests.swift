@@ -57,6 +57,44 @@ import Testing
         }
     }
 
+    /// The EQ's and the width stage's C loops (portable, AVX, AVX-512: a wavefront of filters per vector) give
+    /// their Swift loops' samples bit for bit, for cascades of 1 to past the vector loops' 64 filters (those
+    /// run the portable loop), stereo and mono, in blocks of any length (shorter than the cascade too).
+    @Test(arguments: [0, 1, 2])
+    func theCascadesCLoopsAreTheirSwiftLoops(level: Int) {
+        let input = Self.music(seconds: 1)
+        let mono = AudioBuffer(sampleRate: input.sampleRate, channels: [input.channels[0]])
+        let kinds: [EQBand.Kind] = [.bell, .lowShelf, .highShelf]
+        for count in [1, 3, 5, 27, 70] {
+            let bands = (0..<count).map { k in
+                EQBand(kind: kinds[k % 3], frequencyHz: 40 * pow(1.08, Double(k)), gainDB: k % 2 == 0 ? 2.5 : -1.5, q: 0.7 + 0.05 * Double(k % 5))
+            }
+            let stages: [(String, (LoopKernel) -> AudioStage, AudioBuffer)] = [
+                ("eq", { ToneEQStage(settings: ToneEQSettings(enabled: true, bands: bands), kernel: $0) }, input),
+                ("eq mono", { ToneEQStage(settings: ToneEQSettings(enabled: true, bands: bands), kernel: $0) }, mono),
+                ("width", { WidthStage(settings: WidthSettings(enabled: true, sideBands: bands), kernel: $0) }, input),
+            ]
+            for (name, make, audio) in stages {
+                let swift = make(.swift), c = make(.c(level: level))
+                var outputs: [[[Float]]] = []
+                for stage in [swift, c] {
+                    stage.prepare(ProcessSpec(sampleRate: audio.sampleRate, maxFrameCount: 4096, channelCount: audio.channelCount))
+                    var out = audio
+                    var start = 0
+                    for size in [1, 2, 30, 4096, 7, 64, 4096] + Array(repeating: 4096, count: 10) where start < out.frameCount {
+                        let end = min(out.frameCount, start + size)
+                        out.withMutableBlock(start..<end) { stage.process($0) }
+                        start = end
+                    }
+                    outputs.append(out.channels)
+                }
+                let (same, changed) = (outputs[0] == outputs[1], outputs[0] != audio.channels)  // (not printed whole on failure)
+                #expect(same, "\(name), \(count) filters: the same samples")
+                #expect(changed, "\(name), \(count) filters: filtered")
+            }
+        }
+    }
+
     @Test func resetThenReprocessGivesTheSameOutput() {
         let input = Self.music()
         for (name, make) in Self.makeStages() {

@@ -69,6 +69,17 @@ void headroom_lowpass_peaks(int level, const float *left, const float *right, lo
 /// every `level` (0 portable, 2 AVX-512).
 void headroom_quantize(int level, const float *x, long n, int bits, uint64_t *state, int32_t *out);
 
+/// The tone EQ's cascade of `k` biquads (transposed direct form II; `coef`: b0, b1, b2, a1, a2 per filter) over
+/// `n` frames of `left` and `right` (NULL: mono, the second lane filters zeros), in place, in double precision
+/// between the filters (see cascade.c). `state`: z1 left, z1 right, z2 left, z2 right per filter, updated.
+/// Bit for bit the same at every `level` (0 portable, 1 AVX, 2 AVX-512).
+void headroom_biquad_cascade(int level, const double *coef, int k, double *state, float *left, float *right, long n);
+
+/// The same cascade on the side signal of a stereo pair (`WidthStage`): per frame mid = (L + R) / 2 and
+/// side = (L − R) / 2 in double precision, the side through the cascade (the state's right lanes stay 0),
+/// then L = mid + side, R = mid − side.
+void headroom_side_cascade(int level, const double *coef, int k, double *state, float *left, float *right, long n);
+
 /// The soft clipper's state between blocks: the filters' span `t` (taps per phase), its levels, the frames
 /// left in which an interpolated value may pass the knee (`hot`) and in which a bend may still be filtered
 /// back (`live`), and the count of bent values.

@@ -22,8 +22,8 @@ extension Renderer {
         // Reference matching: measure the master as the reference was measured, refine the EQ once by what
         // remains, render again (a session re-render finds it refined and renders once).
         if let match = plan.match, !match.refined {
-            let lufs = integrated(result.master)
-            let profile = ReferenceProfile.measure(result.master, integratedLUFS: lufs, name: "master", ranges: match.mix.sections)
+            // (The render's achieved loudness is its master's, measured whole.)
+            let profile = ReferenceProfile.measure(result.master, integratedLUFS: result.achievedLUFS, name: "master", ranges: match.mix.sections)
             if let refined = Planner.refineMatchEQ(result.plan, master: profile, sampleRate: result.master.sampleRate) {
                 TraceClock().lap("match refinement measured")
                 return render(input, plan: refined, progress: progress)

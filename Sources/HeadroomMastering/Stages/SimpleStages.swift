@@ -1,3 +1,4 @@
+import CHeadroomKernels
 import Foundation
 import HeadroomDSP
 
@@ -132,22 +133,44 @@ public final class CleanupStage: AudioStage {
 /// The tonal EQ: a cascade of RBJ biquads per channel (minimum phase, latency 0).
 public final class ToneEQStage: AudioStage {
     public let settings: ToneEQSettings
+    /// Which loop runs: Swift's, frame by frame, or C's (`headroom_biquad_cascade`), a block at a time.
+    public let kernel: LoopKernel
     // Both channels through each filter at once (SIMD2 lanes; mono uses lane 0).
     private var filters: [StereoBiquad] = []
+    // The C loop's coefficients (5 per filter) and state (4 per filter).
+    private var coefficients: [Double] = [], state: [Double] = []
 
-    public init(settings: ToneEQSettings) { self.settings = settings }
+    public init(settings: ToneEQSettings, kernel: LoopKernel = .default) {
+        self.settings = settings
+        self.kernel = kernel
+    }
     public var latencyFrames: Int { 0 }
 
     public func prepare(_ spec: ProcessSpec) {
         filters = settings.bands.map { StereoBiquad($0.coefficients(sampleRate: spec.sampleRate)) }
+        coefficients = filters.flatMap { f in [f.coefficients.b0, f.coefficients.b1, f.coefficients.b2, f.coefficients.a1, f.coefficients.a2] }
+        state = [Double](repeating: 0, count: 4 * filters.count)
     }
 
     public func reset() {
         for k in filters.indices { filters[k].reset() }
+        for i in state.indices { state[i] = 0 }
     }
 
     public func process(_ block: AudioBlock) {
         guard settings.enabled, !filters.isEmpty else { return }
+        guard case .c(let level) = kernel else { processReference(block); return }
+        let l = block.channels[0], r: UnsafeMutablePointer<Float>? = block.channels.count > 1 ? block.channels[1].baseAddress : nil
+        let count = filters.count
+        coefficients.withUnsafeBufferPointer { c in
+            state.withUnsafeMutableBufferPointer { s in
+                headroom_biquad_cascade(Int32(level), c.baseAddress!, Int32(count), s.baseAddress!, l.baseAddress!, r, l.count)
+            }
+        }
+    }
+
+    /// The cascade frame by frame, in Swift.
+    func processReference(_ block: AudioBlock) {
         let l = block.channels[0], r = block.channels.count > 1 ? block.channels[1] : block.channels[0]
         let stereo = block.channels.count > 1
         // Sample by sample through the whole cascade: each filter's recurrence is independent of the
@@ -168,21 +191,42 @@ public final class ToneEQStage: AudioStage {
 /// reference matching to bring each band's side-to-mid ratio towards the reference's.
 public final class WidthStage: AudioStage {
     public let settings: WidthSettings
+    /// Which loop runs: Swift's, frame by frame, or C's (`headroom_side_cascade`), a block at a time.
+    public let kernel: LoopKernel
     private var filters: [Biquad] = []
+    // The C loop's coefficients (5 per filter) and state (4 per filter, the right lanes unused).
+    private var coefficients: [Double] = [], state: [Double] = []
 
-    public init(settings: WidthSettings) { self.settings = settings }
+    public init(settings: WidthSettings, kernel: LoopKernel = .default) {
+        self.settings = settings
+        self.kernel = kernel
+    }
     public var latencyFrames: Int { 0 }
 
     public func prepare(_ spec: ProcessSpec) {
         filters = settings.sideBands.map { Biquad($0.coefficients(sampleRate: spec.sampleRate)) }
+        coefficients = filters.flatMap { f in [f.coefficients.b0, f.coefficients.b1, f.coefficients.b2, f.coefficients.a1, f.coefficients.a2] }
+        state = [Double](repeating: 0, count: 4 * filters.count)
     }
 
     public func reset() {
         for k in filters.indices { filters[k].reset() }
+        for i in state.indices { state[i] = 0 }
     }
 
     public func process(_ block: AudioBlock) {
         guard settings.enabled, !filters.isEmpty, block.channels.count == 2 else { return }
+        guard case .c(let level) = kernel else { processReference(block); return }
+        let l = block.channels[0], r = block.channels[1], count = filters.count
+        coefficients.withUnsafeBufferPointer { c in
+            state.withUnsafeMutableBufferPointer { s in
+                headroom_side_cascade(Int32(level), c.baseAddress!, Int32(count), s.baseAddress!, l.baseAddress!, r.baseAddress!, l.count)
+            }
+        }
+    }
+
+    /// The side's cascade frame by frame, in Swift.
+    func processReference(_ block: AudioBlock) {
         let l = block.channels[0], r = block.channels[1]
         var chain = filters
         let count = chain.count

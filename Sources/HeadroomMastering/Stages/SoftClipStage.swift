@@ -41,19 +41,8 @@ public final class SoftClipStage: AudioStage {
     private var live = 0                      // frames left in which the residual ring holds a non-zero value
     /// Interpolated values that were bent, for reports.
     public private(set) var clippedCount = 0
-    /// Which loop runs: Swift's, frame by frame, or C's at a level (0 portable, 1 AVX, 2 AVX-512; capped at
-    /// what the CPU has).
-    public enum Kernel: Sendable, Equatable {
-        case swift
-        case c(level: Int)
-
-        /// The best this CPU runs (Swift's where the C loop has no vector version), as the true-peak
-        /// interpolator chooses (`HEADROOM_SIMD`).
-        public static var `default`: Kernel {
-            TruePeakInterpolator.kernelLevel == 0 ? .swift : .c(level: TruePeakInterpolator.kernelLevel)
-        }
-    }
-    public let kernel: Kernel
+    /// Which loop runs: Swift's, frame by frame, or C's, a block at a time.
+    public let kernel: LoopKernel
     // The C loop's state and buffers (see `headroom_soft_clip`).
     private var kernelState = headroom_soft_clip_state()
     // Per channel, at c × the channel's length: its history (t + n samples), its bends (4 phases at `residualStride`).
@@ -67,7 +56,7 @@ public final class SoftClipStage: AudioStage {
     static var residualLength: Int { 2 * ringSteps * factor }
     static var channelStride: Int { historyLength + residualLength }
 
-    public init(settings: SoftClipSettings, limiterCeilingDBTP: Double, kernel: Kernel = .default) {
+    public init(settings: SoftClipSettings, limiterCeilingDBTP: Double, kernel: LoopKernel = .default) {
         self.settings = settings
         clipLevelDBFS = limiterCeilingDBTP + settings.clipOverCeilingDB
         self.kernel = kernel
