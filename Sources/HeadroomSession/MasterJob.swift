@@ -74,7 +74,7 @@ public struct MasterJob {
 
     /// Whether this job streams its master (see `keepsAudio`).
     public var streams: Bool {
-        !keepsAudio && plan.match == nil && deliverable.preLimiterPath == nil && (!deliverable.format.isLossy || mix.file != nil)
+        !keepsAudio && deliverable.preLimiterPath == nil && (!deliverable.format.isLossy || mix.file != nil)
     }
 
     /// Runs the job. A streamed job given the only reference to its mix's audio (the command line hands
@@ -134,10 +134,22 @@ public struct MasterJob {
         let seed = plan.output.dither ? Self.ditherSeed(mix.source) : nil
         let tags = mix.tags.merging(tagOverrides)
         let trace = TraceClock()
+        // A reference match refines its EQ on a first render, streamed into what it measures (nothing kept):
+        // the first half of the rendering's progress.
+        let refines = Renderer.refinesMatch(plan)
+        if refines {
+            progress(JobProgress(.rendering, 0))
+            let report = { (p: Double) in progress(JobProgress(.rendering, p / 2)) }
+            plan = mix.file.map { Renderer.refinedMatchPlan(source: $0, plan: plan, progress: report) }
+                ?? Renderer.refinedMatchPlan(mix.audio, plan: plan, progress: report)
+            trace.lap("job: match refined on a first render")
+        }
         for attempt in 0... {
             try cancellation?.check()
             let step: JobProgress.Step = attempt == 0 ? .rendering : .renderingAgain
-            progress(JobProgress(step, 0))
+            let from = refines && attempt == 0 ? 0.5 : 0
+            let report = { (p: Double) in progress(JobProgress(step, from + (1 - from) * p)) }
+            report(0)
             let transaction = OutputTransaction(existing: existing, protecting: protecting, createFolders: createFolders)
             // Where the render streams: the deliverable, or (lossy) a float WAV never committed.
             let scratch = lossy ? OutputTransaction(existing: .overwrite, protecting: protecting, createFolders: createFolders) : nil
@@ -155,7 +167,7 @@ public struct MasterJob {
                     // A file changed under the render says so, whatever became of the master made from it.
                     do {
                         outcome = try Mastering.run(source: file, analysis: analysis, checklist: checklist, plan: plan, streamingTo: sink,
-                                                    onRenderThread: windows, progress: { progress(JobProgress(step, $0)) })
+                                                    onRenderThread: windows, progress: report)
                     } catch { throw file.failure ?? error }
                     if let failure = file.failure { throw failure }
                 } else {
@@ -163,7 +175,7 @@ public struct MasterJob {
                     let audio = mix.audio
                     mix.audio = AudioBuffer(sampleRate: audio.sampleRate, channelCount: audio.channelCount, frameCount: 0)
                     outcome = try Mastering.run(consume audio, analysis: analysis, checklist: checklist, plan: plan, streamingTo: sink,
-                                                onRenderThread: windows, progress: { progress(JobProgress(step, $0)) })
+                                                onRenderThread: windows, progress: report)
                 }
                 trace.lap("job: render, measured and written")
                 try cancellation?.check()

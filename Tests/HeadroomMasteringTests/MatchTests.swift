@@ -72,6 +72,38 @@ import Testing
         #expect(m.after.loudnessLU < 0.15 && m.after.shortTermLU < 1, "\(m.after.loudnessLU), \(m.after.shortTermLU)")
     }
 
+    /// A streamed job refines the match on a first render that keeps only the sections it measures, then
+    /// streams the master: the same refined EQ and the same master, sample for sample, as the render kept
+    /// in memory; a plan with nothing to refine (already refined, or no EQ match) renders as planned.
+    @Test func theStreamedMatchIsTheMatchInMemory() throws {
+        let reference = Self.processed(Self.mix, ToneEQStage(settings: ToneEQSettings(enabled: true, bands: [
+            EQBand(kind: .lowShelf, frequencyHz: 150, gainDB: 3), EQBand(kind: .bell, frequencyHz: 2500, gainDB: -4, q: 1),
+        ])))
+        let (ref, _) = try Self.profile(reference, name: "reference")
+        let a = try Analyzer().analyze(Self.mix)
+        var options = Planner.Options(target: LoudnessTarget.presets["spotify"]!)
+        options.reference = ref
+        let plan = Planner(options: options).plan(analysis: a, checklist: ChecklistRules.evaluate(a), audio: Self.mix)
+        #expect(Renderer.refinesMatch(plan))
+        let whole = Renderer.render(Self.mix, plan: plan)
+        let refined = Renderer.refinedMatchPlan(Self.mix, plan: plan)
+        #expect(refined.match?.refined == true && refined.eq == whole.plan.eq, "the same refined EQ")
+        #expect(!Renderer.refinesMatch(refined) && Renderer.refinedMatchPlan(Self.mix, plan: refined) == refined)
+        let sink = StreamedRenderTests.Collector()
+        let streamed = Renderer.render(Self.mix, plan: refined, streamingTo: sink)
+        let same = sink.channels == whole.master.channels  // (not printed whole on failure)
+        #expect(same, "the same master")
+        #expect(streamed.plan.eq == whole.plan.eq && abs(streamed.achievedLUFS - whole.achievedLUFS) < 1e-9)
+        // Verified: the streamed master's distances to the reference, from the sections it kept, are the
+        // distances measured on the master kept whole.
+        let checklist = ChecklistRules.evaluate(a)
+        let kept = try Mastering.run(Self.mix, analysis: a, checklist: checklist, plan: plan)
+        let verified = try Mastering.run(Self.mix, analysis: a, checklist: checklist, plan: refined, streamingTo: StreamedRenderTests.Collector())
+        let (k, v) = (try #require(kept.report.match), try #require(verified.report.match))
+        #expect(abs(k.after.tonalDB - v.after.tonalDB) < 1e-9 && abs(k.after.loudnessLU - v.after.loudnessLU) < 1e-9)
+        #expect(k.after.tonalDB < 0.5 * k.before.tonalDB, "the match took: \(k.before.tonalDB) → \(k.after.tonalDB)")
+    }
+
     @Test func halfTheAmountGoesAboutHalfWay() throws {
         // With the loudness left at Spotify's −14 (the reference sits near −20), the chain's own limiting
         // moves the tone too; the EQ amount moves the master from there towards the reference, in proportion.

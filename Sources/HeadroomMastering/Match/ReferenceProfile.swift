@@ -68,15 +68,25 @@ public struct ReferenceProfile: Codable, Sendable, Equatable {
 
     /// Measures `audio` on `sections`, given its integrated loudness.
     public static func measure(_ audio: AudioBuffer, integratedLUFS: Double, name: String, ranges sections: [TimeRange]) -> ReferenceProfile {
-        let sr = audio.sampleRate
         // The sections back to back.
-        var slice = AudioBuffer(sampleRate: sr, channelCount: audio.channelCount, frameCount: 0)
+        var slice = AudioBuffer(sampleRate: audio.sampleRate, channelCount: audio.channelCount, frameCount: 0)
         for section in sections {
-            let a = max(0, min(audio.frameCount, Int(section.startSeconds * sr)))
-            let b = max(a, min(audio.frameCount, Int(section.endSeconds * sr)))
-            for c in 0..<audio.channelCount { slice.channels[c].append(contentsOf: audio.channels[c][a..<b]) }
+            let frames = Self.frames(of: section, sampleRate: audio.sampleRate, frameCount: audio.frameCount)
+            for c in 0..<audio.channelCount { slice.channels[c].append(contentsOf: audio.channels[c][frames]) }
         }
+        return measure(sectionsBackToBack: slice, integratedLUFS: integratedLUFS, name: name, ranges: sections)
+    }
 
+    /// The frames of `section` in audio `frameCount` long (clamped to it).
+    public static func frames(of section: TimeRange, sampleRate sr: Double, frameCount: Int) -> Range<Int> {
+        let a = max(0, min(frameCount, Int(section.startSeconds * sr)))
+        return a..<max(a, min(frameCount, Int(section.endSeconds * sr)))
+    }
+
+    /// The same from the sections' frames already put back to back (`SectionsSink`: a master streamed by).
+    public static func measure(sectionsBackToBack slice: AudioBuffer, integratedLUFS: Double, name: String,
+                               ranges sections: [TimeRange]) -> ReferenceProfile {
+        let sr = slice.sampleRate
         var loudness = LoudnessMeter(sampleRate: sr, channelCount: slice.channelCount)
         slice.withChannelPointers(0..<slice.frameCount) { loudness.add($0) }
         var sectionLUFS = loudness.integratedLUFS()

@@ -36,8 +36,8 @@ extension Renderer {
     /// result's `master` is empty, and so is its `preLimiter` when the song is long enough to be rendered
     /// from the mix for every pass (`storedLimitBytes`). The same master, sample for sample, as `render`
     /// (the same passes run; the last one's recorded gain is played back into the sink, a live render's
-    /// limiter runs once more). Not for reference matching, which
-    /// measures the master whole.
+    /// limiter runs once more). A reference match is rendered as planned, never refined here: its first
+    /// render is `refinedMatchPlan`'s.
     /// Given the only reference to `input` (`consume`), the chain runs in its memory: the mix is gone
     /// afterwards, and the song is in memory once.
     /// `measuresLoudness: false` leaves the master's loudness (`achievedLUFS`) to whoever measures the sink's
@@ -45,7 +45,6 @@ extension Renderer {
     public static func render(_ input: consuming AudioBuffer, plan: MasteringPlan, streamingTo sink: MasterSink,
                               storedLimitBytes: Int = storedPreLimiterBytes, measuresLoudness: Bool = true,
                               progress: ((Double) -> Void)? = nil) -> RenderResult {
-        precondition(plan.match == nil, "a streamed render cannot refine a reference match")
         let live = plan.output.sampleRateHz == nil && input.frameCount * input.channelCount * MemoryLayout<Float>.size > storedLimitBytes
         let trace = TraceClock()
         // A live render reads the mix for every pass; a stored one needs it only for its chain's output.
@@ -55,10 +54,9 @@ extension Renderer {
 
     /// The same from a mix read as the passes need it (a long input read from its file, never held in
     /// memory): every pass runs the chain again over it (resampled on the way to the plan's output rate).
-    /// The same master as the other streamed render of the same audio. Not for reference matching.
+    /// The same master as the other streamed render of the same audio (a reference match unrefined, as above).
     public static func render(source mix: any AudioSource, plan: MasteringPlan, streamingTo sink: MasterSink,
                               measuresLoudness: Bool = true, progress: ((Double) -> Void)? = nil) -> RenderResult {
-        precondition(plan.match == nil, "a streamed render cannot refine a reference match")
         let trace = TraceClock()
         let source = plan.output.sampleRateHz.map { ResampledSource(mix, to: $0) } ?? mix
         return render(pre: livePreLimiter(source, plan: plan), plan: plan, sink: sink, measuresLoudness: measuresLoudness,

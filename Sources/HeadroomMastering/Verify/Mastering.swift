@@ -26,7 +26,8 @@ public enum Mastering {
     }
 
     /// The same with the master streamed into `sink` as it is rendered (a file being written) and measured on
-    /// the way, never kept whole: the outcome's `result.master` is empty. Not for reference matching.
+    /// the way, never kept whole: the outcome's `result.master` is empty (a reference match keeps the
+    /// sections it measures). A reference match renders as planned: refine it first (`Renderer.refinedMatchPlan`).
     /// Given the only reference to `input` (`consume`), the render works in its memory.
     /// `onRenderThread` sees the master too, on the render's own thread (light work that evens out the two).
     public static func run(_ input: consuming AudioBuffer, analysis: Analysis, checklist: Checklist, plan: MasteringPlan,
@@ -34,7 +35,7 @@ public enum Mastering {
                            storedLimitBytes: Int = Renderer.storedPreLimiterBytes,
                            progress: ((Double) -> Void)? = nil) throws -> Outcome {
         let sinks = StreamedSinks(sampleRate: plan.output.sampleRateHz ?? input.sampleRate, channelCount: input.channelCount,
-                                  sink: sink, beside: beside)
+                                  sink: sink, beside: beside, match: plan.match)
         // The render leaves the master's loudness to the measuring sink, which measures it anyway.
         let result = Renderer.render(consume input, plan: plan, streamingTo: sinks.first, storedLimitBytes: storedLimitBytes,
                                      measuresLoudness: false, progress: progress)
@@ -42,12 +43,12 @@ public enum Mastering {
     }
 
     /// The same from a mix read as the render's passes need it (a long input read from its file, never
-    /// held in memory). Not for reference matching.
+    /// held in memory).
     public static func run(source: any AudioSource, analysis: Analysis, checklist: Checklist, plan: MasteringPlan,
                            streamingTo sink: MasterSink, onRenderThread beside: MasterSink? = nil,
                            progress: ((Double) -> Void)? = nil) throws -> Outcome {
         let sinks = StreamedSinks(sampleRate: plan.output.sampleRateHz ?? source.sampleRate, channelCount: source.channelCount,
-                                  sink: sink, beside: beside)
+                                  sink: sink, beside: beside, match: plan.match)
         let result = Renderer.render(source: source, plan: plan, streamingTo: sinks.first, measuresLoudness: false, progress: progress)
         return try sinks.verify(result, analysis: analysis, checklist: checklist)
     }
@@ -56,9 +57,13 @@ public enum Mastering {
     /// render's last pass; `beside` sees it on the render's thread first.
     struct StreamedSinks {
         let measuring: MeasuringSink, threaded: ThreadedSink, first: MasterSink
+        /// The sections a reference match measures on the master, kept as they stream by.
+        let matchSections: SectionsSink?
 
-        init(sampleRate: Double, channelCount: Int, sink: MasterSink, beside: MasterSink?) {
-            let measuring = MeasuringSink(sampleRate: sampleRate, channelCount: channelCount, next: sink)
+        init(sampleRate: Double, channelCount: Int, sink: MasterSink, beside: MasterSink?, match: MatchSettings?) {
+            let sections = match.map { SectionsSink(sections: $0.mix.sections, sampleRate: sampleRate, channelCount: channelCount) }
+            matchSections = sections
+            let measuring = MeasuringSink(sampleRate: sampleRate, channelCount: channelCount, next: sections.map { TeeSink($0, sink) } ?? sink)
             let threaded = ThreadedSink(next: measuring, channelCount: channelCount)
             (self.measuring, self.threaded) = (measuring, threaded)
             first = beside.map { TeeSink($0, threaded) } ?? threaded
@@ -71,7 +76,8 @@ public enum Mastering {
             let (after, loudness) = try measuring.finish(truePeaks: result.truePeaks8x)
             result.achievedLUFS = after.loudness.integratedLUFS
             let (verified, report) = Verifier.verify(before: analysis, after: after, master: result.master, checklist: checklist,
-                                                     plan: result.plan, render: result, masterLoudness: loudness)
+                                                     plan: result.plan, render: result, masterLoudness: loudness,
+                                                     masterMatchSections: matchSections?.takeBackToBack())
             return Outcome(result: result, after: after, checklist: verified, report: report)
         }
     }
