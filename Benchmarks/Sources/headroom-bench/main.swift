@@ -150,6 +150,20 @@ if let headroom = headroomBinary {
     let oneCore = line("headroom master (defaults, 1 core)", WholeProcess.median(master, onOneCore: true, times: runs))
     let noCodecs = line("headroom master --codecs none (1 core)", WholeProcess.median(master + ["--codecs", "none"], onOneCore: true, times: runs))
     _ = line("headroom master (defaults, 2 cores)", WholeProcess.median(master, onOneCore: false, times: runs))
+    // Against a reference file: the song through the bright, lean EQ above (a first render refines the match).
+    let referencePath = NSTemporaryDirectory() + "headroom-bench-\(getpid()).reference.wav"
+    defer { unlink(referencePath) }
+    if var reference = try? AudioFileReader.read(path: path).buffer {
+        let tilt = ToneEQStage(settings: ToneEQSettings(enabled: true, bands: [
+            EQBand(kind: .lowShelf, frequencyHz: 120, gainDB: -3), EQBand(kind: .highShelf, frequencyHz: 5000, gainDB: 4),
+        ]))
+        tilt.prepare(ProcessSpec(sampleRate: reference.sampleRate, maxFrameCount: 4096, channelCount: 2))
+        reference.process(with: tilt, blockSize: 4096)
+        try AudioFileWriter.write(reference, to: referencePath, format: AudioFileFormat(.wav, .int24), existing: .overwrite)
+        _ = line("headroom master --reference (1 core)", WholeProcess.median(master + ["--reference", referencePath], onOneCore: true, times: runs))
+        _ = line("  the same, --codecs none (1 core)",
+                 WholeProcess.median(master + ["--reference", referencePath, "--codecs", "none"], onOneCore: true, times: runs))
+    }
     _ = line("headroom analyze (1 core)", WholeProcess.median([headroom, "analyze", path, "-q"], onOneCore: true, times: runs))
     _ = line("headroom analyze (2 cores)", WholeProcess.median([headroom, "analyze", path, "-q"], onOneCore: false, times: runs))
     let ffmpeg = WholeProcess.which("ffmpeg").flatMap { line("ffmpeg loudnorm, two passes (1 core)", WholeProcess.ffmpegLoudnorm($0, input: path, output: out, times: runs)) }
