@@ -19,7 +19,7 @@ func peakMemoryMiB() -> Double {
     return kib / 1024
 }
 
-// headroom-bench [ITERATIONS] [--headroom PATH] [--long-minutes N]
+// headroom-bench [ITERATIONS] [--headroom PATH] [--long-minutes N] | --song PATH (writes the bench song, to profile it)
 let arguments = Array(CommandLine.arguments.dropFirst())
 func argument(_ name: String) -> String? { arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil } }
 let iterations = Int(arguments.first ?? "") ?? 5
@@ -36,6 +36,10 @@ let sectionPattern: [SyntheticSong.Section] = [
     .init("outro", seconds: 56, levelDB: 0, drums: false, bass: false),
 ]
 let song = SyntheticSong(sections: sectionPattern, sampleRate: 44_100)
+if let songPath = argument("--song") {
+    try AudioFileWriter.write(song.render(), to: songPath, format: AudioFileFormat(.wav, .int24), existing: .overwrite)
+    exit(0)
+}
 let path = NSTemporaryDirectory() + "headroom-bench-\(getpid()).wav"
 try AudioFileWriter.write(song.render(), to: path, format: AudioFileFormat(.wav, .int24), existing: .overwrite)
 defer { unlink(path) }

@@ -134,7 +134,7 @@ extension Renderer {
         // loudest section's loudness in it, and the loudness (and shape gains) it will have once the shape
         // stage has put the sections back.
         typealias Pass = (master: AudioBuffer?, meter: LoudnessMeter, sectionLUFS: Double, lufs: Double, gains: [Double])
-        func songPass(_ settings: LimiterSettings) -> Pass {
+        func songPass(_ settings: LimiterSettings, recording: Bool) -> Pass {
             var m = LoudnessMeter(sampleRate: sr, channelCount: channels)
             var sectionMeter = RangeMeter(sampleRate: sr, channelCount: channels, range: sectionRange)
             var master: AudioBuffer?
@@ -145,7 +145,7 @@ extension Renderer {
                 }
                 master!.withChannelPointers(0..<frames) { m.add($0) }
             } else {
-                limitedPass(settings, recording: records) { block in m.add(block); sectionMeter.add(block) }
+                limitedPass(settings, recording: recording) { block in m.add(block); sectionMeter.add(block) }
             }
             let (lufs, gains) = songLoudness(m)
             return (master, m, master.map { integrated($0, range: sectionRange) } ?? sectionMeter.integratedLUFS, lufs, gains)
@@ -180,11 +180,13 @@ extension Renderer {
         // a share of the section's loss, then take secant steps.
         var settings = plan.limiter
         settings.inputGainDB = base + (shape == nil ? songLossShare : shapedSongLossShare) * (gain - base)
-        var pass = songPass(settings)
+        // It records its gain for the last pass when it is expected to land: a second pass would have to
+        // detect the peaks the recording overwrote again (the later passes record: the secant lands).
+        var pass = songPass(settings, recording: records && firstPassMissPerLU * (gain - base) <= searchToleranceLU)
         var achieved = pass.lufs, shapeGains = pass.gains
         var passes = 1
         var previous: (gain: Double, lufs: Double)? = nil
-        while abs(achieved - target) > 0.05 && passes < 6 {
+        while abs(achieved - target) > searchToleranceLU && passes < 6 {
             // The first step follows the section's own slope (the song's loudness moves with its loudest part).
             var slope = min(1, max(0.2, sectionSlope))
             if let p = previous, abs(settings.inputGainDB - p.gain) > 1e-6 {
@@ -192,7 +194,7 @@ extension Renderer {
             }
             previous = (settings.inputGainDB, achieved)
             settings.inputGainDB += (target - achieved) / slope
-            pass = songPass(settings)
+            pass = songPass(settings, recording: records)
             (achieved, shapeGains) = (pass.lufs, pass.gains)
             passes += 1
             shown = min(0.9, 0.5 + 0.1 * Double(passes))
@@ -216,7 +218,7 @@ extension Renderer {
                 if abs(nextLoss - plan.maxLimitingLU) < 0.05 { break }
             }
             settings.inputGainDB = b.loss <= plan.maxLimitingLU + 0.05 ? b.gain : min(a.gain, b.gain)
-            pass = songPass(settings)
+            pass = songPass(settings, recording: records)
             (achieved, shapeGains) = (pass.lufs, pass.gains)
             passes += 1
             // With the shape stage, the target may still be reached by putting back less of the shape:
