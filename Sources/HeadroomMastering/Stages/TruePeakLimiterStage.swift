@@ -204,8 +204,7 @@ public final class TruePeakLimiterStage: AudioStage {
                         let stride = 32
                         while start < n {
                             let count = min(stride, n - start)
-                            var m: Float = 0
-                            for i in start..<(start + count + t - 1) { m = max(m, abs(h[i])) }
+                            let m = TruePeakInterpolator.absMax(h.baseAddress! + start, count: count + t - 1)
                             if m * bound * inputGain > ceiling {
                                 interpolator.positionPeaks(h.baseAddress! + start, count: count, into: cp.baseAddress! + start)
                                 for i in start..<(start + count) { peaks[i] = max(peaks[i], cp[i]) }
