@@ -128,11 +128,16 @@ static void decimate_span(long width, const float *decim, int t, const float *r,
     for (long i = 0; i < width; i++) out[i] = decimate_frame(decim, t, r, stride, i0 + i);
 }
 
-void headroom_soft_clip(int level, headroom_soft_clip_state *s, const float *taps, const float *decim, float *const *x,
-                        int channels, long n, float *const *hist, float *const *resid, long stride, float *u,
+void headroom_soft_clip(int level, headroom_soft_clip_state *s, const float *taps, const float *decim, float *left,
+                        float *right, long n, float *histories, long historyStride, float *residuals, long stride, float *u,
                         unsigned char *flags) {
     if (n <= 0) return;
     const int t = s->t;
+    // Per channel: its samples, its history, its bends (4 phases at `stride`).
+    const int channels = right ? 2 : 1;
+    float *x[2] = {left, right};
+    float *hist[2] = {histories, histories + historyStride};
+    float *resid[2] = {residuals, residuals + PHASES * stride};
     const long width = width_for(level);
     unsigned char *hot = flags, *live = flags + n;
     // 1. The block after each channel's history; which frames have a loud sample in their window.

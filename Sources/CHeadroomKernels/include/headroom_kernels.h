@@ -90,15 +90,15 @@ typedef struct {
     long clipped;
 } headroom_soft_clip_state;
 
-/// One block of the soft clipper over `n` frames of `channels` channels `x`, in place (see softclip.c): 4x
-/// interpolation (`taps`: 4 phases, phase-major, t each), a tanh bend above the knee, the bends filtered back
-/// (`decim`: the decimator reversed, t groups of 4) and added to the input delayed by t frames. Per channel,
-/// `hist[c]` holds t + n floats (the t previous samples first) and `resid[c]` 4 arrays at `stride` ≥ t + n
-/// (the t previous steps' bends of each phase first); both are kept for the next block. Scratch: `u`,
-/// 4 × n × channels floats; `flags`, 2 × n bytes. Bit for bit the same at every `level` (0 portable,
-/// 1 AVX, 2 AVX-512; capped at what the CPU has).
-void headroom_soft_clip(int level, headroom_soft_clip_state *s, const float *taps, const float *decim, float *const *x,
-                        int channels, long n, float *const *hist, float *const *resid, long stride, float *u,
+/// One block of the soft clipper over `n` frames of `left` and `right` (NULL: mono), in place (see softclip.c):
+/// 4x interpolation (`taps`: 4 phases, phase-major, t each), a tanh bend above the knee, the bends filtered
+/// back (`decim`: the decimator reversed, t groups of 4) and added to the input delayed by t frames. Per
+/// channel c, kept for the next block: at `histories` + c × `historyStride` (≥ t + n) the t previous samples,
+/// then room for the block; at `residuals` + c × 4 × `stride` (≥ t + n) 4 arrays, one per phase, the t
+/// previous steps' bends first. Scratch: `u`, 4 × n × channels floats; `flags`, 2 × n bytes. Bit for bit the
+/// same at every `level` (0 portable, 1 AVX, 2 AVX-512; capped at what the CPU has).
+void headroom_soft_clip(int level, headroom_soft_clip_state *s, const float *taps, const float *decim, float *left,
+                        float *right, long n, float *histories, long historyStride, float *residuals, long stride, float *u,
                         unsigned char *flags);
 
 #ifdef __cplusplus

@@ -96,8 +96,8 @@ public final class SoftClipStage: AudioStage {
         let n = block.frameCount
         guard n > 0 else { return }
         var state = kernelState
-        let stride = residualStride, channels = block.channels.count
-        let historyLength = histories.count / channelCount, residualLength = residuals.count / channelCount
+        let stride = residualStride, historyLength = histories.count / channelCount
+        let left = block.channels[0].baseAddress!, right = block.channels.count > 1 ? block.channels[1].baseAddress : nil
         Self.interpolator.taps.withUnsafeBufferPointer { taps in
             Self.decimatorReversed4.withUnsafeBufferPointer { h4 in
                 h4.withMemoryRebound(to: Float.self) { decim in
@@ -105,11 +105,8 @@ public final class SoftClipStage: AudioStage {
                         residuals.withUnsafeMutableBufferPointer { r in
                             scratch.withUnsafeMutableBufferPointer { u in
                                 flags.withUnsafeMutableBufferPointer { f in
-                                    let x = block.channels.map { Optional($0.baseAddress!) }
-                                    let hist = (0..<channels).map { Optional(h.baseAddress! + $0 * historyLength) }
-                                    let resid = (0..<channels).map { Optional(r.baseAddress! + $0 * residualLength) }
-                                    headroom_soft_clip(Int32(level), &state, taps.baseAddress!, decim.baseAddress!, x, Int32(channels), n,
-                                                       hist, resid, stride, u.baseAddress!, f.baseAddress!)
+                                    headroom_soft_clip(Int32(level), &state, taps.baseAddress!, decim.baseAddress!, left, right, n,
+                                                       h.baseAddress!, historyLength, r.baseAddress!, stride, u.baseAddress!, f.baseAddress!)
                                 }
                             }
                         }
