@@ -11,6 +11,11 @@ public struct BiquadCoefficients: Sendable, Equatable, Codable {
         self.b0 = b0; self.b1 = b1; self.b2 = b2; self.a1 = a1; self.a2 = a2
     }
 
+    /// Coefficients as the C kernels take them: b0, b1, b2, a1, a2 of each filter, in turn.
+    public static func kernelRows(_ filters: [BiquadCoefficients]) -> [Double] {
+        filters.flatMap { c in [c.b0, c.b1, c.b2, c.a1, c.a2] }
+    }
+
     /// Passes everything unchanged.
     public static let identity = BiquadCoefficients(b0: 1, b1: 0, b2: 0, a1: 0, a2: 0)
 

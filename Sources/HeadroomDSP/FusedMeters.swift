@@ -58,7 +58,7 @@ public enum KWeightingKernel {
 extension MeterBiquad {
     /// Coefficients as the C kernels take them: b0, b1, b2, a1, a2 of each filter (or lane), in turn.
     static func kernelCoefficients(_ filters: [MeterBiquad]) -> [Double] {
-        filters.flatMap { f in [f.coefficients.b0, f.coefficients.b1, f.coefficients.b2, f.coefficients.a1, f.coefficients.a2] }
+        BiquadCoefficients.kernelRows(filters.map(\.coefficients))
     }
 
     /// A row of state as the C kernels hold it: x[n-1], x[n-2], y[n-1], y[n-2] at 4-double strides, over the

@@ -9,7 +9,7 @@ import HeadroomDSP
 ///   running the limiter again: the same master, bit for bit, for one limiter pass less.
 ///
 /// One buffer for both, so the song's memory does not grow; a pass that needs the peaks after a recording
-/// gets them detected again (`peaks()`), which a render only needs when its first whole-song pass missed.
+/// gets them detected again (`peaks()`), which a render only needs when a recording pass missed the target.
 final class LimiterCurve {
     /// What the buffer holds now.
     enum Content: Equatable {
@@ -39,8 +39,6 @@ final class LimiterCurve {
     }
 
     deinit { storage.deallocate() }
-
-    var canDetect: Bool { detect != nil }
 
     /// The buffer holding the detector's peaks, detected (again) if it holds anything else; nil when they
     /// cannot be cached.

@@ -13,31 +13,29 @@ extension Renderer {
     /// refined plan as the render kept in memory (`render(_:plan:)`) finds, and then the same master.
     /// `plan` when it refines nothing (`refinesMatch`).
     public static func refinedMatchPlan(_ input: AudioBuffer, plan: MasteringPlan, progress: ((Double) -> Void)? = nil) -> MasteringPlan {
-        guard refinesMatch(plan), let match = plan.match else { return plan }
-        let sink = SectionsSink(sections: match.mix.sections, sampleRate: plan.output.sampleRateHz ?? input.sampleRate,
-                                channelCount: input.channelCount)
         // (Not the only reference to the mix: the chain runs on a copy, the mix stays for the master.)
-        let first = measured(render(input, plan: plan, streamingTo: sink, progress: progress))
-        return refined(first, sink: sink, match: match) ?? plan
+        refinedMatchPlan(plan, sampleRate: input.sampleRate, channelCount: input.channelCount) { sink in
+            render(input, plan: plan, streamingTo: sink, progress: progress)
+        }
     }
 
     /// The same for a mix read from its file.
     public static func refinedMatchPlan(source mix: any AudioSource, plan: MasteringPlan, progress: ((Double) -> Void)? = nil) -> MasteringPlan {
-        guard refinesMatch(plan), let match = plan.match else { return plan }
-        let sink = SectionsSink(sections: match.mix.sections, sampleRate: plan.output.sampleRateHz ?? mix.sampleRate,
-                                channelCount: mix.channelCount)
-        let first = measured(render(source: mix, plan: plan, streamingTo: sink, progress: progress))
-        return refined(first, sink: sink, match: match) ?? plan
+        refinedMatchPlan(plan, sampleRate: mix.sampleRate, channelCount: mix.channelCount) { sink in
+            render(source: mix, plan: plan, streamingTo: sink, progress: progress)
+        }
     }
 
-    /// What the refinement needs of the first render (its chain's output, kept by a stored render, is let go).
-    static func measured(_ render: RenderResult) -> (plan: MasteringPlan, lufs: Double) { (render.plan, render.achievedLUFS) }
-
-    /// The first render's plan refined by its master's profile (measured as the reference was).
-    static func refined(_ first: (plan: MasteringPlan, lufs: Double), sink: SectionsSink, match: MatchSettings) -> MasteringPlan? {
+    /// The first render (`render` streams the master into the sink it is given) and the refinement, from
+    /// the master's profile measured as the reference was. `sampleRate`: the mix's.
+    static func refinedMatchPlan(_ plan: MasteringPlan, sampleRate: Double, channelCount: Int,
+                                 render: (SectionsSink) -> RenderResult) -> MasteringPlan {
+        guard refinesMatch(plan), let match = plan.match else { return plan }
+        let sink = SectionsSink(sections: match.mix.sections, sampleRate: plan.output.sampleRateHz ?? sampleRate, channelCount: channelCount)
+        // Only the plan and the loudness of the first render are kept (its chain's output is let go).
+        let (rendered, lufs) = { (r: RenderResult) in (r.plan, r.achievedLUFS) }(render(sink))
         let slice = sink.takeBackToBack()
-        let profile = ReferenceProfile.measure(sectionsBackToBack: slice, integratedLUFS: first.lufs, name: "master",
-                                               ranges: match.mix.sections)
-        return Planner.refineMatchEQ(first.plan, master: profile, sampleRate: slice.sampleRate)
+        let profile = ReferenceProfile.measure(sectionsBackToBack: slice, integratedLUFS: lufs, name: "master", ranges: match.mix.sections)
+        return Planner.refineMatchEQ(rendered, master: profile, sampleRate: slice.sampleRate) ?? plan
     }
 }

@@ -148,7 +148,7 @@ public final class ToneEQStage: AudioStage {
 
     public func prepare(_ spec: ProcessSpec) {
         filters = settings.bands.map { StereoBiquad($0.coefficients(sampleRate: spec.sampleRate)) }
-        coefficients = filters.flatMap { f in [f.coefficients.b0, f.coefficients.b1, f.coefficients.b2, f.coefficients.a1, f.coefficients.a2] }
+        coefficients = BiquadCoefficients.kernelRows(filters.map(\.coefficients))
         state = [Double](repeating: 0, count: 4 * filters.count)
     }
 
@@ -205,7 +205,7 @@ public final class WidthStage: AudioStage {
 
     public func prepare(_ spec: ProcessSpec) {
         filters = settings.sideBands.map { Biquad($0.coefficients(sampleRate: spec.sampleRate)) }
-        coefficients = filters.flatMap { f in [f.coefficients.b0, f.coefficients.b1, f.coefficients.b2, f.coefficients.a1, f.coefficients.a2] }
+        coefficients = BiquadCoefficients.kernelRows(filters.map(\.coefficients))
         state = [Double](repeating: 0, count: 4 * filters.count)
     }
 

@@ -87,7 +87,7 @@ public final class SoftClipStage: AudioStage {
         for i in residuals.indices { residuals[i] = 0 }
         position = 0; hot = 0; live = 0; clippedCount = 0
         kernelState = headroom_soft_clip_state(t: Int32(Self.tapsPerPhase), knee: knee, threshold: threshold,
-                                          trigger: knee / Self.interpolator.gainBound, hot: 0, live: 0, clipped: 0)
+                                               trigger: trigger, hot: 0, live: 0, clipped: 0)
     }
 
     public func process(_ block: AudioBlock) {
@@ -119,6 +119,9 @@ public final class SoftClipStage: AudioStage {
     }
 
     /// The curve: identity up to the knee, then a tanh that leaves it with slope 1 and tends to the clip level.
+    /// A sample this loud can push an interpolated value past the knee in the next `tapsPerPhase` frames' windows.
+    private var trigger: Float { knee / Self.interpolator.gainBound }
+
     @inlinable static func bend(_ u: Float, knee: Float, threshold: Float) -> Float {
         let a = abs(u)
         guard a > knee else { return u }
@@ -133,8 +136,7 @@ public final class SoftClipStage: AudioStage {
         let t = Self.tapsPerPhase, f = Self.factor, l = f * t, steps = Self.ringSteps
         let hLen = Self.historyLength, stride = Self.channelStride, rLen = steps * f
         let knee = self.knee, threshold = self.threshold
-        // A sample this loud can push an interpolated value past the knee in the next `t` frames' windows.
-        let trigger = knee / Self.interpolator.gainBound
+        let trigger = self.trigger
         var position = self.position, hot = self.hot, live = self.live, clipped = clippedCount
         var rings = self.rings
         self.rings = []
