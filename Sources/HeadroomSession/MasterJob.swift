@@ -140,8 +140,15 @@ public struct MasterJob {
         if refines {
             progress(JobProgress(.rendering, 0))
             let report = { (p: Double) in progress(JobProgress(.rendering, p / 2)) }
-            plan = mix.file.map { Renderer.refinedMatchPlan(source: $0, plan: plan, progress: report) }
-                ?? Renderer.refinedMatchPlan(mix.audio, plan: plan, progress: report)
+            if let file = mix.file {
+                plan = Renderer.refinedMatchPlan(source: file, plan: plan, progress: report)
+            } else if let (audio, receipt) = mix.lend() {
+                // The first render works in the mix's memory; the master is rendered from the file read again.
+                plan = Renderer.refinedMatchPlan(consume audio, plan: plan, progress: report)
+                try mix.readAgain(receipt)
+            } else {
+                plan = Renderer.refinedMatchPlan(mix.audio, plan: plan, progress: report)
+            }
             trace.lap("job: match refined on a first render")
         }
         for attempt in 0... {

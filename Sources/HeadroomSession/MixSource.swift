@@ -45,6 +45,58 @@ public struct Mix: Sendable {
         return (mix, analysis)
     }
 
+    /// The audio handed over to a render that works in its memory, with what `readAgain` needs to give it
+    /// back: nil when the mix cannot be read back exactly (no file, or a format decoded inexactly), and the
+    /// audio must be copied instead.
+    public mutating func lend() -> (audio: AudioBuffer, receipt: Receipt)? {
+        guard let path, file == nil, AudioFileSource(path: path) != nil else { return nil }
+        let audio = self.audio
+        self.audio = AudioBuffer(sampleRate: audio.sampleRate, channelCount: audio.channelCount, frameCount: 0)
+        return (audio, Receipt(fingerprint: Self.fingerprint(audio)))
+    }
+
+    /// What a lent mix's audio was: its fingerprint.
+    public struct Receipt: Sendable { let fingerprint: UInt64 }
+
+    /// Reads a lent mix's file again into memory; the same audio, or a one-line failure saying it changed.
+    public mutating func readAgain(_ receipt: Receipt) throws {
+        guard let path else { preconditionFailure("only a mix read from a file is lent") }
+        let again: AudioBuffer
+        do { again = try AudioFileReader.read(path: path).buffer } catch let error as AudioFileError {
+            throw JobError(.failure, error.description)
+        }
+        guard Self.fingerprint(again) == receipt.fingerprint else {
+            throw JobError(.failure, "\(path): changed while it was being mastered (it reads differently the second time)")
+        }
+        audio = again
+    }
+
+    /// A hash of every sample's bits and the shape: two reads of the same file agree, a changed file almost
+    /// surely does not (eight lanes of a polynomial hash, so it runs at memory speed).
+    static func fingerprint(_ audio: AudioBuffer) -> UInt64 {
+        var lanes = SIMD8<UInt32>(repeating: 0)
+        let prime = SIMD8<UInt32>(repeating: 16_777_619)
+        for channel in audio.channels {
+            channel.withUnsafeBufferPointer { x in
+                guard let base = x.baseAddress else { return }
+                let n = x.count, whole = n / 8 * 8
+                base.withMemoryRebound(to: UInt32.self, capacity: n) { bits in
+                    var h = lanes
+                    var i = 0
+                    while i < whole {
+                        h = h &* prime ^ UnsafeRawPointer(bits + i).loadUnaligned(as: SIMD8<UInt32>.self)
+                        i += 8
+                    }
+                    while i < n { h[i % 8] = h[i % 8] &* 16_777_619 ^ bits[i]; i += 1 }
+                    lanes = h &* prime ^ SIMD8<UInt32>(repeating: UInt32(truncatingIfNeeded: n))
+                }
+            }
+        }
+        var out = UInt64(audio.channelCount)
+        for k in 0..<8 { out = out &* 1_099_511_628_211 ^ UInt64(lanes[k]) }
+        return out
+    }
+
     /// What a session records as the demo mix's path.
     public static let demoPathLabel = "demo mix (synthesized)"
 

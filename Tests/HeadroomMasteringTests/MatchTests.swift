@@ -104,6 +104,31 @@ import Testing
         #expect(k.after.tonalDB < 0.5 * k.before.tonalDB, "the match took: \(k.before.tonalDB) → \(k.after.tonalDB)")
     }
 
+    /// The profile measured as the sections stream by, in blocks of any size, is the profile of the
+    /// sections cut out and put back to back: every figure the same (a streamed master keeps none of it).
+    @Test func theProfileMeasuredInBlocksIsTheProfileOfTheSlice() throws {
+        let (whole, a) = try Self.profile(Self.mix, name: "mix")
+        #expect(whole.sections.count >= 2 && whole.sideToMidDB != nil)
+        for block in [1_000, 4_096 + 7, 65_536 * 3] {
+            var meter = ReferenceProfile.Meter(sampleRate: Self.mix.sampleRate, channelCount: 2)
+            for section in whole.sections {
+                let frames = ReferenceProfile.frames(of: section, sampleRate: Self.mix.sampleRate, frameCount: Self.mix.frameCount)
+                for start in stride(from: frames.lowerBound, to: frames.upperBound, by: block) {
+                    Self.mix.withChannelPointers(start..<min(frames.upperBound, start + block)) { meter.add($0) }
+                }
+            }
+            let streamed = meter.profile(integratedLUFS: a.loudness.integratedLUFS, name: "mix", ranges: whole.sections)
+            #expect(streamed == whole, "blocks of \(block)")
+        }
+        // Mono: no width, the same tone.
+        let mono = AudioBuffer(sampleRate: Self.mix.sampleRate, channels: [Self.mix.channels[0]])
+        var meter = ReferenceProfile.Meter(sampleRate: mono.sampleRate, channelCount: 1)
+        meter.add(mono)
+        let m = meter.profile(integratedLUFS: -20, name: "mono", ranges: [TimeRange(startSeconds: 0, endSeconds: mono.durationSeconds)])
+        #expect(m.sideToMidDB == nil && m == ReferenceProfile.measure(sectionsBackToBack: mono, integratedLUFS: -20, name: "mono", ranges: m.sections))
+        #expect(abs(m.sectionLUFS - (try Analyzer().analyze(mono)).loudness.integratedLUFS) < 1e-9)
+    }
+
     @Test func halfTheAmountGoesAboutHalfWay() throws {
         // With the loudness left at Spotify's −14 (the reference sits near −20), the chain's own limiting
         // moves the tone too; the EQ amount moves the master from there towards the reference, in proportion.

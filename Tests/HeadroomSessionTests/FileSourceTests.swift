@@ -136,4 +136,58 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder.file("cut.wav")))
         #expect(!FileManager.default.fileExists(atPath: folder.file("cut.wav.headroom.json")))
     }
+
+    /// A reference match renders twice: the first render works in the mix's own memory and the master is
+    /// rendered from the file read again (the song in memory once, not twice): the same master, byte for
+    /// byte, as a job that copies the mix; a file changed in between is one line, and nothing is written.
+    @Test func aMatchsFirstRenderBorrowsTheMixAndReadsItAgain() throws {
+        let folder = TempFolder()
+        let (path, _) = try Self.written(folder, AudioFileFormat(.wav, .int16), name: "mix.wav")
+        let (held, analysis) = try Mix.loadAnalyzed(path)
+        var bright = Self.song
+        let shelf = ToneEQStage(settings: ToneEQSettings(enabled: true, bands: [EQBand(kind: .highShelf, frequencyHz: 6000, gainDB: 4)]))
+        shelf.prepare(ProcessSpec(sampleRate: bright.sampleRate, maxFrameCount: 4096, channelCount: bright.channelCount))
+        bright.process(with: shelf)
+        var options = Planner.Options(target: LoudnessTarget.presets["spotify"]!)
+        options.reference = ReferenceProfile.measure(bright, analysis: try Analyzer().analyze(bright), name: "bright")
+        let checklist = ChecklistRules.evaluate(analysis)
+        let plan = Planner(options: options).plan(analysis: analysis, checklist: checklist, audio: held.audio)
+        #expect(Renderer.refinesMatch(plan))
+        func job(_ mix: Mix, _ name: String) -> MasterJob {
+            MasterJob(mix: mix, analysis: analysis, checklist: checklist, plan: plan,
+                      deliverable: Deliverable(path: folder.file(name), format: AudioFileFormat(.wav, .int24)), toolVersion: "test")
+        }
+        var copied = held
+        copied.path = nil  // nothing to read again: the first render runs on a copy
+        #expect(copied.lend() == nil)
+        let a = try job(held, "borrowed.wav").run(), b = try job(copied, "copied.wav").run()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder.file("borrowed.wav"))) == Data(contentsOf: URL(fileURLWithPath: folder.file("copied.wav"))))
+        #expect(a.session.report == b.session.report)
+        let match = try #require(a.session.report?.match)
+        #expect(match.after.tonalDB < match.before.tonalDB, "\(match.before.tonalDB) → \(match.after.tonalDB)")
+
+        // Lent, then changed on disk (the same length, other samples): reading it again says so.
+        var lent = held
+        let lentOut = lent.lend()
+        let (audio, receipt) = try #require(lentOut)
+        #expect(audio.channels == held.audio.channels && lent.audio.frameCount == 0)
+        try lent.readAgain(receipt)
+        #expect(lent.audio.channels == held.audio.channels, "the same audio read again")
+        let changed = AudioBuffer(sampleRate: Self.song.sampleRate, channels: Self.song.channels.map { $0.map { $0 * 0.9 } })
+        try AudioFileWriter.write(changed, to: path, format: AudioFileFormat(.wav, .int16), existing: .overwrite)
+        var again = held
+        let againOut = again.lend()
+        let (_, second) = try #require(againOut)
+        #expect {
+            try again.readAgain(second)
+        } throws: { error in
+            (error as? JobError)?.message.contains("changed while it was being mastered") == true
+        }
+        #expect {
+            _ = try job(held, "changed.wav").run()
+        } throws: { error in
+            (error as? JobError)?.message.contains("changed while it was being mastered") == true
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.file("changed.wav")))
+    }
 }

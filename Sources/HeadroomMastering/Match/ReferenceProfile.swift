@@ -83,54 +83,12 @@ public struct ReferenceProfile: Codable, Sendable, Equatable {
         return a..<max(a, min(frameCount, Int(section.endSeconds * sr)))
     }
 
-    /// The same from the sections' frames already put back to back (`SectionsSink`: a master streamed by).
+    /// The same from the sections' frames already put back to back (`Meter` measures them as they stream by).
     public static func measure(sectionsBackToBack slice: AudioBuffer, integratedLUFS: Double, name: String,
                                ranges sections: [TimeRange]) -> ReferenceProfile {
-        let sr = slice.sampleRate
-        var loudness = LoudnessMeter(sampleRate: sr, channelCount: slice.channelCount)
-        slice.withChannelPointers(0..<slice.frameCount) { loudness.add($0) }
-        var sectionLUFS = loudness.integratedLUFS()
-        if !sectionLUFS.isFinite { sectionLUFS = Decibels.floorDB }
-        let maxShort = loudness.maxShortTermLUFS
-        let truePeak = TruePeakMeter().truePeakDBTP(of: slice)
-
-        // Mid and side spectra through the analyzer's own 1/3-octave meter.
-        let n = slice.frameCount
-        var mid = [Float](repeating: 0, count: n), side = [Float](repeating: 0, count: n)
-        let stereo = slice.channelCount == 2
-        for i in 0..<n {
-            let l = slice.channels[0][i], r = stereo ? slice.channels[1][i] : slice.channels[0][i]
-            mid[i] = (l + r) * 0.5
-            side[i] = (l - r) * 0.5
-        }
-        func bandPowers(_ x: [Float]) -> [Double] {
-            var meter = SpectrumMeter(sampleRate: sr)
-            x.withUnsafeBufferPointer { meter.add([$0]) }
-            return meter.averageBandLevelsDB()
-        }
-        let midLevels = bandPowers(mid)
-        let centers = SpectrumMeter.bandCentersHz
-        // A 1 kHz sine of loudness L reads the same band level whatever the file: calibrate the FFT levels
-        // by the loudness so levels are comparable between tracks (only differences are ever used).
-        let bandLevels = midLevels.enumerated().map { b, level in
-            centers[b] * pow(2, 1.0 / 6) < sr / 2 ? level - sectionLUFS : Decibels.floorDB
-        }
-        var width: [Double]? = nil
-        if stereo {
-            let sideLevels = bandPowers(side)
-            width = widthBands.map { band in
-                var m = 0.0, s = 0.0
-                for (i, f) in centers.enumerated() where f >= band.lowHz && f < band.highHz && f * pow(2, 1.0 / 6) < sr / 2 {
-                    m += Decibels.toPower(midLevels[i]); s += Decibels.toPower(sideLevels[i])
-                }
-                guard m > 0 else { return 0 }
-                return max(-40, min(20, Decibels.fromPower(s / m)))
-            }
-        }
-        return ReferenceProfile(name: name, integratedLUFS: integratedLUFS, sections: sections,
-                                sectionLUFS: sectionLUFS, sectionTruePeakDBTP: truePeak,
-                                sectionMaxShortTermLUFS: maxShort.isFinite ? maxShort : Decibels.floorDB,
-                                bandLevelsDB: bandLevels, sideToMidDB: width)
+        var meter = Meter(sampleRate: slice.sampleRate, channelCount: slice.channelCount)
+        meter.add(slice)
+        return meter.profile(integratedLUFS: integratedLUFS, name: name, ranges: sections)
     }
 
     /// Several references blended by weight (normalized to sum 1): levels and widths averaged in dB.

@@ -1,15 +1,18 @@
 import HeadroomAnalysis
 import HeadroomDSP
 
-/// Keeps the frames of some sections of a streamed master, back to back in the sections' order, and
-/// nothing else: what a reference match measures of its first render (`ReferenceProfile`), without keeping
-/// the master.
+/// Measures the profile of some sections of a streamed master as it goes by (`ReferenceProfile.Meter`, the
+/// sections back to back in their order), keeping none of it: what a reference match measures of its
+/// master. Sections out of time order (or overlapping) cannot be fed as they come: those are kept, each
+/// whole, and measured at the end.
 final class SectionsSink: MasterSink {
     /// Each section's frames (those past the master's end never come: the same frames as clamping to it).
     private let ranges: [Range<Int>]
-    /// Sections in time order and apart arrive in the order they are put back to back: one buffer.
+    /// Sections in time order and apart arrive in the order they are put back to back: measured as they come.
     private let inOrder: Bool
-    private var pieces: [[[Float]]]
+    private var meter: ReferenceProfile.Meter
+    /// The kept sections (out of order only).
+    private var pieces: [[[Float]]] = []
     private let sampleRate: Double, channelCount: Int
     private var position = 0
 
@@ -17,18 +20,14 @@ final class SectionsSink: MasterSink {
         ranges = sections.map { ReferenceProfile.frames(of: $0, sampleRate: sampleRate, frameCount: Int.max) }
         inOrder = zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound <= $1.lowerBound }
         (self.sampleRate, self.channelCount) = (sampleRate, channelCount)
-        pieces = []
+        meter = ReferenceProfile.Meter(sampleRate: sampleRate, channelCount: channelCount)
         restart()
     }
 
     func restart() {
         position = 0
-        pieces = Array(repeating: Array(repeating: [], count: channelCount), count: inOrder ? 1 : ranges.count)
-        // Room for every frame up front: growing by doubling would hold up to twice the sections for a while.
-        for k in pieces.indices {
-            let frames = inOrder ? ranges.reduce(0) { $0 + $1.count } : ranges[k].count
-            for c in 0..<channelCount { pieces[k][c].reserveCapacity(frames) }
-        }
+        meter = ReferenceProfile.Meter(sampleRate: sampleRate, channelCount: channelCount)
+        pieces = inOrder ? [] : Array(repeating: Array(repeating: [], count: channelCount), count: ranges.count)
     }
 
     func add(_ block: [UnsafeBufferPointer<Float>]) {
@@ -36,17 +35,17 @@ final class SectionsSink: MasterSink {
         for (k, range) in ranges.enumerated() {
             let lo = max(range.lowerBound, position), hi = min(range.upperBound, position + n)
             guard lo < hi else { continue }
-            let piece = inOrder ? 0 : k
-            for c in block.indices { pieces[piece][c] += block[c][(lo - position)..<(hi - position)] }
+            let part = block.map { UnsafeBufferPointer(rebasing: $0[(lo - position)..<(hi - position)]) }
+            if inOrder { meter.add(part) } else { for c in part.indices { pieces[k][c] += part[c] } }
         }
         position += n
     }
 
-    /// The sections back to back (taken: the sink is empty afterwards).
-    func takeBackToBack() -> AudioBuffer {
-        var channels = pieces.count == 1 ? pieces[0] : [[Float]](repeating: [], count: channelCount)
-        if pieces.count > 1 { for piece in pieces { for c in channels.indices { channels[c] += piece[c] } } }
-        pieces = []
-        return AudioBuffer(sampleRate: sampleRate, channels: channels)
+    /// The sections' profile, given the master's integrated loudness (the sink starts over afterwards).
+    func profile(integratedLUFS: Double, name: String, ranges sections: [TimeRange]) -> ReferenceProfile {
+        for piece in pieces { meter.add(AudioBuffer(sampleRate: sampleRate, channels: piece)) }
+        let profile = meter.profile(integratedLUFS: integratedLUFS, name: name, ranges: sections)
+        restart()
+        return profile
     }
 }

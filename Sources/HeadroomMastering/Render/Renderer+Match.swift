@@ -12,10 +12,13 @@ extension Renderer {
     /// kept; returns the plan with the EQ refined by what remains, to render for the master. The same
     /// refined plan as the render kept in memory (`render(_:plan:)`) finds, and then the same master.
     /// `plan` when it refines nothing (`refinesMatch`).
-    public static func refinedMatchPlan(_ input: AudioBuffer, plan: MasteringPlan, progress: ((Double) -> Void)? = nil) -> MasteringPlan {
-        // (Not the only reference to the mix: the chain runs on a copy, the mix stays for the master.)
-        refinedMatchPlan(plan, sampleRate: input.sampleRate, channelCount: input.channelCount) { sink in
-            render(input, plan: plan, streamingTo: sink, progress: progress)
+    /// Given the only reference to `input` (`consume`), the chain runs in its memory (the mix is gone
+    /// afterwards: the master is rendered from the mix read again); else on a copy.
+    public static func refinedMatchPlan(_ input: consuming AudioBuffer, plan: MasteringPlan, progress: ((Double) -> Void)? = nil) -> MasteringPlan {
+        let (sampleRate, channelCount) = (input.sampleRate, input.channelCount)
+        var handed: AudioBuffer? = consume input
+        return refinedMatchPlan(plan, sampleRate: sampleRate, channelCount: channelCount) { sink in
+            render(handed.take()!, plan: plan, streamingTo: sink, progress: progress)
         }
     }
 
@@ -34,8 +37,7 @@ extension Renderer {
         let sink = SectionsSink(sections: match.mix.sections, sampleRate: plan.output.sampleRateHz ?? sampleRate, channelCount: channelCount)
         // Only the plan and the loudness of the first render are kept (its chain's output is let go).
         let (rendered, lufs) = { (r: RenderResult) in (r.plan, r.achievedLUFS) }(render(sink))
-        let slice = sink.takeBackToBack()
-        let profile = ReferenceProfile.measure(sectionsBackToBack: slice, integratedLUFS: lufs, name: "master", ranges: match.mix.sections)
-        return Planner.refineMatchEQ(rendered, master: profile, sampleRate: slice.sampleRate) ?? plan
+        let profile = sink.profile(integratedLUFS: lufs, name: "master", ranges: match.mix.sections)
+        return Planner.refineMatchEQ(rendered, master: profile, sampleRate: plan.output.sampleRateHz ?? sampleRate) ?? plan
     }
 }

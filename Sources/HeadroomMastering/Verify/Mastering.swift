@@ -75,9 +75,12 @@ public enum Mastering {
             var result = rendered
             let (after, loudness) = try measuring.finish(truePeaks: result.truePeaks8x)
             result.achievedLUFS = after.loudness.integratedLUFS
+            let profile = result.plan.match.flatMap { match in
+                matchSections?.profile(integratedLUFS: after.loudness.integratedLUFS, name: "master", ranges: match.mix.sections)
+            }
             let (verified, report) = Verifier.verify(before: analysis, after: after, master: result.master, checklist: checklist,
                                                      plan: result.plan, render: result, masterLoudness: loudness,
-                                                     masterMatchSections: matchSections?.takeBackToBack())
+                                                     masterMatchProfile: profile)
             return Outcome(result: result, after: after, checklist: verified, report: report)
         }
     }

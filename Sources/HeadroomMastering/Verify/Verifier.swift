@@ -9,9 +9,11 @@ public enum Verifier {
     /// Loudness must land within this of the target.
     public static let loudnessToleranceLU = 0.1
 
+    /// `masterMatchProfile`: a streamed master's reference-match profile, measured as it went by (else it is
+    /// measured on `master`).
     public static func verify(before: Analysis, after: Analysis, master: AudioBuffer, checklist: Checklist,
                               plan: MasteringPlan, render: RenderResult,
-                              masterLoudness: LoudnessMeter? = nil, masterMatchSections: AudioBuffer? = nil) -> (Checklist, MasterReport) {
+                              masterLoudness: LoudnessMeter? = nil, masterMatchProfile: ReferenceProfile? = nil) -> (Checklist, MasterReport) {
         let tp8 = render.truePeak8xDBTP
         var report = MasterReport(
             target: plan.target, before: metrics(before, sectionLUFS: before.sections.map(\.integratedLUFS)),
@@ -31,10 +33,8 @@ public enum Verifier {
             + (shapeOn(plan) ? [MasterReport.StageRange(.limiter, render.loudnessRangeLimitedLU), MasterReport.StageRange(.shape, after.loudness.loudnessRangeLU)]
                              : [MasterReport.StageRange(.limiter, after.loudness.loudnessRangeLU)])
         if let match = plan.match {
-            // (A streamed master was kept only in the sections the match measures, back to back.)
-            let master = masterMatchSections.map {
-                ReferenceProfile.measure(sectionsBackToBack: $0, integratedLUFS: after.loudness.integratedLUFS, name: "master", ranges: match.mix.sections)
-            } ?? ReferenceProfile.measure(master, analysis: after, name: "master", ranges: match.mix.sections)
+            // (A streamed master's profile was measured as it went by.)
+            let master = masterMatchProfile ?? ReferenceProfile.measure(master, analysis: after, name: "master", ranges: match.mix.sections)
             report.match = MatchReport(referenceName: match.reference.name, amounts: match.amounts,
                                        before: MatchDistances(match.mix, match.reference),
                                        after: MatchDistances(master, match.reference), master: master)
