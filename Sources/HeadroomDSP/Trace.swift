@@ -15,6 +15,12 @@ public final class TraceClock: @unchecked Sendable {
         last = now
     }
 
+    /// Prints a line without timing it (a search's steps, say).
+    public func note(_ what: @autoclosure () -> String) {
+        guard Self.enabled else { return }
+        FileHandle.standardError.write(Data("trace: \(what())\n".utf8))
+    }
+
     /// The process's peak resident memory so far (MiB).
     static func peakMiB() -> Int {
         var usage = rusage()

@@ -185,6 +185,7 @@ extension Renderer {
         var pass = songPass(settings, recording: records && firstPassMissPerLU * (gain - base) <= searchToleranceLU)
         var achieved = pass.lufs, shapeGains = pass.gains
         var passes = 1
+        trace.note("pass 1: gain \(settings.inputGainDB) dB (section loss \(loss) LU) lands \(achieved - target) LU off the target")
         var previous: (gain: Double, lufs: Double)? = nil
         while abs(achieved - target) > searchToleranceLU && passes < 6 {
             // The first step follows the section's own slope (the song's loudness moves with its loudest part).
@@ -197,6 +198,7 @@ extension Renderer {
             pass = songPass(settings, recording: records)
             (achieved, shapeGains) = (pass.lufs, pass.gains)
             passes += 1
+            trace.note("pass \(passes): gain \(settings.inputGainDB) dB lands \(achieved - target) LU off the target")
             shown = min(0.9, 0.5 + 0.1 * Double(passes))
             progress?(shown)
         }
