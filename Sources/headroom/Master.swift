@@ -69,7 +69,7 @@ struct Master: ParsableCommand {
 
     @OptionGroup var reference: ReferenceOptions
 
-    @Option(help: "Codecs to check the master with, on 12 short windows where encoders overshoot most: any of mp3, vorbis, opus, or none.")
+    @Option(help: "Codecs to check the master with, on \(CodecExcerpt.windowCount) short windows where encoders overshoot most: any of mp3, vorbis, opus, or none.")
     var codecs: String = "mp3,vorbis,opus"
 
     @Option(help: "Re-render from a session file (its plan, edits and notes).")

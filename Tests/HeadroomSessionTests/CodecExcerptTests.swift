@@ -24,7 +24,7 @@ import Testing
         }
         let excerpt = CodecExcerpt.make(song)
         let n = Double(CodecExcerpt.windowCount)
-        #expect(abs(excerpt.durationSeconds - (n * CodecExcerpt.windowSeconds + (n - 1) * 0.25)) < 0.01)
+        #expect(abs(excerpt.durationSeconds - (n * CodecExcerpt.windowSeconds + (n - 1) * CodecExcerpt.gapSeconds)) < 0.01)
         #expect(excerpt.channels[0].max()! > 0.89)
     }
 
