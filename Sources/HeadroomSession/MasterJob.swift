@@ -145,6 +145,7 @@ public struct MasterJob {
             } else if let (audio, receipt) = mix.lend() {
                 // The first render works in the mix's memory; the master is rendered from the file read again.
                 plan = Renderer.refinedMatchPlan(consume audio, plan: plan, progress: report)
+                try cancellation?.check()
                 try mix.readAgain(receipt)
             } else {
                 plan = Renderer.refinedMatchPlan(mix.audio, plan: plan, progress: report)

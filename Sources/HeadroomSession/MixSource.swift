@@ -72,9 +72,10 @@ public struct Mix: Sendable {
     }
 
     /// A hash of every sample's bits and the shape: two reads of the same file agree, a changed file almost
-    /// surely does not (eight lanes of a polynomial hash, so it runs at memory speed).
+    /// surely does not. Eight lanes of a multiply-xorshift hash (so it runs at memory speed); the shift
+    /// carries every bit down the word, so changes cannot cancel (two sign flips in a lane would, without it).
     static func fingerprint(_ audio: AudioBuffer) -> UInt64 {
-        var lanes = SIMD8<UInt32>(repeating: 0)
+        var lanes = SIMD8<UInt32>(repeating: 0x9E37_79B9)
         let prime = SIMD8<UInt32>(repeating: 16_777_619)
         for channel in audio.channels {
             channel.withUnsafeBufferPointer { x in
@@ -84,16 +85,22 @@ public struct Mix: Sendable {
                     var h = lanes
                     var i = 0
                     while i < whole {
-                        h = h &* prime ^ UnsafeRawPointer(bits + i).loadUnaligned(as: SIMD8<UInt32>.self)
+                        h = (h ^ UnsafeRawPointer(bits + i).loadUnaligned(as: SIMD8<UInt32>.self)) &* prime
+                        h ^= h &>> 15
                         i += 8
                     }
-                    while i < n { h[i % 8] = h[i % 8] &* 16_777_619 ^ bits[i]; i += 1 }
-                    lanes = h &* prime ^ SIMD8<UInt32>(repeating: UInt32(truncatingIfNeeded: n))
+                    while i < n {
+                        var v = (h[i % 8] ^ bits[i]) &* 16_777_619
+                        v ^= v >> 15
+                        h[i % 8] = v
+                        i += 1
+                    }
+                    lanes = (h ^ SIMD8<UInt32>(repeating: UInt32(truncatingIfNeeded: n))) &* prime
                 }
             }
         }
-        var out = UInt64(audio.channelCount)
-        for k in 0..<8 { out = out &* 1_099_511_628_211 ^ UInt64(lanes[k]) }
+        var out = UInt64(audio.channelCount) &* 1_099_511_628_211 ^ audio.sampleRate.bitPattern
+        for k in 0..<8 { out = (out ^ UInt64(lanes[k])) &* 1_099_511_628_211; out ^= out >> 29 }
         return out
     }
 

@@ -120,13 +120,22 @@ import Testing
             let streamed = meter.profile(integratedLUFS: a.loudness.integratedLUFS, name: "mix", ranges: whole.sections)
             #expect(streamed == whole, "blocks of \(block)")
         }
-        // Mono: no width, the same tone.
-        let mono = AudioBuffer(sampleRate: Self.mix.sampleRate, channels: [Self.mix.channels[0]])
-        var meter = ReferenceProfile.Meter(sampleRate: mono.sampleRate, channelCount: 1)
-        meter.add(mono)
-        let m = meter.profile(integratedLUFS: -20, name: "mono", ranges: [TimeRange(startSeconds: 0, endSeconds: mono.durationSeconds)])
-        #expect(m.sideToMidDB == nil && m == ReferenceProfile.measure(sectionsBackToBack: mono, integratedLUFS: -20, name: "mono", ranges: m.sections))
-        #expect(abs(m.sectionLUFS - (try Analyzer().analyze(mono)).loudness.integratedLUFS) < 1e-9)
+        // Mono: no width; the tone of the same channel on both sides of a stereo pair (whose mid is that
+        // channel, sample for sample), shifted by the pair's 3 dB more loudness.
+        let left = Self.mix.channels[0]
+        let all = [TimeRange(startSeconds: 0, endSeconds: Self.mix.durationSeconds)]
+        var mono = ReferenceProfile.Meter(sampleRate: Self.mix.sampleRate, channelCount: 1)
+        mono.add(AudioBuffer(sampleRate: Self.mix.sampleRate, channels: [left]))
+        let m = mono.profile(integratedLUFS: -20, name: "mono", ranges: all)
+        var pair = ReferenceProfile.Meter(sampleRate: Self.mix.sampleRate, channelCount: 2)
+        pair.add(AudioBuffer(sampleRate: Self.mix.sampleRate, channels: [left, left]))
+        let p = pair.profile(integratedLUFS: -20, name: "pair", ranges: all)
+        #expect(m.sideToMidDB == nil && p.sideToMidDB != nil)
+        #expect(abs(p.sectionLUFS - m.sectionLUFS - 10 * log10(2.0)) < 0.01)
+        for b in ReferenceProfile.tonalBands {
+            #expect(abs((m.bandLevelsDB[b] - p.bandLevelsDB[b]) - (p.sectionLUFS - m.sectionLUFS)) < 1e-6, "band \(b)")
+        }
+        #expect(abs(m.sectionLUFS - (try Analyzer().analyze(AudioBuffer(sampleRate: Self.mix.sampleRate, channels: [left]))).loudness.integratedLUFS) < 1e-9)
     }
 
     @Test func halfTheAmountGoesAboutHalfWay() throws {

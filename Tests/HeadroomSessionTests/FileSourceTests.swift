@@ -166,14 +166,15 @@ import Testing
         let match = try #require(a.session.report?.match)
         #expect(match.after.tonalDB < match.before.tonalDB, "\(match.before.tonalDB) → \(match.after.tonalDB)")
 
-        // Lent, then changed on disk (the same length, other samples): reading it again says so.
+        // Lent, then changed on disk (the same length and levels, other samples): reading it again says so.
         var lent = held
         let lentOut = lent.lend()
         let (audio, receipt) = try #require(lentOut)
         #expect(audio.channels == held.audio.channels && lent.audio.frameCount == 0)
         try lent.readAgain(receipt)
         #expect(lent.audio.channels == held.audio.channels, "the same audio read again")
-        let changed = AudioBuffer(sampleRate: Self.song.sampleRate, channels: Self.song.channels.map { $0.map { $0 * 0.9 } })
+        // Polarity inverted: every sample's sign flipped, the same levels (a hash whose flips cancel misses it).
+        let changed = AudioBuffer(sampleRate: Self.song.sampleRate, channels: Self.song.channels.map { $0.map { -$0 } })
         try AudioFileWriter.write(changed, to: path, format: AudioFileFormat(.wav, .int16), existing: .overwrite)
         var again = held
         let againOut = again.lend()
@@ -189,5 +190,21 @@ import Testing
             (error as? JobError)?.message.contains("changed while it was being mastered") == true
         }
         #expect(!FileManager.default.fileExists(atPath: folder.file("changed.wav")))
+    }
+
+    /// A reference is analyzed as it is read and read again for its span's frames, never held whole: the
+    /// same profile as measuring it decoded whole, for either span and a lossy file too.
+    @Test func aReferenceReadTwiceIsTheReferenceDecodedWhole() throws {
+        let folder = TempFolder()
+        for format in [AudioFileFormat(.wav, .int24), AudioFileFormat(.ogg)] {
+            let (path, audio) = try Self.written(folder, format, name: "reference.\(format.container.rawValue)")
+            let analysis = try Analyzer().analyze(audio)
+            for span in ReferenceProfile.Span.allCases {
+                let streamed = try References.measure(path, span: span)
+                let whole = ReferenceProfile.measure(audio, analysis: analysis, name: "reference.\(format.container.rawValue)", span: span)
+                #expect(streamed == whole, "\(format) \(span)")
+                #expect(streamed.sections.count == (span == .whole ? 1 : ReferenceProfile.loudPart(analysis).count))
+            }
+        }
     }
 }

@@ -26,8 +26,8 @@ public enum Mastering {
     }
 
     /// The same with the master streamed into `sink` as it is rendered (a file being written) and measured on
-    /// the way, never kept whole: the outcome's `result.master` is empty (a reference match keeps the
-    /// sections it measures). A reference match renders as planned: refine it first (`Renderer.refinedMatchPlan`).
+    /// the way, never kept whole: the outcome's `result.master` is empty (a reference match measures its
+    /// sections as they go by). A reference match renders as planned: refine it first (`Renderer.refinedMatchPlan`).
     /// Given the only reference to `input` (`consume`), the render works in its memory.
     /// `onRenderThread` sees the master too, on the render's own thread (light work that evens out the two).
     public static func run(_ input: consuming AudioBuffer, analysis: Analysis, checklist: Checklist, plan: MasteringPlan,
@@ -57,7 +57,7 @@ public enum Mastering {
     /// render's last pass; `beside` sees it on the render's thread first.
     struct StreamedSinks {
         let measuring: MeasuringSink, threaded: ThreadedSink, first: MasterSink
-        /// The sections a reference match measures on the master, kept as they stream by.
+        /// The sections a reference match measures on the master, measured as they stream by.
         let matchSections: SectionsSink?
 
         init(sampleRate: Double, channelCount: Int, sink: MasterSink, beside: MasterSink?, match: MatchSettings?) {
