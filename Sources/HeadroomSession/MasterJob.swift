@@ -39,7 +39,7 @@ public struct MasterJob {
     /// Keep the master and the pre-limiter signal in the outcome (the studio plots them, an album compares
     /// its tracks). Otherwise a master without a reference or a pre-limiter print is streamed to its file as
     /// it is rendered and measured on the way, never held whole in memory: a lossless one always, a lossy
-    /// one when the mix is read from its file (`Mix.file`: another attempt reads it again).
+    /// one when another attempt can read the mix again (`Mix.file`, or `Mix.canReadAgain`).
     public var keepsAudio = false
     /// Checked between the job's steps; when set, the job stops with `JobError(.cancelled)`.
     public var cancellation: Cancellation?
@@ -74,7 +74,7 @@ public struct MasterJob {
 
     /// Whether this job streams its master (see `keepsAudio`).
     public var streams: Bool {
-        !keepsAudio && deliverable.preLimiterPath == nil && (!deliverable.format.isLossy || mix.file != nil)
+        !keepsAudio && deliverable.preLimiterPath == nil && (!deliverable.format.isLossy || mix.file != nil || mix.canReadAgain)
     }
 
     /// Runs the job. A streamed job given the only reference to its mix's audio (the command line hands
@@ -124,27 +124,30 @@ public struct MasterJob {
     }
 
     /// Renders into the staged master file block by block, measuring the master on the way; the codec check
-    /// reads its windows back from that file. A lossy deliverable (a mix read from its file: it can be read
-    /// again for another attempt) is rendered into a hidden float WAV beside it, encoded from there block by
-    /// block, decoded and measured; over the ceiling, it is rendered again with the ceiling lowered.
+    /// reads its windows back from that file. A lossy deliverable is rendered into a hidden float WAV beside
+    /// it, encoded from there block by block, decoded and measured; over the ceiling, it is rendered again
+    /// with the ceiling lowered. A render works in the memory of a mix held whole; one more render (a lossy
+    /// retry, the master after a reference match's first render) reads its file again (`Mix.readAgain`).
     consuming func runStreaming(progress: @escaping (JobProgress) -> Void) throws -> Outcome {
         var plan = self.plan
         let lossy = deliverable.format.isLossy
-        precondition(!lossy || mix.file != nil, "a lossy deliverable streams from a mix read from its file")
+        precondition(!lossy || mix.file != nil || mix.canReadAgain, "a lossy deliverable streams from a mix that can be read again")
         let seed = plan.output.dither ? Self.ditherSeed(mix.source) : nil
         let tags = mix.tags.merging(tagOverrides)
         let trace = TraceClock()
         // A reference match refines its EQ on a first render, streamed into what it measures (nothing kept):
         // the first half of the rendering's progress.
         let refines = Renderer.refinesMatch(plan)
+        // A mix held whole that renders more than once: the audio's fingerprint before a render works in it.
+        let receipt = refines || lossy ? mix.receipt() : nil
         if refines {
             progress(JobProgress(.rendering, 0))
             let report = { (p: Double) in progress(JobProgress(.rendering, p / 2)) }
             if let file = mix.file {
                 plan = Renderer.refinedMatchPlan(source: file, plan: plan, progress: report)
-            } else if let (audio, receipt) = mix.lend() {
+            } else if let receipt {
                 // The first render works in the mix's memory; the master is rendered from the file read again.
-                plan = Renderer.refinedMatchPlan(consume audio, plan: plan, progress: report)
+                plan = Renderer.refinedMatchPlan(mix.takeAudio(), plan: plan, progress: report)
                 try cancellation?.check()
                 try mix.readAgain(receipt)
             } else {
@@ -179,10 +182,10 @@ public struct MasterJob {
                     } catch { throw file.failure ?? error }
                     if let failure = file.failure { throw failure }
                 } else {
-                    // The job's own reference to the audio goes to the render.
-                    let audio = mix.audio
-                    mix.audio = AudioBuffer(sampleRate: audio.sampleRate, channelCount: audio.channelCount, frameCount: 0)
-                    outcome = try Mastering.run(consume audio, analysis: analysis, checklist: checklist, plan: plan, streamingTo: sink,
+                    // The job's own reference to the audio goes to the render (an earlier attempt's took it:
+                    // the file is read again).
+                    if attempt > 0, let receipt { try mix.readAgain(receipt) }
+                    outcome = try Mastering.run(mix.takeAudio(), analysis: analysis, checklist: checklist, plan: plan, streamingTo: sink,
                                                 onRenderThread: windows, progress: report)
                 }
                 trace.lap("job: render, measured and written")

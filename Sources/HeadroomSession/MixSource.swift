@@ -45,22 +45,31 @@ public struct Mix: Sendable {
         return (mix, analysis)
     }
 
-    /// The audio handed over to a render that works in its memory, with what `readAgain` needs to give it
-    /// back: nil when the mix cannot be read back exactly (no file, or a format decoded inexactly), and the
-    /// audio must be copied instead.
-    public mutating func lend() -> (audio: AudioBuffer, receipt: Receipt)? {
-        guard let path, file == nil, AudioFileSource(path: path) != nil else { return nil }
-        let audio = self.audio
-        self.audio = AudioBuffer(sampleRate: audio.sampleRate, channelCount: audio.channelCount, frameCount: 0)
-        return (audio, Receipt(fingerprint: Self.fingerprint(audio)))
+    /// Whether the file the audio was read from gives it back exactly (PCM, float, FLAC: `readAgain`), so a
+    /// render may work in the audio's own memory and another render read the file again. Set when the mix
+    /// is read from its path; false for the demo mix and for lossy files.
+    public private(set) var canReadAgain = false
+
+    /// What `readAgain` checks the file against: the audio's fingerprint, taken before any render works in
+    /// its memory; nil when the file cannot give the audio back (`canReadAgain`).
+    public func receipt() -> Receipt? {
+        canReadAgain && file == nil && path != nil ? Receipt(fingerprint: Self.fingerprint(audio)) : nil
     }
 
-    /// What a lent mix's audio was: its fingerprint.
+    /// The audio, moved out (the mix holds none afterwards): a render given the only reference works in it.
+    public mutating func takeAudio() -> AudioBuffer {
+        let audio = self.audio
+        self.audio = AudioBuffer(sampleRate: audio.sampleRate, channelCount: audio.channelCount, frameCount: 0)
+        return audio
+    }
+
+    /// What a mix's audio was when a render took it: its fingerprint.
     public struct Receipt: Sendable { let fingerprint: UInt64 }
 
-    /// Reads a lent mix's file again into memory; the same audio, or a one-line failure saying it changed.
+    /// Reads the mix's file again into memory (after a render took its audio): the same audio, or a one-line
+    /// failure saying it changed.
     public mutating func readAgain(_ receipt: Receipt) throws {
-        guard let path else { preconditionFailure("only a mix read from a file is lent") }
+        guard let path else { preconditionFailure("only a mix read from a file has a receipt") }
         let again: AudioBuffer
         do { again = try AudioFileReader.read(path: path).buffer } catch let error as AudioFileError {
             throw JobError(.failure, error.description)
@@ -130,7 +139,9 @@ public struct Mix: Sendable {
         }
         do {
             let (audio, info) = try AudioFileReader.read(path: path)
-            return Mix(audio: audio, info: info, tags: AudioFileReader.readTags(path: path), path: path)
+            var mix = Mix(audio: audio, info: info, tags: AudioFileReader.readTags(path: path), path: path)
+            mix.canReadAgain = AudioFileSource(path: path) != nil
+            return mix
         } catch let error as AudioFileError {
             throw JobError(.failure, error.description)
         }
@@ -149,8 +160,9 @@ public struct Mix: Sendable {
         }, keep: { block in
             for c in block.indices { channels[c].append(contentsOf: block[c]) }
         })
-        let mix = Mix(audio: AudioBuffer(sampleRate: info.sampleRateHz, channels: channels), info: info,
+        var mix = Mix(audio: AudioBuffer(sampleRate: info.sampleRateHz, channels: channels), info: info,
                       tags: AudioFileReader.readTags(path: path), path: path)
+        mix.canReadAgain = AudioFileSource(path: path) != nil
         return (mix, analysis)
     }
 

@@ -159,26 +159,27 @@ import Testing
         }
         var copied = held
         copied.path = nil  // nothing to read again: the first render runs on a copy
-        #expect(copied.lend() == nil)
+        #expect(held.canReadAgain && held.receipt() != nil && copied.receipt() == nil)
         let a = try job(held, "borrowed.wav").run(), b = try job(copied, "copied.wav").run()
         #expect(try Data(contentsOf: URL(fileURLWithPath: folder.file("borrowed.wav"))) == Data(contentsOf: URL(fileURLWithPath: folder.file("copied.wav"))))
         #expect(a.session.report == b.session.report)
         let match = try #require(a.session.report?.match)
         #expect(match.after.tonalDB < match.before.tonalDB, "\(match.before.tonalDB) → \(match.after.tonalDB)")
 
-        // Lent, then changed on disk (the same length and levels, other samples): reading it again says so.
-        var lent = held
-        let lentOut = lent.lend()
-        let (audio, receipt) = try #require(lentOut)
-        #expect(audio.channels == held.audio.channels && lent.audio.frameCount == 0)
-        try lent.readAgain(receipt)
-        #expect(lent.audio.channels == held.audio.channels, "the same audio read again")
-        // Polarity inverted: every sample's sign flipped, the same levels (a hash whose flips cancel misses it).
+        // Taken, then read again: the same audio.
+        var taken = held
+        let receipt = try #require(taken.receipt())
+        let audio = taken.takeAudio()
+        #expect(audio.channels == held.audio.channels && taken.audio.frameCount == 0)
+        try taken.readAgain(receipt)
+        #expect(taken.audio.channels == held.audio.channels, "the same audio read again")
+        // Changed on disk (the same length and levels, other samples): reading it again says so. Polarity
+        // inverted: every sample's sign flipped (a hash whose flips cancel would miss it).
         let changed = AudioBuffer(sampleRate: Self.song.sampleRate, channels: Self.song.channels.map { $0.map { -$0 } })
         try AudioFileWriter.write(changed, to: path, format: AudioFileFormat(.wav, .int16), existing: .overwrite)
         var again = held
-        let againOut = again.lend()
-        let (_, second) = try #require(againOut)
+        let second = try #require(again.receipt())
+        _ = again.takeAudio()
         #expect {
             try again.readAgain(second)
         } throws: { error in
@@ -206,5 +207,39 @@ import Testing
                 #expect(streamed.sections.count == (span == .whole ? 1 : ReferenceProfile.loudPart(analysis).count))
             }
         }
+    }
+
+    /// A lossy master of a mix held in memory streams too (rendered into a hidden float WAV, encoded from
+    /// there, never held whole): a retry at a lower ceiling reads the mix's file again. The same file, plan
+    /// and report as the master kept in memory; the demo mix (no file to read again) is kept.
+    @Test func aLossyMasterOfAMixInMemoryStreamsAndRetriesFromTheFile() throws {
+        let folder = TempFolder()
+        var short = SyntheticSong(sections: [.init("verse", seconds: 4, levelDB: -6), .init("chorus", seconds: 6, levelDB: 0, bright: true)])
+        short.peakDBFS = -3
+        let path = folder.file("mix.wav")
+        try AudioFileWriter.write(short.render(), to: path, format: AudioFileFormat(.wav, .int16))
+        let (held, analysis) = try Mix.loadAnalyzed(path)
+        let checklist = ChecklistRules.evaluate(analysis)
+        let plan = Planner(options: .init(target: LoudnessTarget.presets["loud"]!)).plan(analysis: analysis, checklist: checklist, audio: held.audio)
+        // A streaming-grade VBR MP3: the encoder overshoots the ceiling, and the job renders again.
+        let mp3 = AudioFileFormat(.mp3, compressionLevel: 0.9, constantBitrate: false)
+        func job(_ mix: Mix, _ name: String, keeps: Bool) -> MasterJob {
+            var j = MasterJob(mix: mix, analysis: analysis, checklist: checklist, plan: plan,
+                              deliverable: Deliverable(path: folder.file(name), format: mp3), toolVersion: "test")
+            j.keepsAudio = keeps
+            return j
+        }
+        let streamed = job(held, "streamed.mp3", keeps: false), kept = job(held, "kept.mp3", keeps: true)
+        #expect(streamed.streams && !kept.streams)
+        let a = try streamed.run(), b = try kept.run()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder.file("streamed.mp3"))) == Data(contentsOf: URL(fileURLWithPath: folder.file("kept.mp3"))))
+        #expect(a.session.plan == b.session.plan)
+        #expect(a.session.checklist.items.map(\.status) == b.session.checklist.items.map(\.status))
+        #expect(abs(a.session.report!.after.integratedLUFS - b.session.report!.after.integratedLUFS) < 1e-9)
+        #expect(a.session.report!.deliveredTruePeakDBTP == b.session.report!.deliveredTruePeakDBTP)
+        #expect(a.session.plan.decisions.contains { $0.summary.hasPrefix("limiter ceiling lowered") }, "rendered again")
+        #expect(folder.contents.filter { $0.hasSuffix(".render.wav") }.isEmpty, "no hidden render left")
+        let demo = try Mix.load(nil)
+        #expect(!demo.canReadAgain && !job(demo, "demo.mp3", keeps: false).streams)
     }
 }
