@@ -22,6 +22,9 @@ import Testing
         stream.finish(take)
         #expect(out[0].count == whole.frameCount)
         #expect(out == whole.channels)
+        // Channel by channel, each given back once resampled (a render's input handed over): the same samples.
+        let released = Resampler.resample(releasing: audio, to: rates.1)
+        #expect(released.channels == whole.channels && released.sampleRate == rates.1)
     }
 
     /// A source resampled as it is read gives the whole buffer's resampled samples, whole or any stretch.

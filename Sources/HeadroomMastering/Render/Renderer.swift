@@ -78,7 +78,7 @@ public enum Renderer {
     /// the only reference to it (a streamed render of a mix nobody else holds: no second copy of the song).
     static func preLimiter(_ input: consuming AudioBuffer, plan: MasteringPlan) -> (AudioBuffer, PreChain) {
         var audio: AudioBuffer
-        if let rate = plan.output.sampleRateHz { audio = Resampler.resample(input, to: rate) } else { audio = consume input }
+        if let rate = plan.output.sampleRateHz { audio = Resampler.resample(releasing: consume input, to: rate) } else { audio = consume input }
         let chain = PreChain(plan: plan, sampleRate: audio.sampleRate, channelCount: audio.channelCount)
         audio.withMutableBlock(0..<audio.frameCount) { chain.run($0.channels) }
         return (audio, chain)
