@@ -72,6 +72,21 @@ public struct MasterJob {
     public static let lossyRetries = 3
     static let lossyMarginDB = 0.05
 
+    /// Several jobs of one mix held whole (several targets): only the first keeps the audio and the others
+    /// read the mix file again when their turn comes (`takeTurn`), so every render works in the audio's own
+    /// memory and the song is never in memory twice. Returns what the others check their read against;
+    /// nil (every job keeps the audio) when the file cannot give it back exactly.
+    public static func shareOneMix(_ jobs: inout [MasterJob]) -> Mix.Receipt? {
+        guard jobs.count > 1, let receipt = jobs[0].mix.receipt() else { return nil }
+        for k in 1..<jobs.count { _ = jobs[k].mix.takeAudio() }
+        return receipt
+    }
+
+    /// Before running a job of `shareOneMix`: reads the mix again when an earlier job had it.
+    public mutating func takeTurn(_ receipt: Mix.Receipt?) throws {
+        if let receipt, mix.file == nil, mix.audio.frameCount == 0 { try mix.readAgain(receipt) }
+    }
+
     /// Whether this job streams its master (see `keepsAudio`).
     public var streams: Bool {
         !keepsAudio && deliverable.preLimiterPath == nil && (!deliverable.format.isLossy || mix.file != nil || mix.canReadAgain)
@@ -188,6 +203,10 @@ public struct MasterJob {
                     outcome = try Mastering.run(mix.takeAudio(), analysis: analysis, checklist: checklist, plan: plan, streamingTo: sink,
                                                 onRenderThread: windows, progress: report)
                 }
+                // The chain's output the render kept is not delivered (no pre-limiter print streams): let it
+                // go before the next job's render (several targets).
+                outcome.result.preLimiter = AudioBuffer(sampleRate: outcome.result.preLimiter.sampleRate,
+                                                        channelCount: outcome.result.preLimiter.channelCount, frameCount: 0)
                 trace.lap("job: render, measured and written")
                 try cancellation?.check()
                 try sink.finish()

@@ -271,14 +271,17 @@ struct Master: ParsableCommand {
         return jobs
     }
 
-    /// Runs the jobs in order, each handed over whole: the last one holds the only reference to the mix's
-    /// audio, and a streamed render then works in that memory.
+    /// Runs the jobs in order, each handed over whole and holding the only reference to the mix's audio (the
+    /// first read of it, or the file read again: `MasterJob.shareOneMix`), so a streamed render works in
+    /// that memory.
     func render(_ jobs: consuming [MasterJob], _ progress: Progress) throws {
         let deliverables = jobs.map(\.deliverable)
         var pending = consume jobs
+        let receipt = MasterJob.shareOneMix(&pending)
         var outcomes: [MasterJob.Outcome] = []
         while !pending.isEmpty {
-            let job = pending.removeFirst()
+            var job = pending.removeFirst()
+            try job.takeTurn(receipt)
             let (deliverable, plan) = (job.deliverable, job.plan)
             if !quiet && !json {
                 progress.done()

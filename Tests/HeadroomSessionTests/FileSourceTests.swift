@@ -242,4 +242,38 @@ import Testing
         let demo = try Mix.load(nil)
         #expect(!demo.canReadAgain && !job(demo, "demo.mp3", keeps: false).streams)
     }
+
+    /// Several targets of one mix held whole: only the first job keeps the audio, the others read the file
+    /// again when their turn comes (each render then works in the audio's own memory): the same masters as
+    /// jobs that all share the audio; nothing to share for one job, or a mix that cannot be read again.
+    @Test func severalTargetsTakeTurnsWithTheMix() throws {
+        let folder = TempFolder()
+        let (path, _) = try Self.written(folder, AudioFileFormat(.wav, .int16), name: "mix.wav")
+        let (held, analysis) = try Mix.loadAnalyzed(path)
+        let checklist = ChecklistRules.evaluate(analysis)
+        func jobs(_ prefix: String, _ mix: Mix) -> [MasterJob] {
+            ["spotify", "apple"].map { preset in
+                let plan = Planner(options: .init(target: LoudnessTarget.presets[preset]!)).plan(analysis: analysis, checklist: checklist, audio: held.audio)
+                return MasterJob(mix: mix, analysis: analysis, checklist: checklist, plan: plan,
+                                 deliverable: Deliverable(path: folder.file("\(prefix).\(preset).wav"), format: AudioFileFormat(.wav, .int24)), toolVersion: "test")
+            }
+        }
+        var taking = jobs("turns", held)
+        let receipt = MasterJob.shareOneMix(&taking)
+        #expect(receipt != nil && taking[0].mix.audio.frameCount == held.audio.frameCount && taking[1].mix.audio.frameCount == 0)
+        for var job in taking {
+            try job.takeTurn(receipt)
+            #expect(job.mix.audio.channels == held.audio.channels)
+            _ = try job.run()
+        }
+        for job in jobs("shared", held) { _ = try job.run() }
+        for preset in ["spotify", "apple"] {
+            #expect(try Data(contentsOf: URL(fileURLWithPath: folder.file("turns.\(preset).wav")))
+                    == Data(contentsOf: URL(fileURLWithPath: folder.file("shared.\(preset).wav"))), "\(preset)")
+        }
+        var one = [jobs("one", held)[0]]
+        #expect(MasterJob.shareOneMix(&one) == nil)
+        var demo = jobs("demo", try Mix.load(nil))
+        #expect(MasterJob.shareOneMix(&demo) == nil && demo[1].mix.audio.frameCount > 0)
+    }
 }
