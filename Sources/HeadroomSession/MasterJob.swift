@@ -37,9 +37,10 @@ public struct MasterJob {
     /// Create the output folder when it is missing.
     public var createFolders = true
     /// Keep the master and the pre-limiter signal in the outcome (the studio plots them, an album compares
-    /// its tracks). Otherwise a master without a reference or a pre-limiter print is streamed to its file as
-    /// it is rendered and measured on the way, never held whole in memory: a lossless one always, a lossy
-    /// one when another attempt can read the mix again (`Mix.file`, or `Mix.canReadAgain`).
+    /// its tracks). Otherwise the master is streamed to its file as it is rendered and measured on the way,
+    /// never held whole in memory: a lossless one always, a lossy one when another attempt can read the mix
+    /// again (`Mix.file`, or `Mix.canReadAgain`); with a pre-limiter print, when the render keeps the chain's
+    /// output (`printsPreLimiterFromTheRender`).
     public var keepsAudio = false
     /// Checked between the job's steps; when set, the job stops with `JobError(.cancelled)`.
     public var cancellation: Cancellation?
@@ -89,7 +90,15 @@ public struct MasterJob {
 
     /// Whether this job streams its master (see `keepsAudio`).
     public var streams: Bool {
-        !keepsAudio && deliverable.preLimiterPath == nil && (!deliverable.format.isLossy || mix.file != nil || mix.canReadAgain)
+        !keepsAudio && (deliverable.preLimiterPath == nil || printsPreLimiterFromTheRender)
+            && (!deliverable.format.isLossy || mix.file != nil || mix.canReadAgain)
+    }
+
+    /// A pre-limiter print streams with the master when the render keeps its chain's output whole (a mix
+    /// held in memory, up to about 12 minutes at its own rate): the print is that output, written once the
+    /// master is.
+    var printsPreLimiterFromTheRender: Bool {
+        mix.file == nil && Renderer.keepsChainOutput(frameCount: mix.info.frameCount, channelCount: mix.info.channelCount, plan: plan)
     }
 
     /// Runs the job. A streamed job given the only reference to its mix's audio (the command line hands
@@ -203,10 +212,6 @@ public struct MasterJob {
                     outcome = try Mastering.run(mix.takeAudio(), analysis: analysis, checklist: checklist, plan: plan, streamingTo: sink,
                                                 onRenderThread: windows, progress: report)
                 }
-                // The chain's output the render kept is not delivered (no pre-limiter print streams): let it
-                // go before the next job's render (several targets).
-                outcome.result.preLimiter = AudioBuffer(sampleRate: outcome.result.preLimiter.sampleRate,
-                                                        channelCount: outcome.result.preLimiter.channelCount, frameCount: 0)
                 trace.lap("job: render, measured and written")
                 try cancellation?.check()
                 try sink.finish()
@@ -221,6 +226,13 @@ public struct MasterJob {
                     }
                     Self.deliveredVerdict(&outcome, delivered: delivered, ceiling: plan.target.ceilingDBTP, format: deliverable.format)
                 }
+                if let pre = deliverable.preLimiterPath {
+                    try transaction.addAudio(outcome.result.preLimiter, to: pre, format: deliverable.format, ditherSeed: seed, tags: tags)
+                }
+                // The chain's output the render kept is delivered by now: let it go before the codec check and
+                // the next job's render (several targets).
+                outcome.result.preLimiter = AudioBuffer(sampleRate: outcome.result.preLimiter.sampleRate,
+                                                        channelCount: outcome.result.preLimiter.channelCount, frameCount: 0)
                 trace.lap("job: file finished")
                 if !codecs.isEmpty { progress(JobProgress(.checkingCodecs)) }
                 var checks: [TranslationReport.CodecCheck] = []

@@ -276,4 +276,32 @@ import Testing
         var demo = jobs("demo", try Mix.load(nil))
         #expect(MasterJob.shareOneMix(&demo) == nil && demo[1].mix.audio.frameCount > 0)
     }
+
+    /// A pre-limiter print streams with the master when the render keeps the chain's output (a mix held in
+    /// memory): the same two files as the job that keeps everything; a mix read from its file keeps the old way.
+    @Test func aPreLimiterPrintStreamsWithTheMaster() throws {
+        let folder = TempFolder()
+        let (path, _) = try Self.written(folder, AudioFileFormat(.wav, .int16), name: "mix.wav")
+        let (held, analysis) = try Mix.loadAnalyzed(path)
+        let checklist = ChecklistRules.evaluate(analysis)
+        let plan = Planner(options: .init(target: LoudnessTarget.presets["spotify"]!)).plan(analysis: analysis, checklist: checklist, audio: held.audio)
+        func job(_ mix: Mix, _ name: String, keeps: Bool) -> MasterJob {
+            var j = MasterJob(mix: mix, analysis: analysis, checklist: checklist, plan: plan,
+                              deliverable: Deliverable(path: folder.file(name + ".wav"), format: AudioFileFormat(.wav, .int24),
+                                                       preLimiterPath: folder.file(name + ".pre.wav")),
+                              toolVersion: "test")
+            j.keepsAudio = keeps
+            return j
+        }
+        let streamed = job(held, "streamed", keeps: false), kept = job(held, "kept", keeps: true)
+        #expect(streamed.streams && !kept.streams)
+        _ = try streamed.run()
+        _ = try kept.run()
+        for suffix in [".wav", ".pre.wav"] {
+            #expect(try Data(contentsOf: URL(fileURLWithPath: folder.file("streamed" + suffix)))
+                    == Data(contentsOf: URL(fileURLWithPath: folder.file("kept" + suffix))), "\(suffix)")
+        }
+        let (long, _) = try #require(try Mix.analyzedFromFile(path, limitBytes: 0))
+        #expect(!job(long, "long", keeps: false).streams)
+    }
 }

@@ -15,6 +15,13 @@ extension Renderer {
     /// pass instead of keeping it (about 12 minutes of 44.1 kHz stereo): a long input costs time, not memory.
     public static let storedPreLimiterBytes = 256 << 20
 
+    /// Whether a streamed render of a mix held in memory keeps its chain's output whole (the result's
+    /// `preLimiter`): unless it is over `storedLimitBytes` at the mix's own rate (a new rate is always kept).
+    public static func keepsChainOutput(frameCount: Int, channelCount: Int, plan: MasteringPlan,
+                                        storedLimitBytes: Int = storedPreLimiterBytes) -> Bool {
+        plan.output.sampleRateHz != nil || frameCount * channelCount * MemoryLayout<Float>.size <= storedLimitBytes
+    }
+
     /// Renders `plan` on `input`. `progress` receives 0...1.
     public static func render(_ input: AudioBuffer, plan: MasteringPlan,
                               progress: ((Double) -> Void)? = nil) -> RenderResult {
@@ -45,7 +52,7 @@ extension Renderer {
     public static func render(_ input: consuming AudioBuffer, plan: MasteringPlan, streamingTo sink: MasterSink,
                               storedLimitBytes: Int = storedPreLimiterBytes, measuresLoudness: Bool = true,
                               progress: ((Double) -> Void)? = nil) -> RenderResult {
-        let live = plan.output.sampleRateHz == nil && input.frameCount * input.channelCount * MemoryLayout<Float>.size > storedLimitBytes
+        let live = !keepsChainOutput(frameCount: input.frameCount, channelCount: input.channelCount, plan: plan, storedLimitBytes: storedLimitBytes)
         let trace = TraceClock()
         // A live render reads the mix for every pass; a stored one needs it only for its chain's output.
         let pre = live ? livePreLimiter(input, plan: plan) : storedPreLimiter(consume input, plan: plan)
