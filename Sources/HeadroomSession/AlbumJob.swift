@@ -66,9 +66,8 @@ public struct AlbumJob: Sendable {
             say(i, "analyzing")
             do {
                 try cancellation?.check()
-                let mix = try Mix.load(tracks[i].path)
-                let analysis = try mix.analyze()
-                let profile = ReferenceProfile.measure(mix.audio, analysis: analysis, name: tracks[i].name, span: options.matchSpan)
+                // Analyzed as it is read, read again for its loud part's profile: never held in this step.
+                let (analysis, profile) = try References.analyzeAndMeasure(tracks[i].path, name: tracks[i].name, span: options.matchSpan)
                 say(i, "analyzed")
                 return .success(Prepared(index: i, analysis: analysis, checklist: ChecklistRules.evaluate(analysis), profile: profile,
                                          seconds: seconds(ContinuousClock.now - t0)))
@@ -100,18 +99,13 @@ public struct AlbumJob: Sendable {
             line.tonalDistanceBeforeDB = MatchDistances(p.profile, tonalTarget).tonalDB
             do {
                 say(i, "planning")
-                let mix = try Mix.load(tracks[i].path)
-                let plan = Planner(options: trackOptions[k]).plan(analysis: p.analysis, checklist: p.checklist, audio: mix.audio)
-                var job = MasterJob(mix: mix, analysis: p.analysis, checklist: p.checklist, plan: plan,
-                                    deliverable: Deliverable(path: tracks[i].output, format: format), toolVersion: version)
-                job.existing = existing
-                job.protecting = inputs
-                job.cancellation = cancellation
-                job.keepsAudio = true  // the album compares its masters
-                let done = try job.run(progress: { s in say(i, s.step.rawValue, s.fraction) })
+                let (done, streamedProfile) = try Self.master(tracks[i], analysis: p.analysis, checklist: p.checklist, options: trackOptions[k],
+                                                              sections: p.profile.sections, format: format, existing: existing, protecting: inputs,
+                                                              cancellation: cancellation, toolVersion: version,
+                                                              progress: { s in say(i, s.step.rawValue, s.fraction) })
                 let outcome = done.mastering
-                let after = ReferenceProfile.measure(outcome.result.master, analysis: outcome.after, name: line.name,
-                                                     ranges: p.profile.sections)
+                let after = streamedProfile.map { $0.profile(integratedLUFS: outcome.after.loudness.integratedLUFS, name: line.name, ranges: p.profile.sections) }
+                    ?? ReferenceProfile.measure(outcome.result.master, analysis: outcome.after, name: line.name, ranges: p.profile.sections)
                 line.status = "mastered"
                 line.output = tracks[i].output
                 line.afterLUFS = outcome.after.loudness.integratedLUFS
@@ -161,6 +155,30 @@ public struct AlbumJob: Sendable {
             try ReportJob.write(String(decoding: data, as: UTF8.self) + "\n", to: reportPath, existing: existing, protecting: inputs)
         }
         return report
+    }
+
+    /// Plans and masters one track, read again from its file. The album compares its masters' loud parts:
+    /// measured as a streamed master is written (returned, nothing kept), or on the master kept whole when it
+    /// cannot stream (nil). The job holds the only reference to the audio, so a streamed render works in its
+    /// memory instead of copying it.
+    static func master(_ track: Track, analysis: Analysis, checklist: Checklist, options: Planner.Options, sections: [TimeRange],
+                       format: AudioFileFormat, existing: AudioFileWriter.ExistingFile, protecting: [String], cancellation: Cancellation?,
+                       toolVersion: String, progress: @escaping (JobProgress) -> Void) throws -> (MasterJob.Outcome, SectionsSink?) {
+        let mix = try Mix.load(track.path)
+        let plan = Planner(options: options).plan(analysis: analysis, checklist: checklist, audio: mix.audio)
+        let sink = SectionsSink(sections: sections, sampleRate: plan.output.sampleRateHz ?? mix.info.sampleRateHz,
+                                channelCount: mix.info.channelCount)
+        let job = { (job: consuming MasterJob) -> MasterJob in
+            job.existing = existing
+            job.protecting = protecting
+            job.cancellation = cancellation
+            if job.streams { job.measuring = sink } else { job.keepsAudio = true }
+            return job
+        }(MasterJob(mix: consume mix, analysis: analysis, checklist: checklist, plan: plan,
+                    deliverable: Deliverable(path: track.output, format: format), toolVersion: toolVersion))
+        let streams = !job.keepsAudio
+        let outcome = try (consume job).run(progress: progress)
+        return (outcome, streams ? sink : nil)
     }
 
     /// Whether every mastered track met its checks (no limiting guard stop, ceiling held).

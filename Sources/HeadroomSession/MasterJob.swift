@@ -42,6 +42,9 @@ public struct MasterJob {
     /// again (`Mix.file`, or `Mix.canReadAgain`); with a pre-limiter print, when the render keeps the chain's
     /// output (`printsPreLimiterFromTheRender`).
     public var keepsAudio = false
+    /// Sees a streamed master as it is written (on the writing thread; restarted with it): what a caller
+    /// measures of the master without keeping it, e.g. an album's loud-part profile (`SectionsSink`).
+    public var measuring: MasterSink?
     /// Checked between the job's steps; when set, the job stops with `JobError(.cancelled)`.
     public var cancellation: Cancellation?
     public var toolVersion: String
@@ -189,14 +192,15 @@ public struct MasterJob {
             // Where the render streams: the deliverable, or (lossy) a float WAV never committed.
             let scratch = lossy ? OutputTransaction(existing: .overwrite, protecting: protecting, createFolders: createFolders) : nil
             let renderedPath = lossy ? deliverable.path + Self.renderSuffix : deliverable.path
-            let sink = DeliverySink(transaction: scratch ?? transaction, path: renderedPath,
+            let delivery = DeliverySink(transaction: scratch ?? transaction, path: renderedPath,
                                     format: lossy ? AudioFileFormat(.wav, .float32) : deliverable.format,
                                     sampleRate: plan.output.sampleRateHz ?? mix.info.sampleRateHz, channelCount: mix.info.channelCount,
                                     ditherSeed: lossy ? nil : seed, tags: tags)
+            let sink: MasterSink = measuring.map { TeeSink(delivery, $0) } ?? delivery
             do {
                 defer { scratch?.rollback() }
                 // The codec check's windows are found as the master is rendered (no codecs, no windows).
-                let windows = codecs.isEmpty ? nil : WindowSink(sampleRate: sink.sampleRate)
+                let windows = codecs.isEmpty ? nil : WindowSink(sampleRate: delivery.sampleRate)
                 var outcome: Mastering.Outcome
                 if let file = mix.file {
                     // A file changed under the render says so, whatever became of the master made from it.
@@ -214,7 +218,7 @@ public struct MasterJob {
                 }
                 trace.lap("job: render, measured and written")
                 try cancellation?.check()
-                try sink.finish()
+                try delivery.finish()
                 let rendered = (scratch ?? transaction).stagedPath(for: renderedPath)!
                 if lossy {
                     progress(JobProgress(.writing))

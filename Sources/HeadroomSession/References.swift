@@ -1,4 +1,5 @@
 import Foundation
+import HeadroomAnalysis
 import HeadroomIO
 import HeadroomMastering
 
@@ -9,6 +10,12 @@ public enum References {
     /// frames, measured as they come (never held whole: a reference as long as the mix costs no memory). The
     /// same profile as measuring the file decoded whole.
     public static func measure(_ path: String, name: String? = nil, span: ReferenceProfile.Span = .loud) throws -> ReferenceProfile {
+        try analyzeAndMeasure(path, name: name, span: span).profile
+    }
+
+    /// The same, with the track's analysis (an album's tracks: analyzed and profiled without being held).
+    public static func analyzeAndMeasure(_ path: String, name: String? = nil,
+                                         span: ReferenceProfile.Span = .loud) throws -> (analysis: Analysis, profile: ReferenceProfile) {
         let (analysis, info) = try Mix.analyze(path: path)
         let ranges = span.ranges(analysis)
         let sections = SectionsSink(sections: ranges, sampleRate: info.sampleRateHz, channelCount: info.channelCount)
@@ -20,8 +27,8 @@ public enum References {
         } catch let error as AudioFileError {
             throw JobError(.failure, error.description)
         }
-        return sections.profile(integratedLUFS: analysis.loudness.integratedLUFS, name: name ?? (path as NSString).lastPathComponent,
-                                ranges: ranges)
+        return (analysis, sections.profile(integratedLUFS: analysis.loudness.integratedLUFS, name: name ?? (path as NSString).lastPathComponent,
+                                           ranges: ranges))
     }
 
     /// Several, blended by `weights` (one per path); nil without references.

@@ -66,5 +66,11 @@ import Testing
                                                       "--codecs", "none", "-q"])
         #expect(refStatus == 0)
         #expect(refPeak < 2 * decodedMiB, "master --reference: \(refPeak) MiB peak for \(decodedMiB) MiB of audio")
+        // An album track is read, analyzed and profiled as it is read, then mastered like `master` (streamed,
+        // its loud part measured as the master is written). Measured on a 4:53 track: 1.8x (183 MiB); before,
+        // 4.5x (the master and the chain's output kept, the mix copied).
+        let (albumStatus, albumPeak) = try CLI.peakMemory(["album", long, "-o", folder.file("album"), "-q"])
+        #expect(albumStatus == 0)
+        #expect(albumPeak < 2 * decodedMiB, "album: \(albumPeak) MiB peak for \(decodedMiB) MiB of audio")
     }
 }

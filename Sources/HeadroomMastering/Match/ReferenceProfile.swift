@@ -66,15 +66,17 @@ public struct ReferenceProfile: Codable, Sendable, Equatable {
         measure(audio, integratedLUFS: analysis.loudness.integratedLUFS, name: name, ranges: ranges ?? span.ranges(analysis))
     }
 
-    /// Measures `audio` on `sections`, given its integrated loudness.
+    /// Measures `audio` on `sections`, given its integrated loudness: the sections' frames back to back, fed
+    /// where they lie (no copy).
     public static func measure(_ audio: AudioBuffer, integratedLUFS: Double, name: String, ranges sections: [TimeRange]) -> ReferenceProfile {
-        // The sections back to back.
-        var slice = AudioBuffer(sampleRate: audio.sampleRate, channelCount: audio.channelCount, frameCount: 0)
+        var meter = Meter(sampleRate: audio.sampleRate, channelCount: audio.channelCount)
         for section in sections {
             let frames = Self.frames(of: section, sampleRate: audio.sampleRate, frameCount: audio.frameCount)
-            for c in 0..<audio.channelCount { slice.channels[c].append(contentsOf: audio.channels[c][frames]) }
+            for start in stride(from: frames.lowerBound, to: frames.upperBound, by: Meter.chunkFrames) {
+                audio.withChannelPointers(start..<min(frames.upperBound, start + Meter.chunkFrames)) { meter.add($0) }
+            }
         }
-        return measure(sectionsBackToBack: slice, integratedLUFS: integratedLUFS, name: name, ranges: sections)
+        return meter.profile(integratedLUFS: integratedLUFS, name: name, ranges: sections)
     }
 
     /// The frames of `section` in audio `frameCount` long (clamped to it).

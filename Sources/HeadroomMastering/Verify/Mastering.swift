@@ -115,9 +115,9 @@ public final class MeasuringSink: MasterSink {
 }
 
 /// Two sinks fed the same blocks, one after the other.
-final class TeeSink: MasterSink {
+public final class TeeSink: MasterSink {
     let a: MasterSink, b: MasterSink
-    init(_ a: MasterSink, _ b: MasterSink) { self.a = a; self.b = b }
-    func restart() { a.restart(); b.restart() }
-    func add(_ block: [UnsafeBufferPointer<Float>]) { a.add(block); b.add(block) }
+    public init(_ a: MasterSink, _ b: MasterSink) { self.a = a; self.b = b }
+    public func restart() { a.restart(); b.restart() }
+    public func add(_ block: [UnsafeBufferPointer<Float>]) { a.add(block); b.add(block) }
 }
