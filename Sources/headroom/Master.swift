@@ -111,6 +111,9 @@ struct Master: ParsableCommand {
         _ = try usage { try CodecChecks.parse(codecs) }
         _ = try usage { try parsedTags() }
         if reference.span != .loud && references.isEmpty { throw ValidationError("--match-on needs --reference") }
+        if let mix, let ref = references.first(where: { AudioFileWriter.sameFile(mix, $0) }) {
+            throw ValidationError("--reference \(ref) is the mix itself; match against a finished track you want this one to sound like")
+        }
         try jsonOutput.validate(inputs: (mix.map { [$0] } ?? []) + references)
         let several = loudness.presetNames.count > 1
         if let session {

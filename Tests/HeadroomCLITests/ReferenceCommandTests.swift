@@ -29,12 +29,16 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("REFERENCE ref.wav"))
         #expect(r.stdout.contains("match EQ"))
+
         #expect(try Data(contentsOf: URL(fileURLWithPath: ref)) == refBytes)
         let session = try Session.decode(Data(contentsOf: URL(fileURLWithPath: folder.file("song.master.wav.headroom.json"))))
         let m = try #require(session.report?.match)
         #expect(m.after.tonalDB < 0.5 * m.before.tonalDB, "\(m.before.tonalDB) → \(m.after.tonalDB)")
         #expect(session.plan.match?.refined == true)
         #expect(session.checklist.item(key: "match.tone")?.status == .fixed)
+        // The target is the reference's loudness, named as such (not "a spotify matched to … target").
+        let title = try #require(session.checklist.item(key: "master.loudness")?.title)
+        #expect(title.contains("for the target of") && title.hasSuffix("(spotify matched to the reference)"), "\(title)")
         #expect(session.report?.ceilingHeld == true)
         // Re-rendering the session gives the same bytes (the refined EQ is kept, not refined again).
         let again = try CLI.run(["master", mix, "-q", "--session", folder.file("song.master.wav.headroom.json"), "-o", folder.file("again.wav")])
@@ -96,6 +100,7 @@ import Testing
             (["master", mix, "--match-on", "whole"], "--match-on needs --reference"),
             (["master", mix, "--reference", ref, "--match-on", "chorus"], "chorus"),
             (["master", mix, "--reference", ref, "-o", ref], "reference"),
+            (["master", mix, "--reference", mix], "is the mix itself"),
         ]
         for (args, message) in cases {
             let r = try CLI.run(args)

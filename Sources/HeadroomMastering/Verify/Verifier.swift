@@ -9,6 +9,14 @@ public enum Verifier {
     /// Loudness must land within this of the target.
     public static let loudnessToleranceLU = 0.1
 
+    /// "a spotify target of −14.0 LUFS"; a target named in several words (a preset matched to a reference)
+    /// reads "the target of −19.5 LUFS (spotify matched to the reference)".
+    static func targetPhrase(_ t: LoudnessTarget) -> String {
+        let level = "\(f1(t.integratedLUFS)) LUFS"
+        if t.name.contains(" ") { return "the target of \(level) (\(t.name))" }
+        return "\("aeiou".contains(t.name.prefix(1).lowercased()) ? "an" : "a") \(t.name) target of \(level)"
+    }
+
     /// `masterMatchProfile`: a streamed master's reference-match profile, measured as it went by (else it is
     /// measured on `master`).
     public static func verify(before: Analysis, after: Analysis, master: AudioBuffer, checklist: Checklist,
@@ -50,7 +58,7 @@ public enum Verifier {
         }
         let t = plan.target
         add("master.loudness", report.targetHit ? .strength : .problem, report.targetHit ? .info : .major,
-            "Master at \(f2(after.loudness.integratedLUFS)) LUFS for \("aeiou".contains(t.name.prefix(1).lowercased()) ? "an" : "a") \(t.name) target of \(f1(t.integratedLUFS)) LUFS",
+            "Master at \(f2(after.loudness.integratedLUFS)) LUFS for " + Self.targetPhrase(t),
             value: after.loudness.integratedLUFS, unit: "LUFS", expected: "within ±0.1 LU of \(f1(t.integratedLUFS))",
             action: report.targetHit ? "Nothing to do." : (render.guardLimited
                 ? "The limiting guard stopped at \(f1(plan.maxLimitingLU)) LU of limiting on the loudest section: reaching \(f1(t.integratedLUFS)) LUFS would crush it. Accept the quieter master, raise --max-limiting, or choose a quieter target."
