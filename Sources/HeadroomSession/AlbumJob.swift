@@ -168,6 +168,9 @@ public struct AlbumJob: Sendable {
         let plan = Planner(options: options).plan(analysis: analysis, checklist: checklist, audio: mix.audio)
         let sink = SectionsSink(sections: sections, sampleRate: plan.output.sampleRateHz ?? mix.info.sampleRateHz,
                                 channelCount: mix.info.channelCount)
+        // Set up in a consuming builder, so the job is a `let` that `consume` hands over whole: calling the
+        // consuming `run` on a `var` copies the job (and the render then copies the mix), and `consume` on a
+        // mutated `var` is refused by this compiler.
         let job = { (job: consuming MasterJob) -> MasterJob in
             job.existing = existing
             job.protecting = protecting

@@ -37,10 +37,10 @@ public struct MasterJob {
     /// Create the output folder when it is missing.
     public var createFolders = true
     /// Keep the master and the pre-limiter signal in the outcome (the studio plots them; an album track that
-    /// cannot stream is measured on them). Otherwise the master is streamed to its file as it is rendered and measured on the way,
-    /// never held whole in memory: a lossless one always, a lossy one when another attempt can read the mix
-    /// again (`Mix.file`, or `Mix.canReadAgain`); with a pre-limiter print, when the render keeps the chain's
-    /// output (`printsPreLimiterFromTheRender`).
+    /// cannot stream is measured on them). Otherwise the master is streamed to its file as it is rendered and
+    /// measured on the way, never held whole in memory: a lossless one always, a lossy one when another
+    /// attempt can read the mix again (`Mix.file`, or `Mix.canReadAgain`); with a pre-limiter print, when the
+    /// render keeps the chain's output (`printsPreLimiterFromTheRender`).
     public var keepsAudio = false
     /// Sees a streamed master as it is written (on the writing thread; restarted with it): what a caller
     /// measures of the master without keeping it, e.g. an album's loud-part profile (`SectionsSink`).

@@ -4,8 +4,8 @@ import HeadroomDSP
 
 extension ReferenceProfile {
     /// Measures a profile from frames fed block by block (the sections of a master as it streams by, back to
-    /// back, nothing kept): the same profile as `measure(sectionsBackToBack:)` of the same frames, since every
-    /// meter in it sums the same way however the frames come. Holds a block's mid and side, not the audio.
+    /// back, nothing kept): the same profile as the same frames cut out and fed at once, since every meter in
+    /// it sums the same way however the frames come. Holds a block's mid and side, not the audio.
     public struct Meter {
         let sampleRate: Double, channelCount: Int
         var loudness: LoudnessMeter
@@ -44,10 +44,11 @@ extension ReferenceProfile {
             }
         }
 
-        /// Adds a whole buffer, a chunk at a time.
-        public mutating func add(_ audio: AudioBuffer) {
-            for start in stride(from: 0, to: audio.frameCount, by: Self.chunkFrames) {
-                audio.withChannelPointers(start..<min(audio.frameCount, start + Self.chunkFrames)) { add($0) }
+        /// Adds `frames` of a buffer (all of it when nil), a chunk at a time.
+        public mutating func add(_ audio: AudioBuffer, frames: Range<Int>? = nil) {
+            let range = frames ?? 0..<audio.frameCount
+            for start in stride(from: range.lowerBound, to: range.upperBound, by: Self.chunkFrames) {
+                audio.withChannelPointers(start..<min(range.upperBound, start + Self.chunkFrames)) { add($0) }
             }
         }
 

@@ -71,10 +71,7 @@ public struct ReferenceProfile: Codable, Sendable, Equatable {
     public static func measure(_ audio: AudioBuffer, integratedLUFS: Double, name: String, ranges sections: [TimeRange]) -> ReferenceProfile {
         var meter = Meter(sampleRate: audio.sampleRate, channelCount: audio.channelCount)
         for section in sections {
-            let frames = Self.frames(of: section, sampleRate: audio.sampleRate, frameCount: audio.frameCount)
-            for start in stride(from: frames.lowerBound, to: frames.upperBound, by: Meter.chunkFrames) {
-                audio.withChannelPointers(start..<min(frames.upperBound, start + Meter.chunkFrames)) { meter.add($0) }
-            }
+            meter.add(audio, frames: Self.frames(of: section, sampleRate: audio.sampleRate, frameCount: audio.frameCount))
         }
         return meter.profile(integratedLUFS: integratedLUFS, name: name, ranges: sections)
     }
@@ -83,14 +80,6 @@ public struct ReferenceProfile: Codable, Sendable, Equatable {
     public static func frames(of section: TimeRange, sampleRate sr: Double, frameCount: Int) -> Range<Int> {
         let a = max(0, min(frameCount, Int(section.startSeconds * sr)))
         return a..<max(a, min(frameCount, Int(section.endSeconds * sr)))
-    }
-
-    /// The same from the sections' frames already put back to back (`Meter` measures them as they stream by).
-    public static func measure(sectionsBackToBack slice: AudioBuffer, integratedLUFS: Double, name: String,
-                               ranges sections: [TimeRange]) -> ReferenceProfile {
-        var meter = Meter(sampleRate: slice.sampleRate, channelCount: slice.channelCount)
-        meter.add(slice)
-        return meter.profile(integratedLUFS: integratedLUFS, name: name, ranges: sections)
     }
 
     /// Several references blended by weight (normalized to sum 1): levels and widths averaged in dB.
